@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "keepalived_native",
-      "sources": [ "src/addon.cc" ],
+      "sources": [ "src/addon.cc", "src/sock.cc", "src/poll.cc", "src/unix.cc", "src/proc.cc" ],
       "include_dirs": [ "<!(node -p \"require('node-addon-api').include_dir\")" ],
       "defines": [ "NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS" ],
       "cflags_cc": [ "-std=c++17", "-Wall" ]

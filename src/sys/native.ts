@@ -8,6 +8,7 @@
  * File descriptors returned here are non-blocking and close-on-exec. Readiness is delivered
  * by `poll()`, which hooks the fd into libuv (uv_poll) and calls back on the main loop.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export interface NativeError extends Error {
@@ -27,11 +28,18 @@ export interface RecvMsg {
   to: Buffer;
   /** IPV6_HOPLIMIT / IP_TTL from cmsg, -1 if not reported. */
   hopLimit: number;
+  /** sin6_scope_id of the source (IPv6 link-local), else 0. */
+  scopeId: number;
+  /** MSG_TRUNC: the datagram was longer than maxLen. */
+  truncated: boolean;
 }
 
 export interface PollHandle {
-  /** Stop watching (does not close the fd). */
+  /** Stop watching (does not close the fd). Safe to call twice and after close(fd). */
   stop(): void;
+  /** uv_ref / uv_unref: whether this watcher keeps the event loop alive (default: it does). */
+  ref(): void;
+  unref(): void;
 }
 
 export interface NativeAddon {
@@ -52,13 +60,27 @@ export interface NativeAddon {
   sendtoInet(fd: number, data: Buffer, addr: Buffer, port: number, scopeId: number): number;
   /** sendto(2) on an AF_PACKET socket: one frame to ifindex with link-layer destination `mac`. */
   sendtoPacket(fd: number, data: Buffer, ifindex: number, protocol: number, mac: Buffer): number;
+  /** send(2) on a socket with a default destination (netlink: the kernel). Returns bytes sent. */
+  send(fd: number, data: Buffer): number;
+  /** bind(2) an AF_NETLINK socket with multicast `groups`; returns the port id (nl_pid) assigned. */
+  bindNetlink(fd: number, groups: number): number;
+  getsockoptInt(fd: number, level: number, name: number): number;
+  /** if_nametoindex(3); throws ENODEV if there is no such interface. */
+  ifNameToIndex(name: string): number;
   /** recvmsg(2); returns null on EAGAIN. Reads at most `maxLen` bytes. */
   recvmsg(fd: number, maxLen: number): RecvMsg | null;
-  /** Call `cb` on the main loop whenever fd is readable (events: 1 = readable, 2 = writable). */
+  /**
+   * Call `cb` on the main loop whenever fd is readable (events: 1 = readable, 2 = writable).
+   * One watcher per fd (EEXIST otherwise); close(fd) stops it. status < 0 is a libuv error.
+   */
   poll(fd: number, events: number, cb: (status: number, events: number) => void): PollHandle;
 
   /** One datagram to a unix datagram socket path (syslog /dev/log, $NOTIFY_SOCKET; '@' = abstract). */
   unixDgramSend(path: string, data: Buffer): void;
+  /** sendto(2) on an existing AF_UNIX datagram fd (e.g. one kept open for syslog). */
+  sendtoUnix(fd: number, data: Buffer, path: string): number;
+  /** A bound AF_UNIX datagram socket (listener); read it with recvmsg(). Does not unlink. */
+  unixDgramBind(path: string): number;
 
   /** uv_signal_start for any signal number (including real-time ones Node cannot name). */
   onSignal(signum: number, cb: (signum: number) => void): PollHandle;
@@ -85,19 +107,33 @@ let loadError: Error | undefined;
 export function native(): NativeAddon {
   if (cached) return cached;
   if (loadError) throw loadError;
-  const candidates = [
-    path.join(__dirname, '..', '..', '..', 'native', 'build', 'Release', 'keepalived_native.node'),
-    path.join(__dirname, '..', '..', 'native', 'build', 'Release', 'keepalived_native.node'),
-  ];
-  for (const c of candidates) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      cached = require(c) as NativeAddon;
-      return cached;
-    } catch (e) {
-      loadError = e as Error;
-    }
+  const rel = path.join('native', 'build', 'Release', 'keepalived_native.node');
+  // dist*/src/sys -> repo root is three levels up; src/sys (ts-node style) is two.
+  const candidates = [path.join(__dirname, '..', '..', '..', rel), path.join(__dirname, '..', '..', rel)];
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (!found) {
+    loadError = new Error(
+      `keepalived-ts native addon not built: ${candidates[0]} is missing (run 'npm run build:native', ` +
+        `which needs a C++ compiler and node-gyp)`,
+    );
+    throw loadError;
   }
-  loadError = new Error(`keepalived-ts native addon not built (run 'npm run build:native'): ${loadError?.message ?? ''}`);
-  throw loadError;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    cached = require(found) as NativeAddon;
+    return cached;
+  } catch (e) {
+    loadError = new Error(`keepalived-ts native addon at ${found} failed to load (rebuild with 'npm run build:native'): ${(e as Error).message}`);
+    throw loadError;
+  }
+}
+
+/** True if the addon can be loaded (for callers that can degrade, e.g. dry-run). */
+export function nativeAvailable(): boolean {
+  try {
+    native();
+    return true;
+  } catch {
+    return false;
+  }
 }
