@@ -12,7 +12,7 @@
  *   0  dst MAC 33:33:00:00:00:01 | 6 src MAC | 12 ethertype 0x86dd
  *  14  IPv6: ver 6, tc 0, flow 0 | payload len 32 | next hdr 58 | hop limit 255
  *      | src = VIP | dst = ff02::1
- *  54  ICMPv6: type 136 | code 0 | checksum | flags R(0x80) if router, O(0x40) | reserved
+ *  54  ICMPv6: type 136 | code 0 | checksum | flags R (0x80) if router, O (0x20) | reserved
  *  62  target = VIP
  *  78  option: type 2 (target link-layer address) | len 1 | MAC
  */
@@ -84,7 +84,7 @@ export function buildUnsolicitedNaFrame(mac: Buffer, vip: Buffer, router: boolea
   vip.copy(f, 22);
   ALL_NODES_V6.copy(f, 38);
   f[54] = 136;
-  f[58] = (router ? 0x80 : 0) | 0x40;
+  f[58] = (router ? 0x80 : 0) | 0x20; // R | O (S = 0x40 stays clear: unsolicited)
   vip.copy(f, 62);
   f[78] = 2;
   f[79] = 1;
