@@ -1,0 +1,165 @@
+/**
+ * Shared TCP plumbing for the stream checkers (tcp, http, smtp): connect with bind
+ * options and a timeout, and step-wise read/write with keepalived's per-step timeout
+ * (connection_to applies to the connect and again to every read/write wait).
+ *
+ * Nothing here throws on network trouble: every failure becomes a CheckCode.
+ */
+import * as net from 'node:net';
+import type { CheckCode } from '../result';
+import type { ConnOpts } from '../types';
+
+export type ConnectOutcome = { ok: true; socket: net.Socket } | { ok: false; code: CheckCode; detail: string };
+
+/** Map a socket error to the closed code set. */
+export function codeOfError(err: NodeJS.ErrnoException, phase: 'connect' | 'read' | 'write'): CheckCode {
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return 'CONNECT_REFUSED';
+    case 'ENETUNREACH':
+    case 'EHOSTUNREACH':
+      return phase === 'connect' ? 'NET_UNREACHABLE' : 'READ_ERROR';
+    case 'ETIMEDOUT':
+      return phase === 'connect' ? 'CONNECT_TIMEOUT' : 'READ_TIMEOUT';
+    default:
+      return phase === 'connect' ? 'CONNECT_ERROR' : phase === 'read' ? 'READ_ERROR' : 'WRITE_ERROR';
+  }
+}
+
+/** host for Node: a link-local IPv6 destination gets `%bind_if` as its scope. */
+export function connectHost(co: ConnOpts): string {
+  if (co.bindIf && net.isIPv6(co.host) && /^fe80:/i.test(co.host) && !co.host.includes('%')) return `${co.host}%${co.bindIf}`;
+  return co.host;
+}
+
+export function tcpConnect(co: ConnOpts, signal: AbortSignal): Promise<ConnectOutcome> {
+  return new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve({ ok: false, code: 'ABORTED', detail: 'aborted' });
+      return;
+    }
+    const opts: net.NetConnectOpts = { host: connectHost(co), port: co.port };
+    if (co.bindto) opts.localAddress = co.bindto;
+    if (co.bindPort) opts.localPort = co.bindPort;
+    let done = false;
+    const sock = net.connect(opts);
+    const finish = (r: ConnectOutcome): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      sock.removeListener('error', onError);
+      sock.removeListener('connect', onConnect);
+      if (!r.ok) sock.destroy();
+      resolve(r);
+    };
+    const onError = (err: NodeJS.ErrnoException): void =>
+      finish({ ok: false, code: codeOfError(err, 'connect'), detail: err.code ?? err.message });
+    const onConnect = (): void => finish({ ok: true, socket: sock });
+    const onAbort = (): void => finish({ ok: false, code: 'ABORTED', detail: 'aborted' });
+    const timer = setTimeout(() => finish({ ok: false, code: 'CONNECT_TIMEOUT', detail: 'timeout' }), co.connectTimeoutMs);
+    sock.once('error', onError);
+    sock.once('connect', onConnect);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Pulls data from a stream socket with a timeout per wait (not for the whole read),
+ * like keepalived's thread_add_read(…, connection_to).
+ */
+export class StepReader {
+  private chunks: Buffer[] = [];
+  private ended = false;
+  private error: NodeJS.ErrnoException | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly sock: net.Socket) {
+    sock.on('data', (d: Buffer) => {
+      this.chunks.push(d);
+      this.poke();
+    });
+    sock.on('end', () => {
+      this.ended = true;
+      this.poke();
+    });
+    sock.on('close', () => {
+      this.ended = true;
+      this.poke();
+    });
+    sock.on('error', (e: NodeJS.ErrnoException) => {
+      this.error = e;
+      this.poke();
+    });
+  }
+
+  private poke(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  /**
+   * Next chunk of data, or 'eof', 'timeout', 'error', 'aborted'.
+   */
+  next(timeoutMs: number, signal: AbortSignal): Promise<Buffer | 'eof' | 'timeout' | 'error' | 'aborted'> {
+    const c = this.chunks.shift();
+    if (c) return Promise.resolve(c);
+    if (this.error) return Promise.resolve('error');
+    if (this.ended) return Promise.resolve('eof');
+    if (signal.aborted) return Promise.resolve('aborted');
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.wake = undefined;
+        signal.removeEventListener('abort', onAbort);
+        resolve('timeout');
+      }, timeoutMs);
+      const onAbort = (): void => {
+        clearTimeout(t);
+        this.wake = undefined;
+        resolve('aborted');
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.wake = () => {
+        clearTimeout(t);
+        signal.removeEventListener('abort', onAbort);
+        resolve(this.next(timeoutMs, signal));
+      };
+    });
+  }
+
+  get lastError(): NodeJS.ErrnoException | undefined {
+    return this.error;
+  }
+}
+
+/** Write with a timeout for the flush; resolves to an error code or undefined. */
+export function writeStep(
+  sock: net.Socket,
+  data: string | Buffer,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<CheckCode | undefined> {
+  return new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve('ABORTED');
+      return;
+    }
+    let done = false;
+    const finish = (c: CheckCode | undefined): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(t);
+      signal.removeEventListener('abort', onAbort);
+      resolve(c);
+    };
+    const onAbort = (): void => finish('ABORTED');
+    const t = setTimeout(() => finish('WRITE_TIMEOUT'), timeoutMs);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      sock.write(data, (err) => finish(err ? 'WRITE_ERROR' : undefined));
+    } catch {
+      finish('WRITE_ERROR');
+    }
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * PING_CHECK: one ICMP echo to the real server, up when the reply arrives within
+ * connect_timeout.
+ *
+ * Node has no ICMP sockets. The `Pinger` port hides how the echo is sent; the default
+ * adapter spawns iputils `ping -c1 -W <s>` (documented fallback: it needs the ping
+ * binary and costs a process per check). A native ICMP socket adapter can be injected
+ * through runWith().
+ */
+import { spawn } from 'node:child_process';
+import * as net from 'node:net';
+import type { CheckResult, PingTarget } from '../types';
+
+export type Pinger = (target: PingTarget, signal: AbortSignal) => Promise<CheckResult>;
+
+export const spawnPinger: Pinger = (target, signal) =>
+  new Promise((resolve) => {
+    const secs = Math.max(0.001, target.connectTimeoutMs / 1000);
+    const args = [net.isIPv6(target.host) ? '-6' : '-4', '-n', '-q', '-c', '1', '-W', secs.toFixed(3)];
+    if (target.bindto) args.push('-I', target.bindto);
+    args.push(target.host);
+    let child;
+    try {
+      child = spawn('ping', args, { stdio: 'ignore' });
+    } catch (e) {
+      resolve({ code: 'PING_ERROR', detail: (e as Error).message });
+      return;
+    }
+    const c = child;
+    const onAbort = (): void => {
+      c.kill('SIGKILL');
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    c.once('error', (e) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve({ code: 'PING_ERROR', detail: e.message });
+    });
+    c.once('exit', (status) => {
+      signal.removeEventListener('abort', onAbort);
+      if (signal.aborted) resolve({ code: 'ABORTED' });
+      else if (status === 0) resolve({ code: 'OK' });
+      else if (status === 1) resolve({ code: 'PING_TIMEOUT' });
+      else resolve({ code: 'PING_ERROR', detail: `ping exit ${String(status)}` });
+    });
+  });
+
+export function runWith(pinger: Pinger): Pinger {
+  return (target, signal) => pinger(target, signal);
+}
+
+export const run: Pinger = spawnPinger;

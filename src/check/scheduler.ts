@@ -1,0 +1,283 @@
+/**
+ * The checker scheduler: when each checker runs, and what a result means.
+ *
+ * All of retry, delay_before_retry, delay_loop, warmup, alpha, log_all_failures and
+ * log-on-change live here, once (relayd's hce_notify_done), following keepalived's
+ * per-checker epilogs (tcp_epilog() and friends):
+ *
+ *   - start: every checker first runs after BOOTSTRAP_DELAY + random(0..warmup). A
+ *     checker starts up (or down with `alpha`), and with retry_it = retry so that the
+ *     very first failure already counts as final ("one failure is enough initially").
+ *   - success: if the checker was down or has never run, log the kind's "success" line
+ *     and mark it up. Next run after delay_loop.
+ *   - failure with retries left (retry_it < retry): retry_it++, next run after
+ *     delay_before_retry.
+ *   - failure with no retries left: if it was up (or never ran), log the kind's "failed"
+ *     line and mark it down. retry_it = 0, next run after delay_loop.
+ *   - per-attempt failure lines follow the kind's policy (log_all_failures).
+ *
+ * A real server is alive while all its checkers are up; its dynamic weight is the sum
+ * of the weights its MISC (misc_dynamic) and FILE checkers report. Changes of either
+ * are emitted once, as an `rs` event, for the IPVS reconciler.
+ *
+ * Pure: time comes from the Clock port and checks run through the `run` port.
+ */
+import type { Clock, TimerHandle } from './clock';
+import { KIND_LOG, type LogCtx } from './log';
+import type { CheckKind, CheckResult, CheckTarget } from './types';
+
+export const BOOTSTRAP_DELAY_MS = 1000;
+
+export interface SchedChecker {
+  /** Unique id of this checker. */
+  id: string;
+  kind: CheckKind;
+  /** FMT_VS / FMT_RS strings, e.g. "[10.0.0.1]:tcp:80". */
+  vs: string;
+  rs: string;
+  /** "[addr]:port" of the checked address (SMTP/DNS lines). */
+  pair?: string;
+  /** Bare checked address (PING lines). */
+  addr?: string;
+  /** MISC_CHECK: argv[0] for the log line. */
+  script?: string;
+  delayLoopMs: number;
+  delayBeforeRetryMs: number;
+  warmupMs: number;
+  retry: number;
+  alpha: boolean;
+  logAllFailures: boolean;
+  target: CheckTarget;
+}
+
+export interface CheckerState {
+  isUp: boolean;
+  hasRun: boolean;
+  retryIt: number;
+  /** Last weight reported by a dynamic checker (0 otherwise). */
+  weight: number;
+}
+
+export type SchedEvent =
+  | { type: 'log'; line: string }
+  | { type: 'checker'; id: string; up: boolean; result: CheckResult }
+  | { type: 'rs'; vs: string; rs: string; up: boolean; weight: number };
+
+export type RunPort = (c: SchedChecker, signal: AbortSignal) => Promise<CheckResult>;
+
+export function initialState(c: Pick<SchedChecker, 'alpha' | 'retry'>): CheckerState {
+  return { isUp: !c.alpha, hasRun: false, retryIt: c.retry, weight: 0 };
+}
+
+export interface Decision {
+  state: CheckerState;
+  delayMs: number;
+  /** Set when the checker changed between up and down. */
+  transition?: 'up' | 'down';
+  lines: string[];
+}
+
+/** The pure core: what one result does to one checker. */
+export function decide(c: SchedChecker, st: CheckerState, r: CheckResult): Decision {
+  const kl = KIND_LOG[c.kind];
+  const lines: string[] = [];
+  const ctx = (final: boolean): LogCtx => ({
+    rs: c.rs,
+    vs: c.vs,
+    retry: c.retry,
+    hasRun: st.hasRun,
+    final,
+    pair: c.pair ?? c.rs,
+    addr: c.addr ?? c.rs,
+    ...(c.script !== undefined ? { script: c.script } : {}),
+  });
+  const next: CheckerState = { ...st };
+  let transition: 'up' | 'down' | undefined;
+  let delayMs: number;
+
+  if (r.code === 'OK') {
+    next.weight = r.weight ?? 0;
+    if (!st.isUp || !st.hasRun) {
+      const l = kl.up(ctx(false), r);
+      if (l) lines.push(l);
+      if (!st.isUp) transition = 'up';
+      next.isUp = true;
+    }
+    next.retryIt = 0;
+    delayMs = c.delayLoopMs;
+  } else if (kl.downOnlyWhenUp && !st.isUp) {
+    next.retryIt = 0;
+    delayMs = c.delayLoopMs;
+  } else {
+    const final = st.retryIt >= c.retry;
+    const upOrFirst = st.isUp || !st.hasRun;
+    let logAttempt = false;
+    switch (kl.attemptPolicy) {
+      case 'up-and-logall':
+        logAttempt = st.isUp && c.logAllFailures;
+        break;
+      case 'up-or-first-and-logall':
+        logAttempt = upOrFirst && c.logAllFailures;
+        break;
+      case 'up-or-first-and-logall-or-final':
+        logAttempt = upOrFirst && (c.logAllFailures || final);
+        break;
+      case 'never':
+        break;
+    }
+    if (logAttempt) {
+      const l = kl.attempt(ctx(final), r);
+      if (l) lines.push(l);
+    }
+    if (final) {
+      if (upOrFirst) {
+        const l = kl.down(ctx(true), r);
+        if (l) lines.push(l);
+        if (st.isUp) transition = 'down';
+        next.isUp = false;
+      }
+      next.retryIt = 0;
+      next.weight = 0;
+      delayMs = c.delayLoopMs;
+    } else {
+      next.retryIt = st.retryIt + 1;
+      delayMs = c.delayBeforeRetryMs;
+    }
+  }
+  next.hasRun = true;
+  return { state: next, delayMs, lines, ...(transition ? { transition } : {}) };
+}
+
+interface Slot {
+  c: SchedChecker;
+  st: CheckerState;
+  timer: TimerHandle | undefined;
+  abort: AbortController | undefined;
+  startedAt: number;
+}
+
+interface RsAgg {
+  vs: string;
+  rs: string;
+  ids: string[];
+  up: boolean;
+  weight: number;
+}
+
+export class Scheduler {
+  private slots = new Map<string, Slot>();
+  private rss = new Map<string, RsAgg>();
+  private running = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly runPort: RunPort,
+    private readonly emit: (e: SchedEvent) => void,
+  ) {}
+
+  private rsKey(c: SchedChecker): string {
+    return `${c.vs}\u0000${c.rs}`;
+  }
+
+  /** Register checkers (before or after start). */
+  add(checkers: SchedChecker[]): void {
+    for (const c of checkers) {
+      if (this.slots.has(c.id)) throw new Error(`duplicate checker id ${c.id}`);
+      const slot: Slot = { c, st: initialState(c), timer: undefined, abort: undefined, startedAt: 0 };
+      this.slots.set(c.id, slot);
+      const k = this.rsKey(c);
+      let agg = this.rss.get(k);
+      if (!agg) {
+        agg = { vs: c.vs, rs: c.rs, ids: [], up: true, weight: 0 };
+        this.rss.set(k, agg);
+      }
+      agg.ids.push(c.id);
+      agg.up = this.aggUp(agg);
+      if (this.running) this.arm(slot, this.firstDelay(c));
+    }
+  }
+
+  /** Real-server alive state as currently known (before any check: false when a checker has alpha). */
+  rsState(vs: string, rs: string): { up: boolean; weight: number } | undefined {
+    const a = this.rss.get(`${vs}\u0000${rs}`);
+    return a ? { up: a.up, weight: a.weight } : undefined;
+  }
+
+  checkerState(id: string): CheckerState | undefined {
+    const s = this.slots.get(id);
+    return s ? { ...s.st } : undefined;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    for (const s of this.slots.values()) this.arm(s, this.firstDelay(s.c));
+  }
+
+  stop(): void {
+    this.running = false;
+    for (const s of this.slots.values()) {
+      s.timer?.cancel();
+      s.timer = undefined;
+      s.abort?.abort();
+      s.abort = undefined;
+    }
+  }
+
+  private firstDelay(c: SchedChecker): number {
+    const warm = c.warmupMs > 0 ? Math.floor(c.warmupMs * this.clock.random()) : 0;
+    return BOOTSTRAP_DELAY_MS + warm;
+  }
+
+  private arm(s: Slot, ms: number): void {
+    s.timer?.cancel();
+    s.timer = this.clock.setTimer(ms, () => {
+      s.timer = undefined;
+      void this.fire(s);
+    });
+  }
+
+  private async fire(s: Slot): Promise<void> {
+    if (!this.running) return;
+    const ac = new AbortController();
+    s.abort = ac;
+    s.startedAt = this.clock.now();
+    let r: CheckResult;
+    try {
+      r = await this.runPort(s.c, ac.signal);
+    } catch (e) {
+      r = { code: 'CONNECT_ERROR', detail: (e as Error).message };
+    }
+    if (s.abort !== ac || ac.signal.aborted || !this.running || this.slots.get(s.c.id) !== s) return;
+    s.abort = undefined;
+    this.onResult(s, r);
+  }
+
+  private onResult(s: Slot, r: CheckResult): void {
+    const d = decide(s.c, s.st, r);
+    s.st = d.state;
+    for (const line of d.lines) this.emit({ type: 'log', line });
+    if (d.transition) this.emit({ type: 'checker', id: s.c.id, up: d.transition === 'up', result: r });
+    this.updateRs(s.c);
+    // MISC_CHECK schedules from the start of the run (keepalived: last_ran + delay).
+    let delay = d.delayMs;
+    if (s.c.kind === 'MISC_CHECK') delay = Math.max(0, s.startedAt + d.delayMs - this.clock.now());
+    this.arm(s, delay);
+  }
+
+  private aggUp(a: RsAgg): boolean {
+    return a.ids.every((id) => this.slots.get(id)?.st.isUp ?? true);
+  }
+
+  private updateRs(c: SchedChecker): void {
+    const a = this.rss.get(this.rsKey(c));
+    if (!a) return;
+    const up = this.aggUp(a);
+    const weight = a.ids.reduce((sum, id) => sum + (this.slots.get(id)?.st.weight ?? 0), 0);
+    if (up !== a.up || weight !== a.weight) {
+      a.up = up;
+      a.weight = weight;
+      this.emit({ type: 'rs', vs: a.vs, rs: a.rs, up, weight });
+    }
+  }
+}
