@@ -1,0 +1,505 @@
+/**
+ * VRRP instance state machine (RFC 3768 §6.4 / RFC 5798 §6.4, with keepalived 2.2.7's behaviour).
+ *
+ *   step(st, event, nowUs) -> { state, actions }
+ *
+ * Pure: no clock, no sockets. Time is a number of microseconds supplied by the caller; timers
+ * are requested with `arm-timer` actions (absolute µs) and come back as `*-timer` events.
+ * Side effects are data (`Action`); the worker performs them in order.
+ * Only `changeState()` assigns `state`: it counts the transition, logs keepalived's
+ * `(VI_1) Entering MASTER STATE` line and emits the `notify` action.
+ *
+ * keepalived specifics reproduced here (read from keepalived's vrrp.c / vrrp_scheduler.c):
+ * - every instance starts in BACKUP ("Entering BACKUP STATE (init)") or FAULT; `state MASTER` with
+ *   priority 255 instead times out of BACKUP after 1 µs (no BACKUP log line, no notify);
+ * - master-down interval = down_timer_adverts × Master_Adver_Interval + skew, with
+ *   skew v2 = (256−prio)·1 s/256 and v3 = (256−prio)·Master_Adver_Interval/256 computed in
+ *   centiseconds × 625/16 (integer µs, as keepalived's VRRP_TIMER_SKEW);
+ * - a backup takes priority-0 adverts as "master leaving": timeout after skew only;
+ * - a backup discards lower-priority adverts when it may preempt (so it times out and takes over);
+ *   nopreempt and preempt_delay keep it listening (preempt_delay is a deadline set by the first
+ *   lower-priority advert, checked on each advert, as keepalived does — not a separate timer);
+ * - a master answers a lower-priority advert by sending an advert at once ("forcing new election")
+ *   unless lower_prio_no_advert, and re-GARPs if garp_lower_prio_repeat;
+ * - equal priority: the higher primary address wins; two owners (255): the local one drops to 254
+ *   with keepalived's CONFIGURATION ERROR line;
+ * - higher_prio_send_advert: a master sends one advert before yielding to a higher priority;
+ * - on leaving MASTER for FAULT a priority-0 advert is sent; on shutdown the master sends priority 0
+ *   ("sent 0 priority") and removes its VIPs;
+ * - VRRPv3 backups adopt the master's interval; the master's receive timer is restarted by every
+ *   advert it receives unless lower_prio_no_advert (keepalived's dispatcher does so);
+ * - vrrp_startup_delay: backup timers count from the end of the startup delay.
+ */
+import type { Advert, VrrpVersion } from './packet/advert';
+import type { StatsKey } from './accept';
+
+export type VrrpState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP' | 'DELETED';
+export type TimerName = 'master-down' | 'advert' | 'garp-delay';
+
+export const PRIO_OWNER = 255;
+export const PRIO_STOP = 0;
+export const US_PER_CS = 10_000;
+export const US_PER_S = 1_000_000;
+
+/** The instance settings the FSM needs (mapped from the config by the worker). */
+export interface FsmConfig {
+  name: string;
+  version: VrrpVersion;
+  /** Configured `priority` 1..255. */
+  priority: number;
+  /** `advert_int`, centiseconds (v2 whole seconds × 100). */
+  advertIntervalCs: number;
+  /** `state MASTER|BACKUP`. */
+  initialState: 'MASTER' | 'BACKUP';
+  nopreempt: boolean;
+  /** `preempt_delay`, µs (0 = none). */
+  preemptDelayUs: number;
+  /** `down_timer_adverts`, default 3. */
+  downTimerAdverts: number;
+  lowerPrioNoAdvert: boolean;
+  higherPrioSendAdvert: boolean;
+  /** `garp_master_repeat` (GARPs per burst on becoming master). */
+  garpMasterRepeat: number;
+  /** `garp_master_delay`, µs: second GARP burst after becoming master (0 = none). */
+  garpMasterDelayUs: number;
+  /** `garp_lower_prio_repeat` (0 = don't re-GARP on lower-priority adverts). */
+  garpLowerPrioRepeat: number;
+  /** Global `vrrp_startup_delay`, µs. */
+  startupDelayUs: number;
+  /** Our own source/primary address, for the equal-priority tie-break (absent = compare as equal). */
+  localAddr?: Uint8Array;
+}
+
+export const FSM_DEFAULTS: Omit<FsmConfig, 'name' | 'version' | 'priority' | 'advertIntervalCs'> = {
+  initialState: 'BACKUP',
+  nopreempt: false,
+  preemptDelayUs: 0,
+  downTimerAdverts: 3,
+  lowerPrioNoAdvert: false,
+  higherPrioSendAdvert: false,
+  garpMasterRepeat: 5,
+  garpMasterDelayUs: 5 * US_PER_S,
+  garpLowerPrioRepeat: 0,
+  startupDelayUs: 0,
+};
+
+export interface FsmState {
+  readonly cfg: FsmConfig;
+  state: VrrpState;
+  /** Base priority (configured, or 254 after a two-owners conflict). */
+  basePriority: number;
+  /** Priority we advertise (base ± tracking weights). */
+  effectivePriority: number;
+  /** Master_Adver_Interval, centiseconds (v3 backups adopt the master's). */
+  masterAdverIntCs: number;
+  /** Master_Down_Interval in force, µs. */
+  msDownTimerUs: number;
+  /** preempt_delay deadline, µs (0 = not running). */
+  preemptAtUs: number;
+  /** Current master as seen by a backup. */
+  masterSrc?: Uint8Array;
+  masterPriority: number;
+  vipsSet: boolean;
+  /** Faulted (trackers/interface down) — wantstate FAULT. */
+  faulted: boolean;
+  /** End of vrrp_startup_delay, µs (0 = none). */
+  delayedStartUs: number;
+  /** Armed timers: name -> absolute µs. */
+  timers: Partial<Record<TimerName, number>>;
+  /** Number of state changes (excluding INIT). */
+  transitions: number;
+  /** Events that cannot happen in the current state (stale timers etc.). */
+  ignoredEvents: number;
+}
+
+export type FsmEvent =
+  | { type: 'startup' }
+  /** An advert already accepted by acceptAdvert(). */
+  | { type: 'advert'; advert: Advert; srcText: string }
+  | { type: 'master-down-timer' }
+  | { type: 'advert-timer' }
+  | { type: 'garp-delay-timer' }
+  /** Effective priority computed by the trackers (base + weights, clamped 1..254 unless base is 255). */
+  | { type: 'priority'; priority: number }
+  | { type: 'fault'; reason?: string }
+  | { type: 'fault-cleared' }
+  | { type: 'shutdown' }
+  /** Instance removed by a reload. */
+  | { type: 'delete' };
+
+export type Action =
+  | { type: 'send-advert'; priority: number }
+  | { type: 'set-vips' }
+  | { type: 'remove-vips' }
+  | { type: 'send-garp'; repeat: number }
+  | { type: 'arm-timer'; timer: TimerName; atUs: number }
+  | { type: 'cancel-timer'; timer: TimerName }
+  | { type: 'notify'; state: 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED'; priority: number }
+  | { type: 'priority-changed'; from: number; to: number }
+  /** `detail`: keepalived logs it only with -D. */
+  | { type: 'log'; text: string; detail?: boolean }
+  | { type: 'stats'; key: StatsKey };
+
+export interface StepResult {
+  state: FsmState;
+  actions: Action[];
+}
+
+/** Create the state of a configured, not yet started instance. */
+export function initFsm(cfg: FsmConfig): FsmState {
+  return {
+    cfg,
+    state: 'INIT',
+    basePriority: cfg.priority,
+    effectivePriority: cfg.priority,
+    masterAdverIntCs: cfg.advertIntervalCs,
+    msDownTimerUs: 0,
+    preemptAtUs: 0,
+    masterPriority: 0,
+    vipsSet: false,
+    faulted: false,
+    delayedStartUs: 0,
+    timers: {},
+    transitions: 0,
+    ignoredEvents: 0,
+  };
+}
+
+/** keepalived's VRRP_TIMER_SKEW, µs. */
+export function skewTimeUs(version: VrrpVersion, priority: number, masterAdverIntCs: number): number {
+  const p = 256 - priority;
+  return version === 3 ? Math.floor((p * masterAdverIntCs * 625) / 16) : Math.floor((p * US_PER_S) / 256);
+}
+
+/** Master_Down_Interval, µs: down_timer_adverts × Master_Adver_Interval + skew. */
+export function masterDownIntervalUs(version: VrrpVersion, priority: number, masterAdverIntCs: number, downTimerAdverts = 3): number {
+  return downTimerAdverts * masterAdverIntCs * US_PER_CS + skewTimeUs(version, priority, masterAdverIntCs);
+}
+
+/** Compare addresses as unsigned big-endian numbers (keepalived vrrp_saddr_cmp): >0 when `a` is higher. */
+export function compareAddr(a: Uint8Array | undefined, b: Uint8Array | undefined): number {
+  if (!a || !b || a.length !== b.length) return 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}
+
+/** A step in progress: a mutable copy of the state plus the actions emitted so far. */
+class Step {
+  readonly actions: Action[] = [];
+  constructor(readonly st: FsmState, readonly now: number) {}
+
+  get name(): string {
+    return this.st.cfg.name;
+  }
+  log(text: string, detail = false): void {
+    this.actions.push(detail ? { type: 'log', text: `(${this.name}) ${text}`, detail: true } : { type: 'log', text: `(${this.name}) ${text}` });
+  }
+  stat(key: StatsKey): void {
+    this.actions.push({ type: 'stats', key });
+  }
+  arm(timer: TimerName, atUs: number): void {
+    this.st.timers = { ...this.st.timers, [timer]: atUs };
+    this.actions.push({ type: 'arm-timer', timer, atUs });
+  }
+  cancel(timer: TimerName): void {
+    if (this.st.timers[timer] === undefined) return;
+    const t = { ...this.st.timers };
+    delete t[timer];
+    this.st.timers = t;
+    this.actions.push({ type: 'cancel-timer', timer });
+  }
+  cancelAll(): void {
+    for (const t of Object.keys(this.st.timers) as TimerName[]) this.cancel(t);
+  }
+  sendAdvert(priority: number): void {
+    this.actions.push({ type: 'send-advert', priority });
+    this.stat('advert_sent');
+  }
+  skew(): number {
+    return skewTimeUs(this.st.cfg.version, this.st.effectivePriority, this.st.masterAdverIntCs);
+  }
+  downInterval(): number {
+    return this.st.cfg.downTimerAdverts * this.st.masterAdverIntCs * US_PER_CS + this.skew();
+  }
+  /** vrrp_init_instance_sands: (re)arm the state's timer. */
+  initSands(): void {
+    const st = this.st;
+    if (st.state === 'MASTER') {
+      this.cancel('master-down');
+      this.arm('advert', this.now + st.cfg.advertIntervalCs * US_PER_CS);
+    } else if (st.state === 'BACKUP') {
+      this.cancel('advert');
+      const base = st.delayedStartUs > this.now ? st.delayedStartUs : this.now;
+      this.arm('master-down', base + st.msDownTimerUs);
+    } else {
+      this.cancel('master-down');
+      this.cancel('advert');
+    }
+  }
+
+  /**
+   * The only place that assigns `state`: counts the transition, logs keepalived's line, emits notify.
+   * `logSuffix` is ' (init)' for the initial BACKUP/FAULT; `quiet` skips log+notify (owner fast start).
+   */
+  changeState(to: VrrpState, opts: { logSuffix?: string; quiet?: boolean } = {}): void {
+    const from = this.st.state;
+    this.st.state = to;
+    if (from !== 'INIT') this.st.transitions++;
+    if (opts.quiet) return;
+    if (to === 'MASTER' || to === 'BACKUP' || to === 'FAULT') this.log(`Entering ${to} STATE${opts.logSuffix ?? ''}`);
+    if (to !== 'INIT') this.actions.push({ type: 'notify', state: to, priority: this.st.effectivePriority });
+  }
+
+  setVips(): void {
+    this.log('setting VIPs.', true);
+    this.actions.push({ type: 'set-vips' });
+    this.st.vipsSet = true;
+  }
+  removeVips(force = false): void {
+    if (!this.st.vipsSet && !force) return;
+    this.log('removing VIPs.', true);
+    this.actions.push({ type: 'remove-vips' });
+    this.st.vipsSet = false;
+  }
+
+  /** vrrp_state_goto_master + vrrp_state_master_tx (first time). */
+  gotoMaster(): void {
+    const st = this.st;
+    this.changeState('MASTER');
+    this.stat('become_master');
+    this.setVips();
+    if (st.cfg.garpMasterRepeat > 0) this.actions.push({ type: 'send-garp', repeat: st.cfg.garpMasterRepeat });
+    if (st.cfg.garpMasterDelayUs > 0) this.arm('garp-delay', this.now + st.cfg.garpMasterDelayUs);
+    this.sendAdvert(st.effectivePriority);
+    this.initSands();
+  }
+
+  /** vrrp_state_leave_master: to BACKUP or FAULT. */
+  leaveMaster(to: 'BACKUP' | 'FAULT'): void {
+    const st = this.st;
+    this.cancel('garp-delay');
+    if (to === 'BACKUP') {
+      this.changeState('BACKUP');
+      st.preemptAtUs = 0;
+      st.masterAdverIntCs = st.cfg.advertIntervalCs;
+    } else {
+      this.changeState('FAULT');
+      this.sendAdvert(PRIO_STOP);
+    }
+    this.removeVips();
+    this.stat('release_master');
+    st.msDownTimerUs = this.downInterval();
+    this.initSands();
+  }
+
+  /** Enter BACKUP from FAULT (vrrp_state_leave_fault). */
+  enterBackup(suffix = ''): void {
+    const st = this.st;
+    this.changeState('BACKUP', { logSuffix: suffix });
+    st.preemptAtUs = 0;
+    st.masterAdverIntCs = st.cfg.advertIntervalCs;
+    st.msDownTimerUs = this.downInterval();
+    this.initSands();
+  }
+}
+
+function copy(st: FsmState): FsmState {
+  return { ...st, timers: { ...st.timers } };
+}
+
+/** Advance the state machine by one event at time `nowUs`. Never throws on any event/state pair. */
+export function step(prev: FsmState, ev: FsmEvent, nowUs: number): StepResult {
+  const s = new Step(copy(prev), nowUs);
+  const st = s.st;
+  const cfg = st.cfg;
+
+  if (st.state === 'STOP' || st.state === 'DELETED') {
+    st.ignoredEvents++;
+    return { state: st, actions: s.actions };
+  }
+
+  switch (ev.type) {
+    case 'startup': {
+      if (st.state !== 'INIT') break;
+      st.delayedStartUs = cfg.startupDelayUs > 0 ? nowUs + cfg.startupDelayUs : 0;
+      s.removeVips(true); // keepalived cleans up VIPs left over by a previous run
+      if (st.faulted) {
+        s.changeState('FAULT', { logSuffix: ' (init)' });
+      } else if (cfg.initialState === 'MASTER' && st.basePriority === PRIO_OWNER) {
+        // address owner: time out of BACKUP at once
+        s.changeState('BACKUP', { quiet: true });
+        st.msDownTimerUs = 1;
+        s.initSands();
+      } else {
+        s.changeState('BACKUP', { logSuffix: ' (init)' });
+        st.msDownTimerUs = s.downInterval();
+        s.initSands();
+      }
+      return { state: st, actions: s.actions };
+    }
+
+    case 'master-down-timer': {
+      if (st.state !== 'BACKUP' || st.timers['master-down'] === undefined) break;
+      s.cancel('master-down');
+      s.log('Receive advertisement timeout', true);
+      s.gotoMaster();
+      return { state: st, actions: s.actions };
+    }
+
+    case 'advert-timer': {
+      if (st.state !== 'MASTER' || st.timers.advert === undefined) break;
+      s.sendAdvert(st.effectivePriority);
+      s.initSands();
+      return { state: st, actions: s.actions };
+    }
+
+    case 'garp-delay-timer': {
+      if (st.state !== 'MASTER' || st.timers['garp-delay'] === undefined) break;
+      s.cancel('garp-delay');
+      if (cfg.garpMasterRepeat > 0) s.actions.push({ type: 'send-garp', repeat: cfg.garpMasterRepeat });
+      return { state: st, actions: s.actions };
+    }
+
+    case 'advert': {
+      if (st.state === 'BACKUP') backupRx(s, ev.advert, ev.srcText);
+      else if (st.state === 'MASTER') masterRx(s, ev.advert, ev.srcText);
+      else break; // INIT/FAULT: keepalived ignores received adverts
+      return { state: st, actions: s.actions };
+    }
+
+    case 'priority': {
+      const to = Math.max(0, Math.min(255, Math.trunc(ev.priority)));
+      if (to === st.effectivePriority) return { state: st, actions: s.actions };
+      s.log(`Changing effective priority from ${st.effectivePriority} to ${to}`);
+      s.actions.push({ type: 'priority-changed', from: st.effectivePriority, to });
+      st.effectivePriority = to;
+      return { state: st, actions: s.actions };
+    }
+
+    case 'fault': {
+      st.faulted = true;
+      if (ev.reason) s.actions.push({ type: 'log', text: `(${cfg.name}): entering FAULT state ${ev.reason}` });
+      if (st.state === 'MASTER') s.leaveMaster('FAULT');
+      else if (st.state === 'BACKUP') {
+        s.changeState('FAULT');
+        s.removeVips();
+        s.initSands();
+      }
+      return { state: st, actions: s.actions };
+    }
+
+    case 'fault-cleared': {
+      st.faulted = false;
+      if (st.state === 'FAULT') {
+        if (st.basePriority === PRIO_OWNER) {
+          st.masterAdverIntCs = cfg.advertIntervalCs;
+          s.gotoMaster();
+        } else s.enterBackup();
+      }
+      return { state: st, actions: s.actions };
+    }
+
+    case 'shutdown':
+    case 'delete': {
+      if (st.state === 'MASTER') {
+        s.sendAdvert(PRIO_STOP);
+        s.stat('pri_zero_sent');
+        s.log('sent 0 priority');
+      }
+      s.removeVips();
+      s.cancelAll();
+      s.changeState(ev.type === 'shutdown' ? 'STOP' : 'DELETED');
+      return { state: st, actions: s.actions };
+    }
+  }
+  st.ignoredEvents++;
+  return { state: st, actions: s.actions };
+}
+
+/** vrrp_state_backup. */
+function backupRx(s: Step, adv: Advert, srcText: string): void {
+  const st = s.st;
+  const cfg = st.cfg;
+  const now = s.now;
+  if (adv.priority === PRIO_STOP) {
+    s.log('Backup received priority 0 advertisement');
+    st.msDownTimerUs = s.skew();
+    s.initSands();
+    return;
+  }
+  const preemptHeld = cfg.preemptDelayUs > 0 && (st.preemptAtUs === 0 || st.preemptAtUs > now);
+  if (cfg.nopreempt || adv.priority >= st.effectivePriority || preemptHeld) {
+    if (cfg.version === 3 && adv.advertIntervalCs !== st.masterAdverIntCs) {
+      s.log(`advertisement interval updated from ${st.masterAdverIntCs * 10}ms to ${adv.advertIntervalCs * 10}ms by master`, true);
+      st.masterAdverIntCs = adv.advertIntervalCs;
+    }
+    st.msDownTimerUs = s.downInterval();
+    if (adv.src) st.masterSrc = adv.src;
+    st.masterPriority = adv.priority;
+    if (cfg.preemptDelayUs > 0) {
+      if (adv.priority >= st.effectivePriority) {
+        if (st.preemptAtUs) {
+          s.actions.push({ type: 'log', text: `VRRP_Instance(${cfg.name}) stop preempt delay` });
+          st.preemptAtUs = 0;
+        }
+      } else if (!st.preemptAtUs) {
+        s.actions.push({ type: 'log', text: `VRRP_Instance(${cfg.name}) start preempt delay(${Math.floor(cfg.preemptDelayUs / US_PER_S)})` });
+        st.preemptAtUs = now + cfg.preemptDelayUs;
+      }
+    }
+    s.initSands();
+    return;
+  }
+  // may preempt: ignore the lower-priority advert and let the master-down timer run out
+  s.log(`received lower priority (${adv.priority}) advert from ${srcText} - discarding`);
+  if (adv.src) st.masterSrc = adv.src;
+}
+
+/** vrrp_state_master_rx. */
+function masterRx(s: Step, adv: Advert, srcText: string): void {
+  const st = s.st;
+  const cfg = st.cfg;
+  const cmp = compareAddr(adv.src, cfg.localAddr);
+  const restartTimer = () => {
+    if (!cfg.lowerPrioNoAdvert) s.initSands();
+  };
+
+  if (adv.priority === PRIO_STOP || (cfg.higherPrioSendAdvert && (adv.priority > st.effectivePriority || (adv.priority === st.effectivePriority && cmp > 0)))) {
+    if (adv.priority === PRIO_STOP) s.log('Master received priority 0 message');
+    s.sendAdvert(st.effectivePriority);
+    if (adv.priority === PRIO_STOP) {
+      restartTimer();
+      return;
+    }
+  }
+
+  if (adv.priority === st.effectivePriority) {
+    if (cmp === 0) s.log('WARNING - equal priority advert received from remote host with our IP address.');
+    else if (st.effectivePriority === PRIO_OWNER) {
+      s.log('CONFIGURATION ERROR: local instance and a remote instance are both configured as address owner, please fix - reducing local priority');
+      st.effectivePriority = PRIO_OWNER - 1;
+      st.basePriority = PRIO_OWNER - 1;
+    }
+  }
+
+  if (adv.priority < st.effectivePriority || (adv.priority === st.effectivePriority && cmp < 0)) {
+    s.log(`Received advert from ${srcText} with lower priority ${adv.priority}, ours ${st.effectivePriority}${cfg.lowerPrioNoAdvert ? '' : ', forcing new election'}`);
+    if (!cfg.lowerPrioNoAdvert) s.sendAdvert(st.effectivePriority);
+    if (cfg.garpLowerPrioRepeat > 0) s.actions.push({ type: 'send-garp', repeat: cfg.garpLowerPrioRepeat });
+    restartTimer();
+    return;
+  }
+
+  if (adv.priority > st.effectivePriority || (adv.priority === st.effectivePriority && cmp > 0)) {
+    if (adv.priority > st.effectivePriority)
+      s.log(`Master received advert from ${srcText} with higher priority ${adv.priority}, ours ${st.effectivePriority}`);
+    else s.log(`Master received advert from ${srcText} with same priority ${adv.priority} but higher IP address than ours`);
+    if (cfg.version === 3 && adv.advertIntervalCs !== st.masterAdverIntCs) st.masterAdverIntCs = adv.advertIntervalCs;
+    st.masterPriority = adv.priority;
+    if (adv.src) st.masterSrc = adv.src;
+    s.leaveMaster('BACKUP');
+    return;
+  }
+  // equal priority and equal address: stay master
+  restartTimer();
+}
