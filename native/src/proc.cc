@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <sched.h>
 #include <sys/prctl.h>
 
 namespace kn {
@@ -24,6 +25,15 @@ Napi::Value SetParentDeathSignal(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// setns(fd, nstype) for the calling thread (the main thread: sockets opened afterwards belong
+// to that namespace). Used for keepalived's net_namespace and by tests.
+Napi::Value SetNs(const Napi::CallbackInfo& info) {
+  int64_t fd, type;
+  if (!ArgInt(info, 0, &fd) || !ArgInt(info, 1, &type)) return info.Env().Undefined();
+  if (setns(static_cast<int>(fd), static_cast<int>(type)) < 0) return ThrowErrno(info.Env(), errno, "setns");
+  return info.Env().Undefined();
+}
+
 Napi::Value SigRtMin(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), SIGRTMIN); }
 Napi::Value SigRtMax(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), SIGRTMAX); }
 
@@ -32,6 +42,7 @@ Napi::Value SigRtMax(const Napi::CallbackInfo& info) { return Napi::Number::New(
 void InitProc(Napi::Env env, Napi::Object exports) {
   exports.Set("setProcessName", Napi::Function::New(env, SetProcessName, "setProcessName"));
   exports.Set("setParentDeathSignal", Napi::Function::New(env, SetParentDeathSignal, "setParentDeathSignal"));
+  exports.Set("setns", Napi::Function::New(env, SetNs, "setns"));
   exports.Set("sigrtmin", Napi::Function::New(env, SigRtMin, "sigrtmin"));
   exports.Set("sigrtmax", Napi::Function::New(env, SigRtMax, "sigrtmax"));
 }

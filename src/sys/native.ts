@@ -90,6 +90,8 @@ export interface NativeAddon {
 
   /** prctl(PR_SET_NAME) for the calling thread (process title as seen by pidof / ps -e). */
   setProcessName(name: string): void;
+  /** setns(2) for the calling (main) thread; nstype e.g. CLONE_NEWNET = 0x40000000, 0 = any. */
+  setns(fd: number, nstype: number): void;
   /** prctl(PR_SET_PDEATHSIG). */
   setParentDeathSignal(signum: number): void;
 
