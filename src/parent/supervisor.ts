@@ -1,0 +1,613 @@
+/**
+ * The parent process: parse once, start the workers it needs, hand each its slice, supervise.
+ *
+ *   start()   banner → config → pid files ("daemon is already running") → workers → READY=1
+ *   reload()  SIGHUP / --watch: re-read and validate; broken → keep running config; valid →
+ *             send each worker its new slice, wait for every ack → "Reload complete".
+ *             A reload arriving during a reload is queued (one pending at most).
+ *   stop()    SIGTERM/SIGINT: "Stopping", STOPPING=1, ask workers to stop, SIGKILL stragglers
+ *             after child_wait_time ("… failed to die - forcing termination"), remove pid
+ *             files, "Stopped …", exit.
+ *   dumps     SIGUSR1 → keepalived_parent.data + workers' data; SIGUSR2 / STATS_CLEAR / JSON → VRRP.
+ *
+ * Worker death: respawn with keepalived's back-off and lines unless -R ("died: Exiting" → stop);
+ * a worker that cannot run its configuration (EXIT_CONFIG) stops the daemon with that code.
+ * A worker sending an invalid IPC message is logged and restarted (SIGKILL → respawn).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Options } from '../cli';
+import type { Diagnostic } from '../config/diagnostics';
+import { parentChannel, type Channel } from '../ipc/channel';
+import { EXIT_CONFIG, EXIT_FATAL, EXIT_OK, type DumpKind, type ParentMessage, type WorkerMessage, type WorkerRole, type WorkerSettings } from '../ipc/messages';
+import { IDENT_PARENT, syslogIdent, type Logger } from '../log';
+import { configApi, parentView, type ConfigApi, type LoadResult, type ParentView } from './config-source';
+import { DUMP_FILES, dumpDir, flattenForDump, writeDump } from './dump';
+import { pidPaths, removePidFile, runningPid, writePidFile, type PidPaths } from './pidfile';
+import { SdNotify } from './sdnotify';
+import { subscribeSignals } from './signals';
+import { versionString } from './version';
+import { native } from '../sys/native';
+
+export interface ParentDeps {
+  opts: Options;
+  log: Logger;
+  /** argv as given (for "Command line:"). */
+  argv: string[];
+  /** Compiled worker entry script. */
+  workerScript: string;
+  api?: ConfigApi;
+  notify?: SdNotify;
+  /** Called once the daemon is up (pid file written): the daemonising launcher waits for it. */
+  onStarted?: () => void;
+  /** Process exit (tests may override). */
+  exit?: (code: number) => void;
+}
+
+const ROLE_NAMES: Record<WorkerRole, { child: string; ident: string }> = {
+  vrrp: { child: 'VRRP', ident: 'Keepalived_vrrp' },
+  checker: { child: 'Healthcheck', ident: 'Keepalived_healthcheckers' },
+};
+
+interface PendingDump {
+  resolve: (m: Extract<WorkerMessage, { type: 'dump-result' }> | undefined) => void;
+  timer: NodeJS.Timeout;
+}
+
+class WorkerSlot {
+  child?: ChildProcess;
+  chan?: Channel<ParentMessage, WorkerMessage>;
+  pid = 0;
+  startedAt = 0;
+  ackedSeq = -1;
+  sentSeq = -1;
+  nextDelayS = 0;
+  respawnTimer?: NodeJS.Timeout;
+  permanentError = false;
+  retired = false;
+  dumps = new Map<number, PendingDump>();
+  constructor(readonly role: WorkerRole, readonly pidFile: string) {}
+  get alive(): boolean {
+    return this.child !== undefined;
+  }
+}
+
+type Phase = 'init' | 'starting' | 'running' | 'reloading' | 'stopping';
+
+export class Parent {
+  private readonly opts: Options;
+  private readonly log: Logger;
+  private readonly api: ConfigApi;
+  private readonly notify: SdNotify;
+  private phase: Phase = 'init';
+  private loaded!: LoadResult;
+  private view!: ParentView;
+  private pids!: PidPaths;
+  private seq = 0;
+  private dumpSeq = 0;
+  private reloadQueued = false;
+  private readonly slots = new Map<WorkerRole, WorkerSlot>();
+  private unsubscribe?: () => void;
+  private killTimer?: NodeJS.Timeout;
+  private exitCode = EXIT_OK;
+  private watcher?: { close(): Promise<void> | void };
+  private watchTimer?: NodeJS.Timeout;
+  private readonly exitFn: (code: number) => void;
+
+  constructor(private readonly deps: ParentDeps) {
+    this.opts = deps.opts;
+    this.log = deps.log;
+    this.api = deps.api ?? configApi();
+    this.notify = deps.notify ?? new SdNotify();
+    this.exitFn = deps.exit ?? ((c) => process.exit(c));
+  }
+
+  // ------------------------------------------------------------------ start
+  start(): void {
+    const o = this.opts;
+    this.log.info(`Starting ${versionString()}`);
+    this.log.info(`Running on ${os.type()} ${os.release()} ${os.version()} (Node.js ${process.version})`);
+    this.log.info(`Command line: ${this.deps.argv.map((a) => `'${a}'`).join(' ')}`);
+    if (o.umask !== undefined) process.umask(o.umask);
+    this.loaded = this.load();
+    this.log.info(`Configuration file ${o.useFile}`);
+    this.logDiagnostics(this.loaded.diagnostics);
+    if (this.api.standIn) this.log.warn('keepalived-ts: configuration parser not available yet - using the minimal stand-in (blocks detected, not validated)');
+    if (o.dumpConf) this.dumpConfig();
+    this.view = parentView(this.loaded.config, this.api);
+    this.pids = pidPaths(o, this.view);
+    if (this.view.instance || this.view.netns) this.log.reconfigure({ ident: syslogIdent(IDENT_PARENT, this.view.netns, this.view.instance) });
+
+    // one daemon per pid file
+    const want = this.wantedRoles(this.view);
+    const others = [runningPid(this.pids.parent), ...want.map((r) => runningPid(r === 'vrrp' ? this.pids.vrrp : this.pids.checker))];
+    if (others.some((p) => p !== undefined)) {
+      this.log.info('daemon is already running');
+      this.finish(EXIT_OK, false);
+      return;
+    }
+    const err = writePidFile(this.pids.parent, process.pid);
+    if (err) {
+      this.log.error(`Unable to write parent pid file ${this.pids.parent}: ${err}`);
+      this.finish(EXIT_FATAL, false);
+      return;
+    }
+    this.setTitle(this.view.parentName ?? 'keepalived');
+    this.deps.onStarted?.();
+    if (this.notify.problem) this.log.warn(this.notify.problem);
+
+    const sig = subscribeSignals({
+      reload: () => this.reload(),
+      stop: () => this.stop(EXIT_OK),
+      data: () => void this.dump('data'),
+      stats: () => void this.dump('stats'),
+      statsClear: () => void this.dump('stats-clear'),
+      json: () => void this.dump('json'),
+    });
+    this.unsubscribe = sig.unsubscribe;
+    if (sig.unavailable.length) this.log.warn(`keepalived-ts: signals for ${sig.unavailable.join(', ')} unavailable (native addon onSignal not built)`);
+    this.logInactiveOptions();
+
+    this.phase = 'starting';
+    this.seq++;
+    for (const r of want) this.spawn(this.slotFor(r));
+    if (o.watch) this.startWatch();
+    this.checkAcks();
+  }
+
+  private wantedRoles(v: ParentView): WorkerRole[] {
+    const o = this.opts;
+    const roles: WorkerRole[] = [];
+    // -P: only VRRP; -C: only checker; both or neither: whatever the configuration has
+    const onlyOne = o.vrrpOnly !== o.checkOnly;
+    if ((v.hasVrrp || o.all || o.vrrpOnly) && !(onlyOne && o.checkOnly)) roles.push('vrrp');
+    if ((v.hasChecker || o.all || o.checkOnly) && !(onlyOne && o.vrrpOnly)) roles.push('checker');
+    return roles;
+  }
+
+  private slotFor(role: WorkerRole): WorkerSlot {
+    let s = this.slots.get(role);
+    if (!s) {
+      s = new WorkerSlot(role, role === 'vrrp' ? this.pids.vrrp : this.pids.checker);
+      this.slots.set(role, s);
+    }
+    return s;
+  }
+
+  private load(): LoadResult {
+    const interfaces = new Set<string>();
+    try {
+      for (const n of fs.readdirSync('/sys/class/net')) interfaces.add(n);
+    } catch {
+      for (const n of Object.keys(os.networkInterfaces())) interfaces.add(n);
+    }
+    try {
+      return this.api.loadConfig(this.opts.useFile, { configId: this.opts.configId, allConfig: this.opts.allConfig, interfaces });
+    } catch (e) {
+      // loadConfig must not throw; if it does, report it like a configuration that cannot run
+      const d: Diagnostic = { file: '', line: 0, col: 0, severity: 'fatal', message: `Configuration loader failed: ${(e as Error).message}` };
+      return { config: undefined, diagnostics: [d], files: [] };
+    }
+  }
+
+  private logDiagnostics(diags: readonly Diagnostic[]): void {
+    for (const d of diags) {
+      const text = this.api.formatDiagnostic(d);
+      if (d.severity === 'info') this.log.detailed(text);
+      else if (d.severity === 'warning') this.log.warn(text);
+      else this.log.error(text);
+    }
+  }
+
+  private dumpConfig(): void {
+    let text: string;
+    if (this.api.dumpConfig) text = this.api.dumpConfig(this.loaded.config);
+    else text = JSON.stringify(this.loaded.config, null, 2) ?? '';
+    for (const l of text.split('\n')) if (l.length) this.log.info(l);
+  }
+
+  private logInactiveOptions(): void {
+    const o = this.opts;
+    const inactive: Array<[boolean, string]> = [
+      [o.snmp, '-x/--snmp (SNMP subagent)'],
+      [o.snmpAgentSocket !== undefined, '-A/--snmp-agent-socket'],
+      [o.addressMonitoring, '-a/--address-monitoring'],
+      [o.namespace !== undefined, '-s/--namespace (run in a network namespace)'],
+      [o.coreDump, '-m/--core-dump'],
+      [o.coreDumpPattern !== undefined, '-M/--core-dump-pattern'],
+      [o.releaseVips, '-X/--release-vips'],
+      [o.bfdPidFile !== undefined, '-b/--bfd_pid (no BFD process)'],
+      [o.given.includes('config-fd') || o.given.includes('perf') || o.given.includes('debug') || o.given.includes('no-mem-check') || o.given.includes('mem-check-log'), 'debug-build options'],
+    ];
+    for (const [on, what] of inactive) if (on) this.log.info(`keepalived-ts: option ${what} accepted but not implemented yet`);
+  }
+
+  private settings(role: WorkerRole): WorkerSettings {
+    const o = this.opts;
+    const v = this.view;
+    const s: WorkerSettings = {
+      logDetail: o.logDetail,
+      logConsole: o.logConsole,
+      logFormat: o.logFormat,
+      noSyslog: o.noSyslog,
+      logFacility: o.logFacility,
+      flushLogFile: o.flushLogFile,
+      releaseVips: o.releaseVips,
+      dontReleaseVrrp: o.dontReleaseVrrp,
+      dontReleaseIpvs: o.dontReleaseIpvs,
+      addressMonitoring: o.addressMonitoring,
+      identSuffix: `${v.netns ? `_${v.netns}` : ''}${v.instance ? `_${v.instance}` : ''}`,
+      processName: role === 'vrrp' ? (v.vrrpName ?? 'keepalived_vrrp') : (v.checkerName ?? 'keepalived_ipvs'),
+    };
+    if (o.logFile) s.logFile = o.logFile;
+    return s;
+  }
+
+  private sliceFor(role: WorkerRole): unknown {
+    try {
+      return role === 'vrrp' ? this.api.vrrpSlice(this.loaded.config) : this.api.checkerSlice(this.loaded.config);
+    } catch (e) {
+      this.log.error(`keepalived-ts: building the ${role} slice failed: ${(e as Error).message}`);
+      return null;
+    }
+  }
+
+  // ------------------------------------------------------------------ workers
+  private spawn(slot: WorkerSlot): void {
+    if (this.phase === 'stopping') return;
+    const settings = this.settings(slot.role);
+    let child: ChildProcess;
+    try {
+      child = fork(this.deps.workerScript, [slot.role], {
+        env: { ...process.env, KEEPALIVED_TS_WORKER_SETTINGS: JSON.stringify(settings), NOTIFY_SOCKET: '' },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        execArgv: [],
+        serialization: 'json',
+      });
+    } catch (e) {
+      this.log.error(`${ROLE_NAMES[slot.role].child} child process: fork error(${(e as Error).message})`);
+      this.scheduleRespawn(slot, 0);
+      return;
+    }
+    slot.child = child;
+    slot.pid = child.pid ?? 0;
+    slot.startedAt = Date.now();
+    slot.ackedSeq = -1;
+    slot.permanentError = false;
+    this.log.info(`Starting ${ROLE_NAMES[slot.role].child} child process, pid=${slot.pid}`);
+    const perr = writePidFile(slot.pidFile, slot.pid);
+    if (perr) this.log.error(`${ROLE_NAMES[slot.role].child} child process: cannot write pidfile (${perr})`);
+    slot.chan = parentChannel(
+      child,
+      (m) => this.onWorkerMessage(slot, child, m),
+      (why) => {
+        if (slot.child !== child) return;
+        this.log.error(`Invalid message from ${ROLE_NAMES[slot.role].child} child process(${slot.pid}): ${why} - restarting it`);
+        child.kill('SIGKILL');
+      },
+    );
+    child.on('error', (e) => this.log.error(`${ROLE_NAMES[slot.role].child} child process(${slot.pid}): ${e.message}`));
+    child.on('exit', (code, signal) => this.onWorkerExit(slot, child, code, signal));
+    this.sendConfig(slot, false);
+  }
+
+  private sendConfig(slot: WorkerSlot, reload: boolean): void {
+    slot.sentSeq = this.seq;
+    slot.chan?.send({ type: 'config', seq: this.seq, reload, slice: this.sliceFor(slot.role), settings: this.settings(slot.role) });
+  }
+
+  private onWorkerMessage(slot: WorkerSlot, child: ChildProcess, m: WorkerMessage): void {
+    if (slot.child !== child) return;
+    switch (m.type) {
+      case 'hello':
+        if (m.role !== slot.role) {
+          this.log.error(`${ROLE_NAMES[slot.role].child} child process(${slot.pid}) says it is ${m.role} - restarting it`);
+          child.kill('SIGKILL');
+        }
+        return;
+      case 'config-done':
+        if (!m.ok) this.log.error(`${ROLE_NAMES[slot.role].child} child process(${slot.pid}) could not apply the configuration: ${m.error ?? ''}`);
+        if (m.seq === slot.sentSeq) slot.ackedSeq = m.seq;
+        this.checkAcks();
+        return;
+      case 'dump-result': {
+        const p = slot.dumps.get(m.seq);
+        if (p) {
+          clearTimeout(p.timer);
+          slot.dumps.delete(m.seq);
+          p.resolve(m);
+        }
+        return;
+      }
+      case 'fatal':
+        if (m.reason === 'config') slot.permanentError = true;
+        return;
+      case 'stopped':
+        return;
+      default: {
+        const never: never = m;
+        return never;
+      }
+    }
+  }
+
+  private onWorkerExit(slot: WorkerSlot, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (slot.child !== child) return;
+    const pid = slot.pid;
+    slot.chan?.close();
+    slot.child = undefined;
+    slot.chan = undefined;
+    for (const [, p] of slot.dumps) {
+      clearTimeout(p.timer);
+      p.resolve(undefined);
+    }
+    slot.dumps.clear();
+    removePidFile(slot.pidFile, pid);
+    const name = ROLE_NAMES[slot.role];
+    if (this.phase === 'stopping') {
+      this.checkStopped();
+      return;
+    }
+    if (slot.retired) {
+      this.slots.delete(slot.role);
+      this.checkAcks();
+      return;
+    }
+    if (code === EXIT_CONFIG || slot.permanentError) {
+      this.log.error(`${name.ident} exited with permanent error CONFIG. Terminating`);
+      this.stop(EXIT_CONFIG);
+      return;
+    }
+    if (this.opts.dontRespawn) {
+      this.log.alert(`${name.child} child process(${pid}) died: Exiting`);
+      this.stop(EXIT_OK);
+      return;
+    }
+    void signal;
+    // keepalived: a child that ran a while restarts at once; quick deaths back off 1, 2, 4 … 60 s
+    const ranS = (Date.now() - slot.startedAt) / 1000;
+    if (ranS > 60) slot.nextDelayS = 0;
+    const delay = slot.nextDelayS;
+    slot.nextDelayS = delay === 0 ? 1 : Math.min(delay * 2, 60);
+    this.log.alert(`${name.child} child process(${pid}) died: Respawning`);
+    this.scheduleRespawn(slot, delay);
+  }
+
+  private scheduleRespawn(slot: WorkerSlot, delayS: number): void {
+    if (delayS > 0) this.log.info(`Restart of ${ROLE_NAMES[slot.role].child} child process delayed ${delayS} seconds to limit respawn rate`);
+    slot.respawnTimer = setTimeout(() => {
+      slot.respawnTimer = undefined;
+      this.spawn(slot);
+    }, delayS * 1000);
+  }
+
+  /** Every live worker has acked the current configuration → startup/reload complete. */
+  private checkAcks(): void {
+    if (this.phase !== 'starting' && this.phase !== 'reloading') return;
+    for (const s of this.slots.values()) {
+      if (s.retired) {
+        if (s.alive) return;
+        continue;
+      }
+      if (s.alive && s.ackedSeq !== this.seq) return;
+      if (!s.alive && s.respawnTimer === undefined) continue;
+      if (!s.alive) return;
+    }
+    const was = this.phase;
+    this.phase = 'running';
+    if (was === 'starting') this.log.info('Startup complete');
+    else this.log.info('Reload complete');
+    this.notify.ready();
+    if (this.reloadQueued) {
+      this.reloadQueued = false;
+      setImmediate(() => this.reload());
+    }
+  }
+
+  // ------------------------------------------------------------------ reload
+  reload(): void {
+    if (this.phase === 'stopping' || this.phase === 'init') return;
+    if (this.phase === 'starting' || this.phase === 'reloading') {
+      if (!this.reloadQueued) this.log.info('Reload already in progress - queued');
+      this.reloadQueued = true;
+      return;
+    }
+    this.phase = 'reloading';
+    this.log.info('Reloading ...');
+    this.notify.reloading();
+    const next = this.load();
+    this.log.info(`Configuration file ${this.opts.useFile}`);
+    this.logDiagnostics(next.diagnostics);
+    const verdict = this.api.configTestExitCode(next.diagnostics);
+    if (verdict === 4 || verdict === 5 || next.config === undefined) {
+      this.log.error(`Configuration file ${this.opts.useFile} has errors - reload aborted, keeping the running configuration`);
+      this.phase = 'running';
+      this.notify.ready();
+      if (this.reloadQueued) {
+        this.reloadQueued = false;
+        setImmediate(() => this.reload());
+      }
+      return;
+    }
+    this.loaded = next;
+    const oldView = this.view;
+    this.view = parentView(next.config, this.api);
+    if (oldView.instance !== this.view.instance || oldView.usePidDir !== this.view.usePidDir || oldView.netns !== this.view.netns) {
+      this.log.warn('keepalived-ts: instance/use_pid_dir/net_namespace changes take effect on restart');
+      this.view = { ...this.view, instance: oldView.instance, usePidDir: oldView.usePidDir, ...(oldView.netns ? { netns: oldView.netns } : {}) } as ParentView;
+    }
+    if (this.opts.dumpConf) this.dumpConfig();
+    if (this.opts.watch) this.startWatch();
+    this.seq++;
+    const want = new Set(this.wantedRoles(this.view));
+    for (const [role, slot] of this.slots) {
+      if (!want.has(role)) {
+        slot.retired = true;
+        if (slot.respawnTimer) clearTimeout(slot.respawnTimer);
+        if (slot.alive) {
+          if (!slot.chan?.send({ type: 'stop' })) slot.child?.kill('SIGTERM');
+        } else this.slots.delete(role);
+      }
+    }
+    for (const role of want) {
+      const slot = this.slots.get(role);
+      if (!slot) this.spawn(this.slotFor(role));
+      else if (slot.alive) this.sendConfig(slot, true);
+    }
+    this.checkAcks();
+  }
+
+  // ------------------------------------------------------------------ --watch
+  private startWatch(): void {
+    const files = this.loaded.files.length ? this.loaded.files : [this.opts.useFile];
+    void (async () => {
+      try {
+        await this.watcher?.close();
+        const chokidar = await import('chokidar');
+        const w = chokidar.watch(files, { ignoreInitial: true, awaitWriteFinish: { stabilityThreshold: 200, pollInterval: 50 } });
+        w.on('all', () => {
+          if (this.watchTimer) clearTimeout(this.watchTimer);
+          this.watchTimer = setTimeout(() => {
+            this.watchTimer = undefined;
+            this.log.info('Configuration file changed - reloading');
+            this.reload();
+          }, 500);
+        });
+        this.watcher = w;
+      } catch (e) {
+        this.log.error(`--watch unavailable: ${(e as Error).message}`);
+      }
+    })();
+  }
+
+  // ------------------------------------------------------------------ dumps
+  private askWorker(role: WorkerRole, what: DumpKind): Promise<Extract<WorkerMessage, { type: 'dump-result' }> | undefined> {
+    const slot = this.slots.get(role);
+    if (!slot || !slot.alive || !slot.chan) return Promise.resolve(undefined);
+    const seq = ++this.dumpSeq;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        slot.dumps.delete(seq);
+        resolve(undefined);
+      }, 5000);
+      slot.dumps.set(seq, { resolve, timer });
+      if (!slot.chan!.send({ type: 'dump', seq, what })) {
+        clearTimeout(timer);
+        slot.dumps.delete(seq);
+        resolve(undefined);
+      }
+    });
+  }
+
+  private parentData(): string {
+    const lines = ['------< Global definitions >------'];
+    const c = this.loaded.config as Record<string, unknown> | undefined;
+    const g = c ? (c.global ?? c.globalDefs ?? c.global_defs ?? (c.globals as unknown)) : undefined;
+    lines.push(...flattenForDump(g));
+    lines.push('------< Parent process >------');
+    lines.push(` Version = ${versionString()}`);
+    lines.push(` Pid = ${process.pid}`);
+    lines.push(` Configuration file = ${this.opts.useFile}`);
+    lines.push(` Included files = ${this.loaded.files.join(', ') || '(none)'}`);
+    lines.push(` Pid file = ${this.pids.parent}`);
+    for (const s of this.slots.values()) {
+      lines.push(` ${ROLE_NAMES[s.role].child} child = ${s.alive ? `pid ${s.pid}` : 'not running'} (pid file ${s.pidFile}, config seq ${s.ackedSeq})`);
+    }
+    lines.push(` State = ${this.phase}`);
+    return lines.join('\n') + '\n';
+  }
+
+  async dump(what: DumpKind): Promise<void> {
+    if (this.phase === 'stopping' || this.phase === 'init') return;
+    const dir = dumpDir();
+    const report = (err: string | undefined): void => {
+      if (err) this.log.error(err);
+    };
+    if (what === 'data') {
+      this.log.info(`Printing parent data for process(${process.pid}) on signal`);
+      report(writeDump(dir, DUMP_FILES.parent, this.parentData()));
+      const [v, c] = await Promise.all([this.askWorker('vrrp', 'data'), this.askWorker('checker', 'data')]);
+      if (v?.text !== undefined) report(writeDump(dir, DUMP_FILES.vrrpData, v.text));
+      if (c?.text !== undefined) report(writeDump(dir, DUMP_FILES.checkerData, c.text));
+      return;
+    }
+    // STATS, STATS_CLEAR and JSON are VRRP-only in keepalived
+    const r = await this.askWorker('vrrp', what);
+    if (!r) return;
+    if (what === 'json') report(writeDump(dir, DUMP_FILES.json, JSON.stringify(r.json ?? [], null, 2) + '\n'));
+    else if (r.text !== undefined) report(writeDump(dir, DUMP_FILES.stats, r.text));
+  }
+
+  // ------------------------------------------------------------------ stop
+  stop(code: number): void {
+    if (this.phase === 'stopping') return;
+    this.phase = 'stopping';
+    this.exitCode = code;
+    this.log.info('Stopping');
+    this.notify.stopping();
+    if (this.watchTimer) clearTimeout(this.watchTimer);
+    void this.watcher?.close();
+    for (const s of this.slots.values()) {
+      if (s.respawnTimer) {
+        clearTimeout(s.respawnTimer);
+        s.respawnTimer = undefined;
+      }
+      if (s.alive) {
+        if (!s.chan?.send({ type: 'stop' })) s.child?.kill('SIGTERM');
+      }
+    }
+    const waitMs = Math.max(0, this.view?.childWaitTimeS ?? 5) * 1000;
+    this.killTimer = setTimeout(() => {
+      for (const s of this.slots.values()) {
+        if (s.alive) {
+          this.log.info(`${ROLE_NAMES[s.role].ident} process failed to die - forcing termination`);
+          s.child?.kill('SIGKILL');
+        }
+      }
+    }, waitMs);
+    this.checkStopped();
+  }
+
+  private checkStopped(): void {
+    for (const s of this.slots.values()) if (s.alive) return;
+    if (this.killTimer) clearTimeout(this.killTimer);
+    this.finish(this.exitCode, true);
+  }
+
+  private finish(code: number, started: boolean): void {
+    if (started) {
+      for (const s of this.slots.values()) removePidFile(s.pidFile);
+      removePidFile(this.pids.parent, process.pid);
+      this.unsubscribe?.();
+      this.log.info(`Stopped ${versionString()}`);
+    }
+    this.log.close();
+    this.exitFn(code);
+  }
+
+  private setTitle(name: string): void {
+    process.title = name;
+    try {
+      const a = native();
+      if (typeof a.setProcessName === 'function') a.setProcessName(name.slice(0, 15));
+    } catch {
+      /* process.title set comm already */
+    }
+  }
+
+  /** For tests and dumps. */
+  get state(): { phase: Phase; pids: PidPaths; workers: Array<{ role: WorkerRole; pid: number; alive: boolean }> } {
+    return {
+      phase: this.phase,
+      pids: this.pids,
+      workers: [...this.slots.values()].map((s) => ({ role: s.role, pid: s.pid, alive: s.alive })),
+    };
+  }
+}
+
+/** Path of the compiled worker entry next to this file (dist-…/src/workers/entry.js, the build dir of this file). */
+export function defaultWorkerScript(): string {
+  return path.join(__dirname, '..', 'workers', 'entry.js');
+}
