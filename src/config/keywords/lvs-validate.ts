@@ -1,0 +1,333 @@
+/**
+ * validateLvs(): keepalived 2.2.7's semantic checks of the LVS configuration
+ * (check_data.c validate_check_config, ipwrapper.c link_vsg_to_vs, check_api.c defaults,
+ * check_file.c / check_bfd.c name lookups, check script security), applied in place:
+ * like keepalived it drops what it reports as "skipping"/"ignoring"/"removing", fixes what it
+ * reports as "setting"/"resetting"/"reducing", and resolves every inherited value, so the
+ * AST afterwards is exactly what the checker process would run.
+ *
+ * Messages keepalived prints without a file/line (they come from validation, not parsing)
+ * are reported without a position too.
+ */
+import type { DiagnosticSink } from '../diagnostics';
+import type {
+  Checker,
+  Forwarding,
+  LvsConfig,
+  LvsGlobalView,
+  LvsScriptSpec,
+  LvsValidateOptions,
+  RealServer,
+  VirtualServer,
+  VirtualServerGroup,
+} from '../ast-lvs';
+import { checkerRaw, rsRaw, vsRaw } from './lvs-state';
+import { checkerEndPos, checkerRefPos } from './checkers';
+import { sorryForwardingSet, DEFAULT_PERSISTENCE_TIMEOUT_S, DEFAULT_SCHEDULER } from './lvs';
+import { formatRs, formatVs, formatVsgEntry } from './lvs-format';
+
+function copyFwd(f: Forwarding): Forwarding {
+  return { ...f };
+}
+
+function sameAddr(a: { ip: string; port: number }, b: { ip: string; port: number }): boolean {
+  return a.ip === b.ip && a.port === b.port;
+}
+
+/** link_vsg_to_vs(): find the group; check its families against the virtual server's. */
+function linkGroup(vs: VirtualServer, cfg: LvsConfig, sink: DiagnosticSink): VirtualServerGroup | undefined | null {
+  if (vs.key.kind !== 'group') return null;
+  const name = vs.key.name;
+  const vsg = cfg.virtualServerGroups.find((g) => g.name === name);
+  if (!vsg) {
+    sink.warn(undefined, `Virtual server group ${name} specified but not configured - ignoring virtual server ${formatVs(vs)}`, 'LVS_VSG_MISSING');
+    return undefined;
+  }
+  const has4 = vsg.entries.some((e) => e.family === 4);
+  const has6 = vsg.entries.some((e) => e.family === 6);
+  if (vs.family !== undefined) {
+    if (has4 && has6) {
+      sink.warn(undefined, `${name}: virtual server group with IPv4 & IPv6 doesn't match virtual server ${formatVs(vs)} - ignoring`, 'LVS_VSG_FAMILY');
+      return undefined;
+    }
+    if ((has4 && vs.family !== 4) || (has6 && vs.family !== 6)) {
+      sink.warn(undefined, `${name}: address family doesn't match virtual server ${formatVs(vs)} - ignoring`, 'LVS_VSG_FAMILY');
+      return undefined;
+    }
+  } else if (has4 !== has6) {
+    vs.family = has4 ? 4 : 6;
+  } else if (!has4 && !has6) {
+    sink.warn(undefined, `${name}: Virtual server ${formatVs(vs)} address family cannot be determined, defaulting to IPv4`, 'LVS_VSG_FAMILY');
+    vs.family = 4;
+  }
+  return vsg;
+}
+
+function scriptsOf(cfg: LvsConfig): LvsScriptSpec[] {
+  const out: LvsScriptSpec[] = [];
+  for (const vs of cfg.virtualServers) {
+    if (vs.quorumUp) out.push(vs.quorumUp);
+    if (vs.quorumDown) out.push(vs.quorumDown);
+    for (const rs of vs.realServers) {
+      if (rs.notifyUp) out.push(rs.notifyUp);
+      if (rs.notifyDown) out.push(rs.notifyDown);
+      for (const c of rs.checkers) if (c.kind === 'MISC_CHECK') out.push(c.script);
+    }
+  }
+  return out;
+}
+
+/** Resolve a real server's inherited values (validate_check_config "Take default values"). */
+function resolveRs(rs: RealServer, vs: VirtualServer, g: LvsGlobalView): void {
+  const raw = rsRaw.get(rs);
+  rs.alpha = raw?.alpha ?? vs.alpha;
+  rs.inhibitOnFailure = raw?.inhibit ?? vs.inhibitOnFailure;
+  rs.connectTimeoutUs = raw?.connectTimeoutUs ?? vs.connectTimeoutUs;
+  rs.delayLoopUs = raw?.delayLoopUs ?? vs.delayLoopUs;
+  const retry = raw?.retry ?? vs.retry;
+  if (retry !== undefined) rs.retry = retry;
+  const warmup = raw?.warmupUs ?? vs.warmupUs;
+  if (warmup !== undefined) rs.warmupUs = warmup;
+  const dbr = raw?.delayBeforeRetryUs ?? vs.delayBeforeRetryUs;
+  if (dbr !== undefined) rs.delayBeforeRetryUs = dbr;
+  rs.weight = raw?.weight ?? vs.weight;
+  // inconsistent with the other smtp_alert defaults, kept by keepalived for compatibility
+  rs.smtpAlert = raw?.smtpAlert ?? g.smtpAlertChecker ?? g.smtpAlert ?? true;
+}
+
+/** Resolve a checker's timing and connection defaults from its real server. */
+function resolveChecker(c: Checker, rs: RealServer, vs: VirtualServer): void {
+  const raw = checkerRaw.get(c);
+  if (!raw) return; // already resolved (e.g. deserialised)
+  if (c.kind === 'BFD_CHECK' || c.kind === 'FILE_CHECK') return;
+  c.alpha = raw.alpha ?? rs.alpha;
+  c.retry = raw.retry ?? rs.retry ?? raw.defaultRetry;
+  c.delayLoopUs = raw.delayLoopUs ?? rs.delayLoopUs;
+  c.warmupUs = raw.warmupUs ?? rs.warmupUs ?? c.delayLoopUs;
+  c.delayBeforeRetryUs = raw.delayBeforeRetryUs ?? rs.delayBeforeRetryUs ?? (raw.defaultDelayBeforeRetryUs || c.delayLoopUs);
+  if ('conn' in c) {
+    c.conn.connectTimeoutUs = raw.connectTimeoutUs ?? rs.connectTimeoutUs;
+    if (!raw.dstIpSet) {
+      c.conn.dstIp = rs.ip;
+      c.conn.dstFamily = rs.family;
+    }
+    if (!raw.dstPortSet) c.conn.dstPort = rs.port;
+  }
+  if (c.kind === 'MISC_CHECK' && !raw.miscTimeoutSet) c.timeoutUs = vs.delayLoopUs;
+  checkerRaw.delete(c);
+}
+
+/**
+ * Check and normalise the LVS configuration in place.
+ * `global` is what validation needs from the rest of the configuration; see LvsGlobalView.
+ */
+export function validateLvs(cfg: LvsConfig, global: LvsGlobalView, sink: DiagnosticSink, opts: LvsValidateOptions = {}): void {
+  const kept: VirtualServer[] = [];
+  for (const vs of cfg.virtualServers) {
+    const vsg = linkGroup(vs, cfg, sink);
+    if (vsg === undefined) continue;
+    if (validateVs(vs, vsg, global, sink)) kept.push(vs);
+  }
+  cfg.virtualServers = kept;
+
+  // checkers: references to track files / BFD instances, then defaults from the real server
+  for (const vs of cfg.virtualServers) {
+    for (const rs of vs.realServers) {
+      rs.checkers = rs.checkers.filter((c) => {
+        if (c.kind === 'FILE_CHECK' && !global.trackFiles.has(c.trackFile)) {
+          sink.error(checkerRefPos.get(c) ?? c.pos, `track_file ${c.trackFile} not found`, 'LVS_TRACK_FILE_MISSING');
+          sink.error(checkerEndPos.get(c) ?? c.pos, 'FILE_CHECK has no track_file specified - ignoring', 'LVS_FILE_NO_TRACK');
+          return false;
+        }
+        if (c.kind === 'BFD_CHECK' && !global.bfdInstances.has(c.name)) {
+          sink.error(checkerRefPos.get(c) ?? c.pos, `(${formatRs(rs, vs)}) BFD_CHECK - BFD ${c.name} not configured`, 'LVS_BFD_MISSING');
+          return false;
+        }
+        return true;
+      });
+      for (const c of rs.checkers) resolveChecker(c, rs, vs);
+      if (opts.interfaces) {
+        for (const c of rs.checkers) {
+          if ('conn' in c && c.conn.bindIf !== undefined && !opts.interfaces.has(c.conn.bindIf)) {
+            sink.warn(c.pos, `Checker bind_if ${c.conn.bindIf} does not exist`, 'LVS_BIND_IF_MISSING');
+          }
+        }
+      }
+    }
+  }
+
+  // scripts: missing MISC_CHECK scripts are dropped; found scripts need script security
+  const found = opts.scriptFound ?? (() => true);
+  for (const vs of cfg.virtualServers) {
+    for (const rs of vs.realServers) {
+      rs.checkers = rs.checkers.filter((c) => c.kind !== 'MISC_CHECK' || (c.script.argv[0] !== undefined && found(c.script.argv[0])));
+    }
+  }
+  const anyScript = scriptsOf(cfg).some((s) => s.argv[0] !== undefined && found(s.argv[0]));
+  if (anyScript && !global.enableScriptSecurity) {
+    sink.report(undefined, 'security', 'SECURITY VIOLATION - check scripts are being executed but script_security not enabled.', 'LVS_SCRIPT_SECURITY');
+  }
+}
+
+/** One virtual server; false when keepalived drops it. */
+function validateVs(vs: VirtualServer, vsg: VirtualServerGroup | null, g: LvsGlobalView, sink: DiagnosticSink): boolean {
+  const raw = vsRaw.get(vs);
+  if (vs.realServers.length === 0) {
+    sink.error(undefined, `Virtual server ${formatVs(vs)} has no real servers - ignoring`, 'LVS_VS_NO_RS');
+    return false;
+  }
+  const vsgFwmarks = vsg ? vsg.entries.filter((e) => e.kind === 'fwmark') : [];
+  const vsgRanges = vsg ? vsg.entries.filter((e) => e.kind === 'range') : [];
+  const isFwmark = vs.key.kind === 'fwmark';
+
+  if (vs.haSuspend && (isFwmark || vsgFwmarks.length > 0)) {
+    sink.error(undefined, `Virtual server ${formatVs(vs)}: cannot use ha_suspend with fwmarks - clearing ha_suspend`, 'LVS_HA_SUSPEND_FWMARK');
+    vs.haSuspend = false;
+  }
+
+  if ((vsg && vsgRanges.length > 0) || (!vsg && !isFwmark)) {
+    if (vs.protocol === undefined) {
+      sink.error(undefined, `Virtual server ${formatVs(vs)}: no protocol set - defaulting to UDP`, 'LVS_NO_PROTOCOL');
+      vs.protocol = 'UDP';
+    }
+    if (vs.flags.includes('ops') && vs.protocol !== 'UDP') {
+      sink.error(undefined, `Virtual server ${formatVs(vs)}: one packet scheduling requires UDP - resetting`, 'LVS_OPS_NOT_UDP');
+      vs.flags = vs.flags.filter((f) => f !== 'ops');
+    }
+    if (!vs.persistenceTimeoutS && vs.key.kind === 'ip' && vs.key.port === 0) {
+      sink.error(undefined, `Virtual server ${formatVs(vs)}: zero port only valid for persistent services - setting`, 'LVS_ZERO_PORT');
+      vs.persistenceTimeoutS = DEFAULT_PERSISTENCE_TIMEOUT_S;
+    }
+  }
+  if (!vs.persistenceTimeoutS && vsg && vsgRanges.some((e) => e.kind === 'range' && e.port === 0)) {
+    sink.error(undefined, `Virtual server ${formatVs(vs)}: zero port only valid for persistent services - setting`, 'LVS_ZERO_PORT');
+    vs.persistenceTimeoutS = DEFAULT_PERSISTENCE_TIMEOUT_S;
+  }
+
+  if (vs.protocol !== undefined && ((vsg && vsgRanges.length === 0 && vsgFwmarks.length > 0) || (!vsg && isFwmark))) {
+    sink.error(undefined, `Warning: Virtual server ${formatVs(vs)}: protocol specified for fwmark - protocol will be ignored`, 'LVS_FWMARK_PROTOCOL');
+    delete vs.protocol;
+  }
+
+  if (raw && !raw.schedulerSet) {
+    sink.error(undefined, `Virtual server ${formatVs(vs)}: no scheduler set, setting default '${DEFAULT_SCHEDULER}'`, 'LVS_NO_SCHEDULER');
+    vs.scheduler = DEFAULT_SCHEDULER;
+    raw.schedulerSet = true;
+  }
+
+  vs.smtpAlert = raw?.smtpAlert ?? g.smtpAlertChecker ?? g.smtpAlert ?? false;
+
+  const fwdDefault = (): void => {
+    if (raw && !raw.forwardingSet) {
+      sink.error(undefined, `Virtual server ${formatVs(vs)}: no forwarding method set, setting default NAT`, 'LVS_NO_FORWARDING');
+      vs.forwarding = { method: 'NAT' };
+      raw.forwardingSet = true;
+    }
+  };
+
+  let weightSum = 0;
+  const kept: RealServer[] = [];
+  for (const rs of vs.realServers) {
+    if (kept.some((r) => sameAddr(r, rs))) {
+      sink.error(undefined, `VS ${formatVs(vs)}: real server ${formatRs(rs, vs)} is duplicated - removing second rs`, 'LVS_RS_DUPLICATE');
+      continue;
+    }
+    const rraw = rsRaw.get(rs);
+    if (rraw?.forwarding) rs.forwarding = copyFwd(rraw.forwarding);
+    else if (rraw) {
+      fwdDefault();
+      rs.forwarding = copyFwd(vs.forwarding);
+    }
+    resolveRs(rs, vs, g);
+    weightSum += rs.weight;
+    const ss = vs.sorryServer;
+    if (ss && sameAddr(ss, rs)) {
+      if (ss.inhibit !== rs.inhibitOnFailure) {
+        sink.error(
+          undefined,
+          `Virtual server ${formatVs(vs)}: real server ${formatRs(rs, vs)} matches sorry server, but inhibit setting differs, ${rs.inhibitOnFailure ? 'sett' : 'clear'}ing on sorry server`,
+          'LVS_SORRY_INHIBIT',
+        );
+        ss.inhibit = rs.inhibitOnFailure;
+      }
+    }
+    kept.push(rs);
+    rsRaw.delete(rs);
+  }
+  vs.realServers = kept;
+
+  if (vs.sorryServer && sorryForwardingSet.get(vs.sorryServer) === false) {
+    fwdDefault();
+    vs.sorryServer.forwarding = copyFwd(vs.forwarding);
+    sorryForwardingSet.delete(vs.sorryServer);
+  }
+
+  if (vs.quorum > weightSum) {
+    sink.error(undefined, `Warning - quorum ${vs.quorum} for ${formatVs(vs)} exceeds total weight of real servers ${weightSum}, reducing quorum to ${weightSum}`, 'LVS_QUORUM_WEIGHT');
+    vs.quorum = weightSum;
+  }
+  if (vs.hysteresis >= vs.quorum) {
+    const h = (vs.quorum - 1) >>> 0;
+    sink.error(undefined, `Virtual server ${formatVs(vs)}: hysteresis ${vs.hysteresis} >= quorum ${vs.quorum}; setting hysteresis to ${h}`, 'LVS_HYSTERESIS');
+    vs.hysteresis = h;
+  }
+
+  // ports: unless NAT, real and virtual servers have the same port; fwmark services have none
+  const ss = vs.sorryServer;
+  if (vsg) {
+    if (vsgFwmarks.length > 0) {
+      for (const rs of vs.realServers) {
+        if (rs.forwarding.method === 'NAT') continue;
+        if (rs.port) sink.error(undefined, `WARNING - fwmark virtual server ${formatVs(vs)}, real server ${formatRs(rs, vs)} has port specified - port will be ignored`, 'LVS_PORT');
+      }
+      if (ss && ss.forwarding.method !== 'NAT' && ss.port) {
+        sink.error(undefined, `WARNING - fwmark virtual server ${formatVs(vs)}, sorry server has port specified - port will be ignored`, 'LVS_PORT');
+      }
+    }
+    for (const e of vsgRanges) {
+      if (e.kind !== 'range') continue;
+      for (const rs of vs.realServers) {
+        if (rs.forwarding.method === 'NAT') continue;
+        if (rs.port && e.port !== rs.port) {
+          sink.error(undefined, `virtual server ${formatVs(vs)}:[${formatVsgEntry(e)}] and real server ${formatRs(rs, vs)} ports don't match`, 'LVS_PORT');
+        }
+      }
+      if (ss && ss.forwarding.method !== 'NAT' && ss.port && e.port !== ss.port) {
+        sink.error(undefined, `WARNING - virtual server ${formatVs(vs)}, sorry server has port specified - port will be ignored`, 'LVS_PORT');
+      }
+    }
+  } else {
+    const vport = vs.key.kind === 'ip' ? vs.key.port : 0;
+    for (const rs of vs.realServers) {
+      if (rs.forwarding.method === 'NAT') {
+        if (!isFwmark && !rs.port) rs.port = vport;
+        continue;
+      }
+      if (isFwmark) {
+        if (rs.port) {
+          sink.error(undefined, `WARNING - fwmark virtual server ${formatVs(vs)}, real server ${formatRs(rs, vs)} has port specified - clearing`, 'LVS_PORT');
+          rs.port = 0;
+        }
+      } else if (!rs.port) rs.port = vport;
+      else if (vport !== rs.port) {
+        sink.error(undefined, `WARNING - virtual server ${formatVs(vs)} and real server ${formatRs(rs, vs)} ports don't match - resetting`, 'LVS_PORT');
+        rs.port = vport;
+      }
+    }
+    if (ss && ss.forwarding.method !== 'NAT') {
+      if (isFwmark) {
+        if (ss.port) {
+          sink.error(undefined, `WARNING - virtual server ${formatVs(vs)}, sorry server has port specified - clearing`, 'LVS_PORT');
+          ss.port = 0;
+        }
+      } else if (!ss.port) ss.port = vport;
+      else if (vport !== ss.port) {
+        sink.error(undefined, `WARNING - virtual server ${formatVs(vs)} and sorry server ports don't match - resetting`, 'LVS_PORT');
+        ss.port = vport;
+      }
+    }
+  }
+
+  vsRaw.delete(vs);
+  return true;
+}

@@ -1,0 +1,194 @@
+/**
+ * Value readers for the LVS keyword tables, with keepalived 2.2.7's generic parser messages
+ * (lib/parser.c read_unsigned / read_timer), which keepalived prints before the keyword's own
+ * message: `invalid number 'x'`, `negative number '-1'`, `number '0' outside range [1, 65535]`,
+ * `number '99999999999' outside unsigned integer range`, timers as `[0.000001, 4294.967295]`.
+ * Every reader reports and returns undefined on bad input; none throws.
+ */
+import type { Stmt, Token, SourcePos } from '../types';
+import type { DiagnosticSink } from '../diagnostics';
+import type { Family, LvsScriptSpec } from '../ast-lvs';
+import { parseIp } from '../../lib/ip';
+
+export const UINT_MAX = 4294967295;
+export const INT_MAX = 2147483647;
+/** keepalived's "no upper limit" for timers: ULONG_MAX - 1 microseconds. */
+export const TIMER_NO_MAX = 18446744073709551614n;
+
+export function posOf(t: Token): SourcePos {
+  return { file: t.file, line: t.line, col: t.col };
+}
+
+/** read_unsigned(): decimal, within [min, max], with keepalived's generic messages. */
+export function kaUnsigned(tok: Token | undefined, min: number, max: number, sink: DiagnosticSink): number | undefined {
+  if (!tok) return undefined;
+  const s = tok.text;
+  if (/^-\d+$/.test(s) && s !== '-0') {
+    sink.error(tok, `negative number '${s}'`, 'CFG_BAD_NUMBER');
+    return undefined;
+  }
+  if (!/^\+?\d+$/.test(s) && s !== '-0') {
+    sink.error(tok, `invalid number '${s}'`, 'CFG_BAD_NUMBER');
+    return undefined;
+  }
+  const n = Number(s);
+  if (n > UINT_MAX) {
+    sink.error(tok, `number '${s}' outside unsigned integer range`, 'CFG_OUT_OF_RANGE');
+    return undefined;
+  }
+  if (n < min || n > max) {
+    sink.error(tok, `number '${s}' outside range [${min}, ${max}]`, 'CFG_OUT_OF_RANGE');
+    return undefined;
+  }
+  return n;
+}
+
+function fmtTimer(us: bigint): string {
+  const whole = us / 1000000n;
+  const frac = (us % 1000000n).toString().padStart(6, '0');
+  return `${whole}.${frac}`;
+}
+
+/**
+ * read_timer(): seconds with up to 6 decimals, returned in microseconds, within
+ * [minUs, maxUs] (maxUs undefined = keepalived's unlimited).
+ */
+export function kaTimerUs(tok: Token | undefined, minUs: number, maxUs: number | undefined, sink: DiagnosticSink): number | undefined {
+  if (!tok) return undefined;
+  const s = tok.text;
+  const m = /^(-?)(\d*)(?:\.(\d*))?$/.exec(s);
+  if (!m || (m[2] === '' && (m[3] === undefined || m[3] === ''))) {
+    sink.error(tok, `invalid number '${s}'`, 'CFG_BAD_TIMER');
+    return undefined;
+  }
+  if (m[1] === '-') {
+    sink.error(tok, `negative number '${s}'`, 'CFG_BAD_TIMER');
+    return undefined;
+  }
+  const frac = (m[3] ?? '').slice(0, 6).padEnd(6, '0');
+  const us = BigInt(m[2] || '0') * 1000000n + BigInt(frac);
+  const max = maxUs === undefined ? TIMER_NO_MAX : BigInt(maxUs);
+  if (us < BigInt(minUs) || us > max) {
+    sink.error(tok, `number '${s}' outside range [${fmtTimer(BigInt(minUs))}, ${fmtTimer(max)}]`, 'CFG_OUT_OF_RANGE');
+    return undefined;
+  }
+  return Number(us);
+}
+
+/** check_true_false(): true/false words; undefined when neither. A missing value means true. */
+export function kaTrueFalse(tok: Token | undefined): boolean | undefined {
+  if (!tok) return true;
+  const w = tok.text.toLowerCase();
+  if (w === 'on' || w === 'true' || w === 'yes') return true;
+  if (w === 'off' || w === 'false' || w === 'no') return false;
+  return undefined;
+}
+
+/**
+ * Shell-style re-tokenising of a script command (`"/path/x arg1 'a b'"` → argv):
+ * single and double quotes, backslash escapes. Never throws; an unmatched quote
+ * ends at the end of the text.
+ */
+export function splitCommand(text: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let have = false;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && i + 1 < text.length) cur += text[++i]!;
+      else cur += c;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      quote = c;
+      have = true;
+    } else if (c === '\\' && i + 1 < text.length) {
+      cur += text[++i]!;
+      have = true;
+    } else if (c === ' ' || c === '\t') {
+      if (have) out.push(cur);
+      cur = '';
+      have = false;
+    } else {
+      cur += c;
+      have = true;
+    }
+  }
+  if (have) out.push(cur);
+  return out;
+}
+
+/** `KW CMD [user [group]]` (notify_up/down, quorum_up/down). */
+export function readNotifyScript(st: Stmt): LvsScriptSpec | undefined {
+  const cmdTok = st.args[0];
+  if (!cmdTok) return undefined;
+  const spec: LvsScriptSpec = { argv: splitCommand(cmdTok.text), cmd: cmdTok.text, pos: posOf(st.kw) };
+  if (st.args[1]) spec.user = st.args[1].text;
+  if (st.args[2]) spec.group = st.args[2].text;
+  return spec;
+}
+
+/** `misc_path CMD…`: every word of the line (quoted words re-split) is argv. */
+export function readMiscPath(st: Stmt): LvsScriptSpec | undefined {
+  if (st.args.length === 0) return undefined;
+  const argv: string[] = [];
+  for (const a of st.args) argv.push(...(a.quoted ? splitCommand(a.text) : [a.text]));
+  return { argv, cmd: st.args.map((a) => a.text).join(' '), pos: posOf(st.kw) };
+}
+
+/** keepalived's cmd_str(): each argv word in single quotes, space separated. */
+export function cmdStr(s: LvsScriptSpec | undefined): string {
+  if (!s) return '';
+  return s.argv.map((a) => `'${a}'`).join(' ');
+}
+
+export interface SockAddr {
+  ip: string;
+  family: Family;
+  port: number;
+}
+
+/**
+ * inet_stosockaddr(ip, port): an address and optional port; a port made only of zeros
+ * counts as none (keepalived ≥ 2.0.7). undefined when the address or port is invalid.
+ */
+export function parseSockAddr(ipText: string, portText: string | undefined): SockAddr | undefined {
+  const ip = parseIp(ipText);
+  if (!ip) return undefined;
+  let port = 0;
+  if (portText !== undefined && /[^0]/.test(portText)) {
+    if (!/^\d{1,5}$/.test(portText)) return undefined;
+    port = Number(portText);
+    if (port > 65535) return undefined;
+  }
+  return { ip: ip.text, family: ip.family, port };
+}
+
+/**
+ * read_hex_str(): hex bytes, optionally separated by spaces; with `allowMask`, an `x`/`X`
+ * nibble matches anything. Returns data (hex) and mask (hex, set bits must match), or
+ * undefined when the text is not valid.
+ */
+export function readHexStr(text: string, allowMask: boolean): { data: string; mask?: string } | undefined {
+  const s = text.replace(/\s+/g, '');
+  if (s.length === 0 || s.length % 2 !== 0) return undefined;
+  let data = '';
+  let mask = '';
+  let anyMask = false;
+  for (const c of s) {
+    if (/[0-9a-fA-F]/.test(c)) {
+      data += c.toLowerCase();
+      mask += 'f';
+    } else if (allowMask && (c === 'x' || c === 'X')) {
+      data += '0';
+      mask += '0';
+      anyMask = true;
+    } else {
+      return undefined;
+    }
+  }
+  return anyMask ? { data, mask } : { data };
+}
