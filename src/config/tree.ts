@@ -86,8 +86,10 @@ function buildTree(pre: Preprocessor, sink: DiagnosticSink, root: Stmt[]): void 
       continue;
     }
     if (kw.text === '}') {
-      if (levels.length > 1) levels.pop();
-      else sink.error(kw, "Unknown keyword '}'", 'CFG_UNKNOWN_KEYWORD');
+      if (levels.length > 1) {
+        const closed = levels.pop()!;
+        if (closed.owner) closed.owner.end = { file: kw.file, line: kw.line, col: kw.col };
+      } else sink.error(kw, "Unknown keyword '}'", 'CFG_UNKNOWN_KEYWORD');
       last = null;
       continue;
     }

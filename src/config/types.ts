@@ -34,4 +34,6 @@ export interface Stmt {
   children?: Stmt[];
   /** The raw text of the logical line after preprocessing (for script re-tokenising, dumps). */
   raw: string;
+  /** Where the block's closing `}` was (keepalived reports end-of-block checks there). */
+  end?: SourcePos;
 }
