@@ -36,7 +36,8 @@ export function kw<T>(handler: Handler<T>, opts: Omit<KeywordDef<T>, 'handler'> 
  * - unknown keyword → error "Unknown keyword 'X'"; a block after it is not skipped: its
  *   statements are applied at this level (keepalived: "Unexpected '{' - ignoring").
  * - block keyword without `{` → error "Missing '{' at beginning of configuration block".
- * - deprecated alias → warning, then the handler runs as for the new keyword.
+ * - deprecated alias → keepalived's `Keyword "X" is deprecated - please use "Y"` (an error for
+ *   `-t`, as in keepalived), then the handler runs as for the new keyword.
  */
 export function applyTable<T>(stmts: readonly Stmt[], table: KeywordTable<T>, target: T, ctx: Ctx): void {
   for (const st of stmts) {
@@ -50,7 +51,8 @@ export function applyTable<T>(stmts: readonly Stmt[], table: KeywordTable<T>, ta
       continue;
     }
     if (def.deprecatedFor !== undefined) {
-      ctx.sink.warn(st.kw, `Keyword '${st.kw.text}' is deprecated - please use '${def.deprecatedFor}'`, 'CFG_DEPRECATED');
+      // keepalived reports this with report_config_error(), so it counts for `-t` (exit 5)
+      ctx.sink.error(st.kw, `Keyword "${st.kw.text}" is deprecated - please use "${def.deprecatedFor}"`, 'CFG_DEPRECATED');
     }
     if (def.block && !st.children) {
       ctx.sink.error(st.kw, "Missing '{' at beginning of configuration block", 'CFG_MISSING_BLOCK');

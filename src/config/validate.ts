@@ -1,0 +1,277 @@
+/**
+ * keepalived's semantic checks on the VRRP side of the AST (vrrp_complete_init and friends),
+ * with keepalived 2.2.7's messages. The LVS side is checked by validateLvs() (ast-lvs.ts).
+ *
+ * Like keepalived, the checks also fix the configuration the way keepalived would run it
+ * (a tracked name that does not exist is dropped, nopreempt is cleared with priority 255,
+ * a v2 advert interval is rounded…), so the AST is what keepalived would use.
+ *
+ * Severity policy: everything keepalived reports through report_config_error() is an
+ * 'error' (it makes `-t` exit 5), the missing-interface summary is 'fatal' (CONFIG_BAD_IF),
+ * the script-security verdict is 'security'; things keepalived only logs (or does not
+ * report at all) are 'warning'.
+ */
+import type { KeepalivedConfig, ScriptSpec, VrrpInstance, TrackRef } from './ast';
+import type { DiagnosticSink } from './diagnostics';
+import type { SourcePos } from './types';
+import { parseIp, isLinkLocal6 } from '../lib/ip';
+
+export interface ValidateOptions {
+  /** Interface names present; undefined = do not check interfaces. */
+  interfaces?: ReadonlySet<string>;
+  /** Whether a script's argv[0] can be found (keepalived silently drops missing scripts). Default: found. */
+  scriptFound?: (argv0: string) => boolean;
+  /** Whether a user exists (scripts naming an unknown user are dropped). Default: exists. */
+  userExists?: (name: string) => boolean;
+}
+
+const NOPOS: SourcePos | undefined = undefined;
+
+/** Every script-valued field of the VRRP side, with a way to drop it. */
+function collectScripts(cfg: KeepalivedConfig): { spec: ScriptSpec; drop: () => void }[] {
+  const out: { spec: ScriptSpec; drop: () => void }[] = [];
+  const add = <T extends object, K extends keyof T>(obj: T, key: K): void => {
+    const v = obj[key] as unknown;
+    if (v && typeof v === 'object' && 'argv' in (v as object)) {
+      out.push({ spec: v as ScriptSpec, drop: () => delete obj[key] });
+    }
+  };
+  const g = cfg.global;
+  add(g, 'startupScript');
+  add(g, 'shutdownScript');
+  add(g, 'notifyFifoScript');
+  add(g, 'vrrpNotifyFifoScript');
+  add(g, 'lvsNotifyFifoScript');
+  for (const s of cfg.vrrpScripts) if (s.script) add(s, 'script');
+  for (const v of cfg.vrrpInstances) {
+    for (const k of ['notifyMaster', 'notifyBackup', 'notifyFault', 'notifyStop', 'notifyDeleted', 'notify', 'notifyMasterRxLowerPri'] as const) add(v, k);
+  }
+  for (const sg of cfg.syncGroups) {
+    for (const k of ['notifyMaster', 'notifyBackup', 'notifyFault', 'notifyStop', 'notify'] as const) add(sg, k);
+  }
+  return out;
+}
+
+/**
+ * Check scripts: unknown users and missing commands drop the script (keepalived only logs);
+ * returns how many scripts remain (for the script-security verdict).
+ */
+export function checkScripts(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: ValidateOptions): number {
+  let count = 0;
+  const droppedScripts = new Set<string>();
+  for (const { spec, drop } of collectScripts(cfg)) {
+    const user = spec.user ?? cfg.global.scriptUser?.user;
+    if (spec.user !== undefined && opts.userExists && !opts.userExists(spec.user)) {
+      sink.warn(spec.pos, `Script user '${spec.user}' does not exist`, 'CFG_SCRIPT_USER');
+      dropScript(cfg, spec, drop, droppedScripts);
+      continue;
+    }
+    void user;
+    const argv0 = spec.argv[0] ?? '';
+    if (opts.scriptFound && !opts.scriptFound(argv0)) {
+      sink.warn(spec.pos, `Cannot find script ${argv0} in path - disabling`, 'CFG_SCRIPT_MISSING');
+      dropScript(cfg, spec, drop, droppedScripts);
+      continue;
+    }
+    count++;
+  }
+  if (droppedScripts.size > 0) {
+    cfg.vrrpScripts = cfg.vrrpScripts.filter((s) => !droppedScripts.has(s.name));
+  }
+  return count;
+}
+
+function dropScript(cfg: KeepalivedConfig, spec: ScriptSpec, drop: () => void, droppedScripts: Set<string>): void {
+  const owner = cfg.vrrpScripts.find((s) => s.script === spec);
+  if (owner) droppedScripts.add(owner.name);
+  drop();
+}
+
+function resolveRefs(refs: TrackRef[], names: ReadonlySet<string>, owner: string, what: string, sink: DiagnosticSink): TrackRef[] {
+  return refs.filter((r) => {
+    if (names.has(r.name)) return true;
+    sink.error(r.pos, `${owner} ${what} ${r.name} not found, ignoring...`, 'CFG_TRACK_NOT_FOUND');
+    return false;
+  });
+}
+
+/** The VRRP-side checks. Returns false when keepalived -t stops checking there (missing interface, fatal instance). */
+export function validateVrrp(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: ValidateOptions): boolean {
+  const ifs = opts.interfaces;
+  let badIf = false;
+  const scriptNames = new Set(cfg.vrrpScripts.map((s) => s.name));
+  const fileNames = new Set(cfg.trackFiles.map((s) => s.name));
+  const procNames = new Set(cfg.trackProcesses.map((s) => s.name));
+  const bfdNames = new Set(cfg.bfdInstances.map((s) => s.name));
+
+  // Tracked names and interfaces, at their lines (keepalived does these while parsing).
+  for (const v of cfg.vrrpInstances) {
+    const o = `(${v.name})`;
+    if (ifs && v.interface !== undefined && !ifs.has(v.interface)) {
+      sink.error(v.interfacePos ?? v.pos, `WARNING - interface ${v.interface} for vrrp_instance ${v.name} doesn't exist`, 'CFG_NO_INTERFACE');
+      badIf = true;
+    }
+    for (const list of [v.virtualIpaddresses, v.virtualIpaddressesExcluded]) {
+      for (const a of list) {
+        if (ifs && a.dev !== undefined && !ifs.has(a.dev)) {
+          sink.error(a.pos, `WARNING - interface ${a.dev} for ip address ${a.address} doesn't exist`, 'CFG_NO_INTERFACE');
+          badIf = true;
+        }
+      }
+    }
+    v.trackScripts = resolveRefs(v.trackScripts, scriptNames, o, 'track script', sink);
+    v.trackFiles = resolveRefs(v.trackFiles, fileNames, o, 'track file', sink);
+    v.trackProcesses = resolveRefs(v.trackProcesses, procNames, o, 'track process', sink);
+    v.trackBfds = resolveRefs(v.trackBfds, bfdNames, o, 'track bfd', sink);
+    if (ifs) {
+      v.trackInterfaces = v.trackInterfaces.filter((t) => {
+        if (ifs.has(t.name)) return true;
+        sink.error(t.pos, `${o} tracked interface ${t.name} doesn't exist`, 'CFG_NO_INTERFACE');
+        badIf = true;
+        return false;
+      });
+    }
+  }
+  for (const a of cfg.staticIpaddresses) {
+    if (ifs && a.dev !== undefined && !ifs.has(a.dev)) {
+      sink.error(a.pos, `WARNING - interface ${a.dev} for ip address ${a.address} doesn't exist`, 'CFG_NO_INTERFACE');
+      badIf = true;
+    }
+  }
+  for (const sg of cfg.syncGroups) {
+    const o = `(${sg.name})`;
+    sg.trackScripts = resolveRefs(sg.trackScripts, scriptNames, o, 'track script', sink);
+    sg.trackFiles = resolveRefs(sg.trackFiles, fileNames, o, 'track file', sink);
+    sg.trackProcesses = resolveRefs(sg.trackProcesses, procNames, o, 'track process', sink);
+    sg.trackBfds = resolveRefs(sg.trackBfds, bfdNames, o, 'track bfd', sink);
+  }
+
+  // Sync groups (vrrp_complete_init: before the instances).
+  const inGroup = new Map<string, string>();
+  const instNames = new Set(cfg.vrrpInstances.map((v) => v.name));
+  for (const sg of cfg.syncGroups) {
+    sg.group = sg.group.filter((m) => {
+      if (!instNames.has(m.name)) {
+        sink.error(NOPOS, `Virtual router ${m.name} specified in sync group ${sg.name} doesn't exist - ignoring`, 'CFG_SYNC_MEMBER');
+        return false;
+      }
+      const other = inGroup.get(m.name);
+      if (other !== undefined) {
+        sink.error(NOPOS, `VRRP instance ${m.name} cannot be in more than one sync group (${other} and ${sg.name}) - ignoring`, 'CFG_SYNC_MEMBER');
+        return false;
+      }
+      inGroup.set(m.name, sg.name);
+      return true;
+    });
+    if (sg.group.length <= 1) {
+      sink.error(NOPOS, `Sync group ${sg.name} has only ${sg.group.length} virtual router(s) - this probably isn't what you want`, 'CFG_SYNC_SMALL');
+    }
+  }
+
+  // keepalived -t stops here when an interface is missing (no completion, no script checks).
+  if (badIf) {
+    sink.fatal(NOPOS, 'Non-existent interface specified in configuration', 'CFG_BAD_IF');
+    return false;
+  }
+
+  // Per-instance completion (vrrp_complete_instance); keepalived stops at the first fatal one.
+  for (const v of cfg.vrrpInstances) {
+    if (!completeInstance(v, cfg, sink, ifs)) return false;
+  }
+  return true;
+}
+
+/** keepalived's vrrp_complete_instance checks for one instance; false = keepalived stops here. */
+function completeInstance(v: VrrpInstance, cfg: KeepalivedConfig, sink: DiagnosticSink, ifs: ReadonlySet<string> | undefined): boolean {
+  const o = `(${v.name})`;
+  const err = (m: string, code: string): void => sink.error(NOPOS, `${o} ${m}`, code);
+  if (v.virtualRouterId === 0) {
+    err('the virtual router id must be set', 'CFG_NO_VRID');
+    return false;
+  }
+  if (v.interface === undefined && v.vrf === undefined) {
+    err('Unknown interface!', 'CFG_NO_INTERFACE');
+    return false;
+  }
+  void ifs;
+  if (v.strictMode) {
+    if (v.state === 'MASTER' && v.priority !== 255) {
+      err('State MASTER must match being address owner', 'CFG_STRICT');
+      v.state = 'BACKUP';
+    }
+    if (v.virtualIpaddresses.length === 0) {
+      err('No VIP specified; at least one is required', 'CFG_NO_VIP');
+      return false;
+    }
+    if (v.authentication) {
+      err('Strict mode does not support authentication. Ignoring.', 'CFG_STRICT');
+      delete v.authentication;
+    }
+    if (v.preemptDelayUs) {
+      err('preempt_delay is incompatible with strict mode - resetting', 'CFG_STRICT');
+      v.preemptDelayUs = 0;
+    }
+    if (v.family === 6 && v.virtualIpaddresses[0] && !isLinkLocalText(v.virtualIpaddresses[0].address)) {
+      err('the first IPv6 VIP address must be link local', 'CFG_STRICT');
+    }
+  } else if (v.virtualIpaddresses.length === 0) {
+    err('No VIP specified; at least one is sensible', 'CFG_NO_VIP');
+  }
+  if (v.strictMode && v.version === 2 && v.accept) {
+    err('warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting', 'CFG_ACCEPT_V2');
+    v.accept = false;
+  }
+  if (v.authentication) {
+    if (v.version === 3) {
+      err('VRRP version 3 does not support authentication. Ignoring.', 'CFG_AUTH_V3');
+      delete v.authentication;
+    } else if (v.authentication.type !== undefined && v.authentication.pass === undefined) {
+      err('Authentication specified but no password given. Ignoring', 'CFG_AUTH_NO_PASS');
+      delete v.authentication;
+    } else if (v.authentication.type === 'AH' && v.family === 6) {
+      err('Cannot use AH for IPv6 - ignoring', 'CFG_AUTH_AH6');
+      delete v.authentication;
+    }
+  }
+  if (v.state === 'MASTER' && v.preemptDelayUs) {
+    err('Warning - preempt delay will not work with initial state MASTER - clearing', 'CFG_PREEMPT_DELAY');
+    v.preemptDelayUs = 0;
+  }
+  if (v.nopreempt && v.priority === 255) {
+    err('nopreempt is incompatible with priority 255. resetting nopreempt', 'CFG_NOPREEMPT');
+    v.nopreempt = false;
+  }
+  if (v.version === 2 && v.advertIntUs % 1_000_000 !== 0) {
+    err(`VRRPv2 advertisement interval ${(v.advertIntUs / 1e6).toFixed(6)}s must be an integer. rounding`, 'CFG_ADVERT_ROUND');
+    v.advertIntUs = Math.max(1, Math.round(v.advertIntUs / 1_000_000)) * 1_000_000;
+  } else if (v.version === 3 && v.advertIntUs % 10_000 !== 0) {
+    v.advertIntUs = Math.round(v.advertIntUs / 10_000) * 10_000;
+  }
+  for (const p of v.unicastPeers) {
+    if (p.family !== v.family) {
+      err(`Unicast peer ${p.address} address family does not match instance - ignoring`, 'CFG_FAMILY_MISMATCH');
+    }
+  }
+  v.unicastPeers = v.unicastPeers.filter((p) => p.family === v.family);
+  if (v.srcIp !== undefined) {
+    const ip = parseIp(v.srcIp);
+    if (ip && ip.family !== v.family) {
+      err(`mcast_src_ip/unicast_src_ip ${v.srcIp} address family does not match instance - ignoring`, 'CFG_FAMILY_MISMATCH');
+      delete v.srcIp;
+    }
+  }
+  void cfg;
+  return true;
+}
+
+function isLinkLocalText(text: string): boolean {
+  const ip = parseIp(text);
+  return !!ip && isLinkLocal6(ip);
+}
+
+/** The script-security verdict for the whole configuration (VRRP and LVS scripts together). */
+export function checkScriptSecurity(cfg: KeepalivedConfig, scriptCount: number, sink: DiagnosticSink): void {
+  if (scriptCount > 0 && !cfg.global.enableScriptSecurity) {
+    sink.report(NOPOS, 'security', 'SECURITY VIOLATION - scripts are being executed but script_security not enabled.', 'CFG_SCRIPT_SECURITY');
+  }
+}
