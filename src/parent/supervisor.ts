@@ -66,6 +66,8 @@ class WorkerSlot {
   nextDelayS = 0;
   respawnTimer?: NodeJS.Timeout;
   permanentError = false;
+  /** The worker reported an orderly stop it was not asked for (it got SIGTERM itself). */
+  stoppedBySignal = false;
   retired = false;
   dumps = new Map<number, PendingDump>();
   constructor(readonly role: WorkerRole, readonly pidFile: string) {}
@@ -276,6 +278,7 @@ export class Parent {
     slot.startedAt = Date.now();
     slot.ackedSeq = -1;
     slot.permanentError = false;
+    slot.stoppedBySignal = false;
     this.log.info(`Starting ${ROLE_NAMES[slot.role].child} child process, pid=${slot.pid}`);
     const perr = writePidFile(slot.pidFile, slot.pid);
     if (perr) this.log.error(`${ROLE_NAMES[slot.role].child} child process: cannot write pidfile (${perr})`);
@@ -325,6 +328,7 @@ export class Parent {
         if (m.reason === 'config') slot.permanentError = true;
         return;
       case 'stopped':
+        slot.stoppedBySignal = true;
         return;
       default: {
         const never: never = m;
@@ -360,12 +364,28 @@ export class Parent {
       this.stop(EXIT_CONFIG);
       return;
     }
+    void signal;
+    if (slot.stoppedBySignal && !slot.respawnTimer) {
+      // `pkill keepalived` / systemd's KillMode=control-group TERM every process: the worker may
+      // exit before our own SIGTERM is handled. Decide a moment later.
+      slot.stoppedBySignal = false;
+      slot.respawnTimer = setTimeout(() => {
+        slot.respawnTimer = undefined;
+        if (this.phase === 'stopping') this.checkStopped();
+        else this.respawnAfterDeath(slot, pid);
+      }, 300);
+      return;
+    }
+    this.respawnAfterDeath(slot, pid);
+  }
+
+  private respawnAfterDeath(slot: WorkerSlot, pid: number): void {
+    const name = ROLE_NAMES[slot.role];
     if (this.opts.dontRespawn) {
       this.log.alert(`${name.child} child process(${pid}) died: Exiting`);
       this.stop(EXIT_OK);
       return;
     }
-    void signal;
     // keepalived: a child that ran a while restarts at once; quick deaths back off 1, 2, 4 … 60 s
     const ranS = (Date.now() - slot.startedAt) / 1000;
     if (ranS > 60) slot.nextDelayS = 0;
