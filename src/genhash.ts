@@ -9,6 +9,7 @@
  * HTTP checker sends (checkers/http.ts). `-m` (SO_MARK) is accepted but not applied.
  */
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { fetchOnce, md5Hex } from './check/checkers/http';
 import type { CheckCode } from './check/result';
 import type { HttpProtocol } from './check/types';
@@ -242,7 +243,8 @@ export function main(argv: string[]): void {
     argv.slice(2),
     (s) => process.stdout.write(s),
     (s) => process.stderr.write(s),
-    'genhash',
+    // keepalived prints argv[0] as typed; node only knows the resolved script path.
+    path.basename(argv[1] ?? 'genhash'),
   ).then((code) => {
     process.exitCode = code;
   });
