@@ -1,0 +1,55 @@
+/**
+ * DOC: the VRRP engine's pure core (issue #4).
+ *
+ * Files
+ *   packet/advert.ts  wire codec: decodeAdvert(bytes, rx) / encodeAdvert(advert, {src,dst}) /
+ *                     encodeIp4Header(); VRRPv2 (RFC 3768) and VRRPv3 (RFC 5798), IPv4 and IPv6.
+ *                     Stage one of receiving: wire checks only (IP header, length, version, type,
+ *                     count vs length, v2 auth type, checksum). Returns a DropReason, never throws.
+ *                     DropReason is a closed union (DROP_REASONS); Counters counts per reason.
+ *   accept.ts         stage two: acceptAdvert(instanceCfg, advert, ctx): TTL/hop limit, VRID, version,
+ *                     auth type + PASS (first 8 bytes), address count and list (skip_check_adv_addr),
+ *                     v2 interval, unicast source/TTL range, old_unicast_checksum. Returns the
+ *                     keepalived.stats counters to bump (DROP_STATS) and keepalived's log line.
+ *   fsm.ts            the state machine: step(state, event, nowUs) -> {state, actions}. Pure; timers
+ *                     are `arm-timer`/`cancel-timer` actions with absolute µs and come back as events.
+ *                     changeState() is the only writer of `state` (logs "(VI_1) Entering X STATE",
+ *                     counts transitions, emits `notify`).
+ *   instance.ts       config AST (src/config/ast.ts) -> FsmConfig / AcceptConfig.
+ *   worker.ts         (not part of the core) wires sockets, netlink, clock and notify into the above.
+ * Helpers: src/lib/bytes.ts (bounds-checked ByteReader/ByteWriter), src/lib/checksum.ts (RFC 1071,
+ * IPv4/IPv6 pseudo-headers). None of these files import sockets, timers or src/sys/**.
+ *
+ * Receive path (worker): raw socket bytes + rx metadata -> decodeAdvert -> (lookup instance by
+ * VRID) -> acceptAdvert -> step({type:'advert'}) -> perform actions in order.
+ * Send path: `send-advert {priority}` -> encodeAdvert (+ encodeIp4Header, IP_HDRINCL, id counting
+ * from 1 as keepalived) to 224.0.0.18 / ff02::12 or each unicast peer.
+ *
+ * RFC coverage
+ *   RFC 3768 §5 (packet format, PASS data kept for keepalived compatibility), §7.1 receive checks.
+ *   RFC 5798 §5 (v3 format, 12-bit centisecond interval, pseudo-header checksum), §6.1 parameters
+ *   (Skew_Time, Master_Down_Interval), §6.4.1–6.4.3 state machine, §7.1 receive checks.
+ *
+ * Deviations (all deliberate, following keepalived 2.2.7 — verified against its source and on the wire):
+ *   - Extra states FAULT, STOP, DELETED; every instance starts in BACKUP ("(init)") or FAULT;
+ *     `state MASTER` + priority 255 leaves BACKUP after 1 µs, other priorities wait the full interval.
+ *   - Master-down interval uses `down_timer_adverts` (default 3); v3 skew uses keepalived's integer
+ *     rounding (centiseconds × 625/16 µs); v2 skew ignores the interval.
+ *   - A master answers lower-priority adverts with an immediate advert (unless lower_prio_no_advert
+ *     / strict); higher_prio_send_advert; two owners reduce the local priority to 254.
+ *   - v2 checksum, v3/IPv4 pseudo-header checksum incl. the `old_unicast_checksum` form (224.0.0.18
+ *     in the pseudo-header of unicast packets), auto-detected as keepalived does.
+ *   - PASS authentication (v2/IPv4). IPsec AH is NOT implemented: AH packets are dropped
+ *     ('auth-ah-unsupported').
+ *   - preempt_delay is a deadline checked when adverts arrive (keepalived), not a separate timer.
+ *   - Check order differs from keepalived's single vrrp_check_packet(): wire checks first, then
+ *     instance checks, so e.g. a bad checksum is reported before a TTL error.
+ *   - keepalived ignores adverts in FAULT (RFC has no FAULT); so do we.
+ *   - VIPs beyond 255 are not advertised (instance.ts); keepalived also limits by MTU (not done here).
+ *   - Not in the core (worker/sync-group business): sync groups, tracking weights (the FSM receives
+ *     the effective priority), GARP refresh timers, notify_master_rx_lower_pri, VMAC.
+ */
+export * from './packet/advert';
+export * from './accept';
+export * from './fsm';
+export * from './instance';
