@@ -41,7 +41,7 @@ const INCLUDE_VARIANTS: Record<string, number> = {
 };
 
 const INCLUDE_CHECK_NAMES: Record<string, number> = {
-  readable: INCLUDE_R,
+  read: INCLUDE_R,
   match: INCLUDE_M | INCLUDE_R,
   wildcard_match: INCLUDE_W | INCLUDE_R,
   brace_match: INCLUDE_B | INCLUDE_R,
@@ -209,7 +209,7 @@ export class Preprocessor {
       if (first && op !== '') val = fr.includeCheck;
       first = false;
       if (bits === undefined) continue; // keepalived's global_defs handler reports it
-      if (op === '-') val &= ~(bits & ~(name === 'readable' ? 0 : INCLUDE_R));
+      if (op === '-') val &= ~(bits & ~(name === 'read' ? 0 : INCLUDE_R));
       else val |= bits;
     }
     fr.includeCheck = val;
@@ -252,17 +252,17 @@ export class Preprocessor {
     try {
       const st = fs.statSync(abs);
       if (st.isDirectory()) {
-        this.report(check ? INCLUDE_ERROR : 'warning', `Configuration file '${display}' is a directory - skipping`, 'CFG_INCLUDE_DIRECTORY', pos);
+        this.report(check & INCLUDE_R ? INCLUDE_ERROR : 'warning', `Configuration file '${display}' is a directory - skipping`, 'CFG_INCLUDE_DIRECTORY', pos);
         return false;
       }
       if (!st.isFile() || (st.mode & 0o111) !== 0) {
-        this.report(check ? INCLUDE_ERROR : 'warning', `Configuration file '${display}' is not a regular non-executable file - skipping`, 'CFG_INCLUDE_NOT_REGULAR', pos);
+        this.report(check & INCLUDE_R ? INCLUDE_ERROR : 'warning', `Configuration file '${display}' is not a regular non-executable file - skipping`, 'CFG_INCLUDE_NOT_REGULAR', pos);
         return false;
       }
       content = fs.readFileSync(abs);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      this.report(check ? INCLUDE_ERROR : 'warning', `Configuration file '${display}' open problem (${errnoText(err)}) - skipping`, 'CFG_INCLUDE_OPEN', pos);
+      this.report(check & INCLUDE_R ? INCLUDE_ERROR : 'warning', `Configuration file '${display}' open problem (${errnoText(err)}) - skipping`, 'CFG_INCLUDE_OPEN', pos);
       return false;
     }
     this.report('info', `Opening file '${display}'.`, 'CFG_OPENING_FILE', pos);
@@ -310,7 +310,10 @@ export class Preprocessor {
       found.push(...m);
     }
     if (found.length === 0) {
-      if (!hasWildcard(pattern)) this.report(check ? INCLUDE_ERROR : 'warning', `Config files missing '${pattern}'.`, 'CFG_INCLUDE_MISSING', pos);
+      // keepalived 2.2.7: an error for `match`, or `brace_match` when there were braces;
+      // otherwise printed but harmless
+      const err = check & INCLUDE_M || (check & INCLUDE_B && alts.length > 1);
+      if (!hasWildcard(pattern)) this.report(err ? INCLUDE_ERROR : 'warning', `Config files missing '${pattern}'.`, 'CFG_INCLUDE_MISSING', pos);
       else if (check & INCLUDE_W) this.report(INCLUDE_ERROR, `No config files matched '${pattern}'.`, 'CFG_INCLUDE_NO_MATCH', pos);
       else this.report('info', `No config files matched '${pattern}'.`, 'CFG_INCLUDE_NO_MATCH', pos);
       return;
@@ -382,8 +385,6 @@ export class Preprocessor {
         if (/ $/.test(raw)) return null;
         paramText = raw.trim();
         params = paramText.split(/ +/).map((x) => Number(x));
-      } else if (raw.length) {
-        // `${NAME }`: spaces but no digits: keepalived accepts them
       }
       if (text[p] !== '}') return null;
       p++;
@@ -396,7 +397,10 @@ export class Preprocessor {
     const atEnd = p >= text.length;
     if (def.multiline && !atEnd) return null;
     if (params && !def.maxParams) return null;
-    const r: { def: Def; len: number; params?: number[]; paramText: string } = { def, len: p - i, paramText };
+    // keepalived replaces `{` + NAME + one more character for a braced use without
+    // parameters, so `${NAME  }` leaves ` }` behind (as it does)
+    const len = braces && !params ? name.length + 2 : p - i;
+    const r: { def: Def; len: number; params?: number[]; paramText: string } = { def, len, paramText };
     if (params) r.params = params;
     return r;
   }

@@ -24,12 +24,14 @@ export function fixture(...p: string[]): string {
 }
 
 /** A fresh temp directory with the given files (paths relative to it); removed by cleanup(). */
-export function tempTree(files: Record<string, string>): { dir: string; cleanup: () => void } {
+export type FileSpec = string | { content: string; mode: number };
+export function tempTree(files: Record<string, FileSpec>): { dir: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kats-cfgfront-'));
-  for (const [name, content] of Object.entries(files)) {
+  for (const [name, spec] of Object.entries(files)) {
     const p = path.join(dir, name);
     fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, content);
+    fs.writeFileSync(p, typeof spec === 'string' ? spec : spec.content);
+    if (typeof spec !== 'string') fs.chmodSync(p, spec.mode);
   }
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
