@@ -10,7 +10,7 @@
  * `(VI_1) Entering MASTER STATE` line and emits the `notify` action.
  *
  * keepalived specifics reproduced here (read from keepalived's vrrp.c / vrrp_scheduler.c):
- * - every instance starts in BACKUP ("Entering BACKUP STATE (init)") or FAULT; `state MASTER` with
+ * - every instance starts in BACKUP ("Entering BACKUP STATE (init)") or FAULT ("entering FAULT state"); `state MASTER` with
  *   priority 255 instead times out of BACKUP after 1 µs (no BACKUP log line, no notify);
  * - master-down interval = down_timer_adverts × Master_Adver_Interval + skew, with
  *   skew v2 = (256−prio)·1 s/256 and v3 = (256−prio)·Master_Adver_Interval/256 computed in
@@ -26,7 +26,9 @@
  * - higher_prio_send_advert: a master sends one advert before yielding to a higher priority;
  * - on leaving MASTER for FAULT a priority-0 advert is sent; on shutdown the master sends priority 0
  *   ("sent 0 priority") and removes its VIPs;
- * - VRRPv3 backups adopt the master's interval; the master's receive timer is restarted by every
+ * - VRRPv3 backups adopt the master's interval (also a master yielding to a higher priority keeps it
+ *   while BACKUP) and go back to their own on becoming master ("changing advert interval from …");
+ *   the master's receive timer is restarted by every
  *   advert it receives unless lower_prio_no_advert (keepalived's dispatcher does so);
  * - vrrp_startup_delay: backup timers count from the end of the startup delay.
  */
@@ -136,6 +138,8 @@ export type Action =
   | { type: 'cancel-timer'; timer: TimerName }
   | { type: 'notify'; state: 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED'; priority: number }
   | { type: 'priority-changed'; from: number; to: number }
+  /** A master saw a lower-priority advert (for `notify_master_rx_lower_pri`). */
+  | { type: 'master-rx-lower-pri'; priority: number; src: string }
   /** `detail`: keepalived logs it only with -D. */
   | { type: 'log'; text: string; detail?: boolean }
   | { type: 'stats'; key: StatsKey };
@@ -266,6 +270,10 @@ class Step {
   gotoMaster(): void {
     const st = this.st;
     this.changeState('MASTER');
+    if (st.masterAdverIntCs !== st.cfg.advertIntervalCs) {
+      this.log(`changing advert interval from ${st.masterAdverIntCs * 10}ms to locally configured ${st.cfg.advertIntervalCs * 10}ms`);
+      st.masterAdverIntCs = st.cfg.advertIntervalCs;
+    }
     this.stat('become_master');
     this.setVips();
     if (st.cfg.garpMasterRepeat > 0) this.actions.push({ type: 'send-garp', repeat: st.cfg.garpMasterRepeat });
@@ -279,9 +287,9 @@ class Step {
     const st = this.st;
     this.cancel('garp-delay');
     if (to === 'BACKUP') {
+      // keeps Master_Adver_Interval learnt from the new master (2.2.7, observed on the wire)
       this.changeState('BACKUP');
       st.preemptAtUs = 0;
-      st.masterAdverIntCs = st.cfg.advertIntervalCs;
     } else {
       this.changeState('FAULT');
       this.sendAdvert(PRIO_STOP);
@@ -324,7 +332,10 @@ export function step(prev: FsmState, ev: FsmEvent, nowUs: number): StepResult {
       st.delayedStartUs = cfg.startupDelayUs > 0 ? nowUs + cfg.startupDelayUs : 0;
       s.removeVips(true); // keepalived cleans up VIPs left over by a previous run
       if (st.faulted) {
-        s.changeState('FAULT', { logSuffix: ' (init)' });
+        // 2.2.7 logs this one in lower case (observed)
+        s.changeState('FAULT', { quiet: true });
+        s.log('entering FAULT state');
+        s.actions.push({ type: 'notify', state: 'FAULT', priority: st.effectivePriority });
       } else if (cfg.initialState === 'MASTER' && st.basePriority === PRIO_OWNER) {
         // address owner: time out of BACKUP at once
         s.changeState('BACKUP', { quiet: true });
@@ -484,6 +495,7 @@ function masterRx(s: Step, adv: Advert, srcText: string): void {
 
   if (adv.priority < st.effectivePriority || (adv.priority === st.effectivePriority && cmp < 0)) {
     s.log(`Received advert from ${srcText} with lower priority ${adv.priority}, ours ${st.effectivePriority}${cfg.lowerPrioNoAdvert ? '' : ', forcing new election'}`);
+    s.actions.push({ type: 'master-rx-lower-pri', priority: adv.priority, src: srcText });
     if (!cfg.lowerPrioNoAdvert) s.sendAdvert(st.effectivePriority);
     if (cfg.garpLowerPrioRepeat > 0) s.actions.push({ type: 'send-garp', repeat: cfg.garpLowerPrioRepeat });
     restartTimer();
@@ -494,7 +506,10 @@ function masterRx(s: Step, adv: Advert, srcText: string): void {
     if (adv.priority > st.effectivePriority)
       s.log(`Master received advert from ${srcText} with higher priority ${adv.priority}, ours ${st.effectivePriority}`);
     else s.log(`Master received advert from ${srcText} with same priority ${adv.priority} but higher IP address than ours`);
-    if (cfg.version === 3 && adv.advertIntervalCs !== st.masterAdverIntCs) st.masterAdverIntCs = adv.advertIntervalCs;
+    if (cfg.version === 3 && adv.advertIntervalCs !== st.masterAdverIntCs) {
+      s.log(`advertisement interval updated from ${st.masterAdverIntCs * 10}ms to ${adv.advertIntervalCs * 10}ms by master`, true);
+      st.masterAdverIntCs = adv.advertIntervalCs;
+    }
     st.masterPriority = adv.priority;
     if (adv.src) st.masterSrc = adv.src;
     s.leaveMaster('BACKUP');

@@ -143,7 +143,11 @@ test('Startup while faulted goes to FAULT (init) with no timers', () => {
   assert.equal(d.st.state, 'INIT');
   d.ev({ type: 'startup' });
   assert.equal(d.st.state, 'FAULT');
-  assert.ok(d.logs().includes('(VI_1) Entering FAULT STATE (init)'));
+  assert.deepEqual(d.logs(), ['(VI_1) removing VIPs.', '(VI_1) entering FAULT state']);
+  assert.deepEqual(d.notifies(), ['FAULT']);
+  d.ev({ type: 'fault-cleared' });
+  assert.deepEqual(d.logs(), ['(VI_1) Entering BACKUP STATE']);
+  d.ev({ type: 'fault' });
   assert.deepEqual(d.st.timers, {});
 });
 

@@ -124,6 +124,34 @@ test('VRRPv3: backups adopt the master interval; failover = 3 x master interval 
   net.run(20 * S);
   assert.equal(b.lastEntered('MASTER')! - last, 3 * 500000 + skewTimeUs(3, 100, 50));
   assert.equal(skewTimeUs(3, 100, 50), 304687);
+  assert.ok(b.logs.includes('(B) changing advert interval from 500ms to locally configured 1000ms'));
+  assert.equal(b.st.masterAdverIntCs, 100);
+});
+
+test('VRRPv3 as observed on keepalived 2.2.7: a master yielding to a faster higher-priority master keeps its interval while BACKUP', () => {
+  const net = new SimNet(LAT);
+  const a = net.add({ name: 'A', addr: '10.99.0.1', priority: 150, version: 3, advertIntervalCs: 50 });
+  const b = net.add({ name: 'B', addr: '10.99.0.2', priority: 100, version: 3, advertIntervalCs: 100 });
+  b.start();
+  net.run(5 * S);
+  a.start();
+  net.run(13 * S);
+  assert.deepEqual(net.masters(), ['A']);
+  // same log sequence as keepalived's on the wire (see fixtures README)
+  const i = b.logs.indexOf('(B) Master received advert from 10.99.0.1 with higher priority 150, ours 100');
+  assert.ok(i >= 0);
+  assert.deepEqual(b.logs.slice(i, i + 4), [
+    '(B) Master received advert from 10.99.0.1 with higher priority 150, ours 100',
+    '(B) advertisement interval updated from 1000ms to 500ms by master',
+    '(B) Entering BACKUP STATE',
+    '(B) removing VIPs.',
+  ]);
+  a.event({ type: 'shutdown' });
+  const t = net.clock.nowUs;
+  net.run(20 * S);
+  assert.equal(b.lastEntered('MASTER')! - t, LAT + skewTimeUs(3, 100, 50));
+  const j = b.logs.indexOf('(B) Entering MASTER STATE', i);
+  assert.equal(b.logs[j + 1], '(B) changing advert interval from 500ms to locally configured 1000ms');
 });
 
 test('partition heals: both masters, the lower one yields after the higher forces a new election', () => {

@@ -145,6 +145,7 @@ export class SimNode {
           this.logs.push(a.text);
           break;
         case 'priority-changed':
+        case 'master-rx-lower-pri':
         case 'stats':
           break;
       }
