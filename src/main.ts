@@ -43,7 +43,11 @@ function interfaces(): Set<string> {
 export function configTest(opts: Options): number {
   const api = configApi();
   const r = api.loadConfig(opts.useFile, { configId: opts.configId, allConfig: opts.allConfig, interfaces: interfaces() });
-  const text = r.diagnostics.map((d) => `${api.formatDiagnostic(d)}\n`).join('');
+  // informational lines ("Opening file …") are -D lines in keepalived
+  const text = r.diagnostics
+    .filter((d) => d.severity !== 'info' || opts.logDetail > 0)
+    .map((d) => `${api.formatDiagnostic(d)}\n`)
+    .join('');
   if (opts.configTest) {
     try {
       fs.writeFileSync(opts.configTest, text, { mode: 0o644 });
@@ -61,7 +65,7 @@ export function configTest(opts: Options): number {
 function dumpJson(opts: Options): number {
   const api = configApi();
   const r = api.loadConfig(opts.useFile, { configId: opts.configId, allConfig: opts.allConfig, interfaces: interfaces() });
-  for (const d of r.diagnostics) write(2, `${api.formatDiagnostic(d)}\n`);
+  for (const d of r.diagnostics) if (d.severity !== 'info' || opts.logDetail > 0) write(2, `${api.formatDiagnostic(d)}\n`);
   write(1, `${JSON.stringify(r.config, null, 2)}\n`);
   return 0;
 }
