@@ -364,7 +364,7 @@ export interface GlobalDefs {
   startupScriptTimeoutS: number;
   shutdownScript?: ScriptSpec;
   shutdownScriptTimeoutS: number;
-  scriptUser?: { user: string; group?: string };
+  scriptUser?: { user: string; group?: string; pos: SourcePos };
   enableScriptSecurity: boolean;
   umask?: number;
   randomSeed?: number;

@@ -36,7 +36,7 @@ import { DiagnosticSink } from './diagnostics';
 import type { KeepalivedConfig } from './ast';
 import { readConfigTree } from './tree';
 import { buildConfig } from './keywords/root';
-import { checkScripts, checkScriptSecurity, validateVrrp } from './validate';
+import { checkScripts, checkScriptSecurity, checkScriptUsers, validateVrrp } from './validate';
 import { validateLvs } from './ast-lvs';
 
 export type { Token, Stmt, SourcePos } from './types';
@@ -81,7 +81,9 @@ export function checkTree(stmts: Parameters<typeof buildConfig>[0], sink: Diagno
   const scriptFound = opts.scriptFound ?? hostScriptFound;
   const userExists = opts.userExists ?? hostUserExists;
   const vopts = { ...(opts.interfaces ? { interfaces: opts.interfaces } : {}), scriptFound, userExists };
-  if (validateVrrp(config, sink, vopts)) {
+  checkScriptUsers(config, sink, vopts);
+  // keepalived runs the VRRP checks in the VRRP process, which only starts with an instance
+  if (config.vrrpInstances.length > 0 && validateVrrp(config, sink, vopts)) {
     const nScripts = checkScripts(config, sink, vopts);
     checkScriptSecurity(config, nScripts, sink);
   }

@@ -60,25 +60,72 @@ export function checkScripts(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: 
   let count = 0;
   const droppedScripts = new Set<string>();
   for (const { spec, drop } of collectScripts(cfg)) {
-    const user = spec.user ?? cfg.global.scriptUser?.user;
-    if (spec.user !== undefined && opts.userExists && !opts.userExists(spec.user)) {
+    const isVrrpScript = cfg.vrrpScripts.some((s) => s.script === spec);
+    if (!isVrrpScript && spec.user !== undefined && opts.userExists && !opts.userExists(spec.user)) {
       sink.warn(spec.pos, `Script user '${spec.user}' does not exist`, 'CFG_SCRIPT_USER');
       dropScript(cfg, spec, drop, droppedScripts);
       continue;
     }
-    void user;
     const argv0 = spec.argv[0] ?? '';
     if (opts.scriptFound && !opts.scriptFound(argv0)) {
-      sink.warn(spec.pos, `Cannot find script ${argv0} in path - disabling`, 'CFG_SCRIPT_MISSING');
+      const owner = cfg.vrrpScripts.find((s) => s.script === spec);
+      if (owner) sink.error(NOPOS, `Disabling track script ${owner.name} since not found/accessible`, 'CFG_SCRIPT_MISSING');
+      else sink.warn(spec.pos, `Cannot find script ${argv0} in path - disabling`, 'CFG_SCRIPT_MISSING');
       dropScript(cfg, spec, drop, droppedScripts);
       continue;
     }
     count++;
   }
-  if (droppedScripts.size > 0) {
-    cfg.vrrpScripts = cfg.vrrpScripts.filter((s) => !droppedScripts.has(s.name));
-  }
+  if (droppedScripts.size > 0) removeVrrpScripts(cfg, droppedScripts);
   return count;
+}
+
+/** Remove vrrp_scripts and (silently, as keepalived) every reference to them. */
+function removeVrrpScripts(cfg: KeepalivedConfig, names: ReadonlySet<string>): void {
+  cfg.vrrpScripts = cfg.vrrpScripts.filter((s) => !names.has(s.name));
+  for (const o of [...cfg.vrrpInstances, ...cfg.syncGroups]) o.trackScripts = o.trackScripts.filter((r) => !names.has(r.name));
+}
+
+/**
+ * Script users, as keepalived resolves them while parsing: a global script_user that does
+ * not exist, a vrrp_script `user` that does not exist, and (with enable_script_security and
+ * no script_user) the default user keepalived_script missing: the vrrp_scripts concerned are
+ * removed with keepalived's messages. Notify scripts naming an unknown user are dropped later.
+ */
+export function checkScriptUsers(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: ValidateOptions): void {
+  const exists = opts.userExists;
+  if (!exists) return;
+  const g = cfg.global;
+  let defaultOk = true;
+  let defaultMsg: string | undefined;
+  if (g.scriptUser) {
+    if (!exists(g.scriptUser.user)) {
+      sink.error(g.scriptUser.pos, 'Error setting global script uid/gid', 'CFG_SCRIPT_USER');
+      defaultOk = false;
+    }
+  } else if (g.enableScriptSecurity && !exists('keepalived_script')) {
+    defaultOk = false;
+    defaultMsg = 'Unable to set default user keepalived_script for script';
+  }
+  const removed = new Set<string>();
+  for (const s of cfg.vrrpScripts) {
+    if (!s.script) continue;
+    const user = s.script.user;
+    if (user !== undefined) {
+      if (!exists(user)) {
+        sink.error(s.script.pos, `Unable to set uid/gid for script ${s.script.argv.map((a) => `'${a}'`).join(' ')}`, 'CFG_SCRIPT_USER');
+        removed.add(s.name);
+      }
+    } else if (!defaultOk) {
+      if (defaultMsg !== undefined) {
+        sink.error(s.pos, defaultMsg, 'CFG_SCRIPT_USER');
+        defaultMsg = undefined;
+      }
+      sink.error(s.pos, `Unable to set default user for vrrp script ${s.name} - removing`, 'CFG_SCRIPT_USER');
+      removed.add(s.name);
+    }
+  }
+  cfg.vrrpScripts = cfg.vrrpScripts.filter((s) => !removed.has(s.name));
 }
 
 function dropScript(cfg: KeepalivedConfig, spec: ScriptSpec, drop: () => void, droppedScripts: Set<string>): void {
@@ -130,6 +177,14 @@ export function validateVrrp(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: 
         badIf = true;
         return false;
       });
+    }
+  }
+  for (const r of [...cfg.staticRoutes, ...cfg.vrrpInstances.flatMap((v) => v.virtualRoutes)]) {
+    for (const dev of [r.dev, ...(r.nexthops ?? []).map((n) => n.dev)]) {
+      if (ifs && dev !== undefined && !ifs.has(dev)) {
+        sink.error(r.pos, `WARNING - interface ${dev} for VROUTE nexthop doesn't exist`, 'CFG_NO_INTERFACE');
+        badIf = true;
+      }
     }
   }
   for (const a of cfg.staticIpaddresses) {
@@ -232,6 +287,10 @@ function completeInstance(v: VrrpInstance, cfg: KeepalivedConfig, sink: Diagnost
       err('Cannot use AH for IPv6 - ignoring', 'CFG_AUTH_AH6');
       delete v.authentication;
     }
+  }
+  if (v.authentication?.type === 'AH' && v.state === 'MASTER') {
+    err('Initial state master is incompatible with AH authentication - clearing', 'CFG_AH_MASTER');
+    v.state = 'BACKUP';
   }
   if (v.state === 'MASTER' && v.preemptDelayUs) {
     err('Warning - preempt delay will not work with initial state MASTER - clearing', 'CFG_PREEMPT_DELAY');

@@ -6,7 +6,7 @@ import type { GlobalDefs } from '../ast';
 import { parseIp } from '../../lib/ip';
 import { kw, type Ctx, type KeywordTable, type KeywordDef } from './table';
 import {
-  arg, blockItems, boolKw, extraWords, flagKw, kaInt, kaTimerUs, readFifo, scriptKw, strKw,
+  arg, blockItems, boolKw, extraWords, flagKw, kaInt, kaTimerUs, posOf, readFifo, scriptKw, strKw,
 } from './common';
 
 type G = GlobalDefs;
@@ -164,7 +164,7 @@ export const globalDefsKeywords: KeywordTable<G> = {
   script_user: kw((st, g, ctx) => {
     const a = arg(st, ctx);
     if (!a) return;
-    g.scriptUser = st.args[1] ? { user: a.text, group: st.args[1].text } : { user: a.text };
+    g.scriptUser = st.args[1] ? { user: a.text, group: st.args[1].text, pos: posOf(st.kw) } : { user: a.text, pos: posOf(st.kw) };
   }),
   enable_script_security: flagKw((g) => (g.enableScriptSecurity = true)),
   umask: kw((st, g, ctx) => {

@@ -1,0 +1,100 @@
+/**
+ * Parity with keepalived 2.2.7's `-t`: in a namespace with interfaces eth0..eth3 (two veth pairs), run the
+ * real `keepalived -t -f X` and our loadConfig()+configTestExitCode() (with that namespace's
+ * interface names) over the shipped samples, examples/ and our fixtures; the verdicts must
+ * agree case by case. Differences are printed. Root only; skipped without keepalived.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createNetns, deleteNetns, isRoot, run, type Netns } from '../helpers/netns';
+import { loadConfig, configTestExitCode, formatDiagnostic } from '../../src/config/index';
+
+function repoRoot(): string {
+  let d = __dirname;
+  while (!fs.existsSync(path.join(d, 'package.json'))) {
+    const up = path.dirname(d);
+    if (up === d) throw new Error('repository root not found');
+    d = up;
+  }
+  return d;
+}
+
+const ROOT = repoRoot();
+const KEEPALIVED = '/usr/sbin/keepalived';
+const SAMPLES = '/usr/share/doc/keepalived/samples';
+const CONFIG_ID = 'kats';
+
+/** Every case: the shipped samples, examples/*.conf, and the fixtures' *.conf files. */
+export function parityCases(): string[] {
+  const out: string[] = [];
+  if (fs.existsSync(SAMPLES)) {
+    for (const f of fs.readdirSync(SAMPLES).sort()) {
+      if (f.startsWith('keepalived.conf')) out.push(path.join(SAMPLES, f));
+    }
+  }
+  const walk = (dir: string): void => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.conf') && !e.name.endsWith('.inc.conf')) out.push(p);
+    }
+  };
+  walk(path.join(ROOT, 'examples'));
+  walk(path.join(ROOT, 'test/fixtures/config/ast'));
+  return out;
+}
+
+async function nsInterfaces(ns: Netns): Promise<Set<string>> {
+  const r = await ns.exec(['ip', '-o', 'link', 'show']);
+  const names = new Set<string>();
+  for (const line of r.stdout.split('\n')) {
+    const m = /^\d+:\s+([^:@\s]+)/.exec(line);
+    if (m?.[1]) names.add(m[1]);
+  }
+  return names;
+}
+
+const canRun = isRoot() && fs.existsSync(KEEPALIVED);
+
+test('keepalived -t parity over samples, examples and fixtures', { skip: canRun ? false : 'needs root and keepalived 2.2.7', timeout: 240_000 }, async (t) => {
+  const ns = await createNetns('cfgpar');
+  t.after(() => deleteNetns(ns));
+  // no dummy driver on every kernel: two veth pairs give eth0..eth3
+  for (const [a, b] of [['eth0', 'eth1'], ['eth2', 'eth3']] as const) {
+    await ns.exec(['ip', 'link', 'add', a, 'type', 'veth', 'peer', 'name', b]);
+    await ns.exec(['ip', 'link', 'set', a, 'up']);
+    await ns.exec(['ip', 'link', 'set', b, 'up']);
+  }
+  const ifs = await nsInterfaces(ns);
+  assert.ok(ifs.has('eth3') && ifs.has('lo'));
+
+  const cases = parityCases();
+  assert.ok(cases.length >= 20, `expected the samples and examples, found ${cases.length}`);
+  const diffs: string[] = [];
+  let exactDiffs = 0;
+  for (const file of cases) {
+    // -t implies -n -R -G; -l is harmless. Run from the file's directory like an operator would.
+    const ka = await ns.exec([KEEPALIVED, '-t', '-i', CONFIG_ID, '-f', file], { ignoreError: true });
+    const ours = loadConfig(file, { configId: CONFIG_ID, interfaces: ifs });
+    const code = configTestExitCode(ours.diagnostics);
+    const rel = path.relative(ROOT, file).startsWith('..') ? file : path.relative(ROOT, file);
+    if ((ka.code === 0) !== (code === 0)) {
+      diffs.push(
+        `VERDICT ${rel}: keepalived ${ka.code}, ours ${code}\n  keepalived: ${ka.stderr.trim().split('\n').join('\n              ')}\n  ours: ${ours.diagnostics
+          .filter((d) => d.severity !== 'info')
+          .map(formatDiagnostic)
+          .join('\n        ')}`,
+      );
+    } else if (ka.code !== code) {
+      exactDiffs++;
+      diffs.push(`CODE ${rel}: keepalived ${ka.code}, ours ${code}`);
+    }
+  }
+  console.log(`parity: ${cases.length} cases, ${diffs.length - exactDiffs} verdict differences, ${exactDiffs} exit-code differences`);
+  for (const d of diffs) console.log(d);
+  assert.equal(diffs.length - exactDiffs, 0, 'zero/non-zero verdicts must agree');
+  assert.equal(exactDiffs, 0, 'exit codes must agree');
+});
