@@ -173,6 +173,7 @@ export class Scheduler {
     private readonly clock: Clock,
     private readonly runPort: RunPort,
     private readonly emit: (e: SchedEvent) => void,
+    private readonly opts: { bootstrapDelayMs?: number } = {},
   ) {}
 
   private rsKey(c: SchedChecker): string {
@@ -226,7 +227,7 @@ export class Scheduler {
 
   private firstDelay(c: SchedChecker): number {
     const warm = c.warmupMs > 0 ? Math.floor(c.warmupMs * this.clock.random()) : 0;
-    return BOOTSTRAP_DELAY_MS + warm;
+    return (this.opts.bootstrapDelayMs ?? BOOTSTRAP_DELAY_MS) + warm;
   }
 
   private arm(s: Slot, ms: number): void {
