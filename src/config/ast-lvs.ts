@@ -206,7 +206,7 @@ export interface UdpCheck extends CheckerTiming {
   /** Payload bytes as lower-case hex; absent = empty datagram. */
   payload?: string;
   requireReply: boolean;
-  /** Expected reply bytes (hex), with a mask of bits that must match (hex, 'ff' = all). */
+  /** Expected reply bytes (hex), and with x/X wildcards a mask (hex) whose set bits are not compared. */
   replyData?: string;
   replyMask?: string;
   minReplyLength: number;

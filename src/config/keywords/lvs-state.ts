@@ -6,7 +6,7 @@
  * Nothing here is serialised.
  */
 import type { Checker, Forwarding, RealServer, VirtualServer } from '../ast-lvs';
-import type { SourcePos } from '../types';
+import type { SourcePos, Stmt } from '../types';
 
 export interface VsRaw {
   forwardingSet: boolean;
@@ -51,7 +51,6 @@ export const rsRaw = new WeakMap<RealServer, RsRaw>();
 export const checkerRaw = new WeakMap<Checker, CheckerRaw>();
 
 /** The position of a block's closing brace if the front end recorded one, else `fallback`. */
-export function blockEnd(st: unknown, fallback: SourcePos): SourcePos {
-  const end = (st as { end?: SourcePos }).end;
-  return end && typeof end.line === 'number' ? end : fallback;
+export function blockEnd(st: Stmt, fallback: SourcePos): SourcePos {
+  return st.end ?? fallback;
 }

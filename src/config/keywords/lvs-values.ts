@@ -9,6 +9,7 @@ import type { Stmt, Token, SourcePos } from '../types';
 import type { DiagnosticSink } from '../diagnostics';
 import type { Family, LvsScriptSpec } from '../ast-lvs';
 import { parseIp } from '../../lib/ip';
+import { scriptArgs } from '../lexer';
 
 export const UINT_MAX = 4294967295;
 export const INT_MAX = 2147483647;
@@ -85,40 +86,11 @@ export function kaTrueFalse(tok: Token | undefined): boolean | undefined {
 }
 
 /**
- * Shell-style re-tokenising of a script command (`"/path/x arg1 'a b'"` → argv):
- * single and double quotes, backslash escapes. Never throws; an unmatched quote
- * ends at the end of the text.
+ * keepalived's shell-style re-tokenising of a script command (`"/path/x arg1 'a b'"` → argv),
+ * delegated to the front end's tokeniser. Empty when keepalived would reject the string.
  */
 export function splitCommand(text: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let have = false;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote) {
-      if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"' && i + 1 < text.length) cur += text[++i]!;
-      else cur += c;
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      quote = c;
-      have = true;
-    } else if (c === '\\' && i + 1 < text.length) {
-      cur += text[++i]!;
-      have = true;
-    } else if (c === ' ' || c === '\t') {
-      if (have) out.push(cur);
-      cur = '';
-      have = false;
-    } else {
-      cur += c;
-      have = true;
-    }
-  }
-  if (have) out.push(cur);
-  return out;
+  return scriptArgs(text).args;
 }
 
 /** `KW CMD [user [group]]` (notify_up/down, quorum_up/down). */
@@ -168,27 +140,53 @@ export function parseSockAddr(ipText: string, portText: string | undefined): Soc
 }
 
 /**
- * read_hex_str(): hex bytes, optionally separated by spaces; with `allowMask`, an `x`/`X`
- * nibble matches anything. Returns data (hex) and mask (hex, set bits must match), or
- * undefined when the text is not valid.
+ * read_hex_str(): hex octets; spaces/tabs separate octets, a lone digit before a space or
+ * the end is one octet. With `allowMask`, an `x`/`X` nibble is a wildcard. Returns data and,
+ * when wildcards were used, a mask whose set bits are ignored when comparing (as in
+ * check_udp.c), both as lower-case hex; undefined when keepalived rejects the text
+ * (invalid character, empty, or - a keepalived quirk - a last octet of 0xff).
  */
 export function readHexStr(text: string, allowMask: boolean): { data: string; mask?: string } | undefined {
-  const s = text.replace(/\s+/g, '');
-  if (s.length === 0 || s.length % 2 !== 0) return undefined;
-  let data = '';
-  let mask = '';
-  let anyMask = false;
-  for (const c of s) {
-    if (/[0-9a-fA-F]/.test(c)) {
-      data += c.toLowerCase();
-      mask += 'f';
-    } else if (allowMask && (c === 'x' || c === 'X')) {
-      data += '0';
-      mask += '0';
-      anyMask = true;
-    } else {
-      return undefined;
+  const nib = (c: string | undefined): number => {
+    if (c === undefined) return 0xff;
+    if (c >= '0' && c <= '9') return c.charCodeAt(0) - 48;
+    const u = c.toUpperCase();
+    if (u >= 'A' && u <= 'F') return u.charCodeAt(0) - 55;
+    if (allowMask && u === 'X') return 0xfe;
+    return 0xff;
+  };
+  const data: number[] = [];
+  const mask: number[] = [];
+  let usingMask = false;
+  let val = 0;
+  let i = 0;
+  for (;;) {
+    while (text[i] === ' ' || text[i] === '\t') i++;
+    if (i >= text.length) break;
+    val = nib(text[i++]);
+    if (val === 0xff) break;
+    let m = 0;
+    if (val === 0xfe) {
+      m = 0x0f;
+      val = 0;
+      usingMask = true;
     }
+    if (i < text.length && text[i] !== ' ') {
+      const hi = val << 4;
+      m <<= 4;
+      val = nib(text[i++]);
+      if (val === 0xff) break;
+      if (val === 0xfe) {
+        m |= 0x0f;
+        val = 0;
+        usingMask = true;
+      }
+      val |= hi;
+    }
+    data.push(val);
+    mask.push(m);
   }
-  return anyMask ? { data, mask } : { data };
+  if (val === 0xff || data.length === 0) return undefined;
+  const hex = (a: number[]) => Buffer.from(a).toString('hex');
+  return usingMask ? { data: hex(data), mask: hex(mask) } : { data: hex(data) };
 }

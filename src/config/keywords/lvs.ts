@@ -185,17 +185,24 @@ function formatBytes(b: Buffer): string {
 /* ------------------------------------------------------- forwarding method */
 
 /** svr_forwarding_handler(): `NAT|DR|TUN [type ipip|gue|gre] [port N] [nocsum|csum|remcsum]`. */
-export function readForwarding(st: Stmt, ctx: Ctx, sType: 'virtual' | 'real' | 'sorry', prev: Forwarding | undefined): Forwarding | undefined {
+export function readForwarding(st: Stmt, ctx: Ctx, sType: 'virtual' | 'real' | 'sorry', prev?: Forwarding): Forwarding | undefined {
   const m = needArg(st, ctx);
   if (!m) return undefined;
   if (m.text !== 'NAT' && m.text !== 'DR' && m.text !== 'TUN') {
     ctx.sink.error(m, `PARSER : unknown [${m.text}] routing method for ${sType} server.`, 'LVS_BAD_FORWARDING');
     return undefined;
   }
-  // keepalived keeps previously configured tunnel settings as the starting point
-  let tunType: TunnelType = prev?.tunType ?? 'ipip';
-  let tunPort = prev?.tunPort ?? 0;
-  let csum: TunnelCsum = prev?.tunCsum ?? 'nocsum';
+  // keepalived sets the method first, then parses the tunnel options from ipip / no port /
+  // nocsum; a bad option leaves the method set and the previous tunnel settings
+  const keep = (): Forwarding => {
+    if (m.text !== 'TUN') return { method: m.text as 'NAT' | 'DR' };
+    const f: Forwarding = { method: 'TUN', tunType: prev?.tunType ?? 'ipip', tunCsum: prev?.tunCsum ?? 'nocsum' };
+    if (prev?.tunPort !== undefined) f.tunPort = prev.tunPort;
+    return f;
+  };
+  let tunType: TunnelType = 'ipip';
+  let tunPort = 0;
+  let csum: TunnelCsum = 'nocsum';
   const a = st.args;
   for (let i = 1; i < a.length; i++) {
     const w = a[i]!.text;
@@ -203,24 +210,24 @@ export function readForwarding(st: Stmt, ctx: Ctx, sType: 'virtual' | 'real' | '
       const t = a[i + 1];
       if (!t) {
         ctx.sink.error(a[i], `Missing tunnel type for ${sType} server.`, 'LVS_BAD_TUNNEL');
-        return undefined;
+        return keep();
       }
       if (t.text === 'ipip' || t.text === 'gue' || t.text === 'gre') tunType = t.text;
       else {
         ctx.sink.error(t, `Unknown tunnel type ${t.text} for ${sType} server.`, 'LVS_BAD_TUNNEL');
-        return undefined;
+        return keep();
       }
       i++;
     } else if (w === 'port') {
       const p = a[i + 1];
       if (!p) {
         ctx.sink.error(a[i], `Missing port for ${sType} server gue tunnel.`, 'LVS_BAD_TUNNEL');
-        return undefined;
+        return keep();
       }
       const n = kaUnsigned(p, 1, 65535, ctx.sink);
       if (n === undefined) {
         ctx.sink.error(p, `Invalid gue tunnel port ${p.text} for ${sType} server.`, 'LVS_BAD_TUNNEL');
-        return undefined;
+        return keep();
       }
       tunPort = n;
       i++;
@@ -228,20 +235,20 @@ export function readForwarding(st: Stmt, ctx: Ctx, sType: 'virtual' | 'real' | '
       csum = w;
     } else {
       ctx.sink.error(a[i], `Invalid tunnel option ${w} for ${sType} server.`, 'LVS_BAD_TUNNEL');
-      return undefined;
+      return keep();
     }
   }
   if ((tunType === 'gue') !== (tunPort !== 0)) {
     ctx.sink.error(st.kw, 'gue tunnels require port, otherwise cannot have port.', 'LVS_BAD_TUNNEL');
-    return undefined;
+    return keep();
   }
   if (tunType === 'ipip' && csum !== 'nocsum') {
     ctx.sink.error(st.kw, 'ipip tunnels do not support checksum option.', 'LVS_BAD_TUNNEL');
-    return undefined;
+    return keep();
   }
   if (tunType === 'gre' && csum === 'remcsum') {
     ctx.sink.error(st.kw, 'gre tunnels do not support remote checksum option.', 'LVS_BAD_TUNNEL');
-    return undefined;
+    return keep();
   }
   if (m.text !== 'TUN') return { method: m.text };
   const f: Forwarding = { method: 'TUN', tunType, tunCsum: csum };
@@ -304,7 +311,7 @@ export const realServerKeywords: KeywordTable<RsTarget> = {
     rsRaw.get(t.rs)!.weight = w;
   }),
   lvs_method: kw((st, t, ctx) => {
-    const f = readForwarding(st, ctx, 'real', rsRaw.get(t.rs)!.forwarding ?? t.vs.forwarding);
+    const f = readForwarding(st, ctx, 'real', rsRaw.get(t.rs)!.forwarding);
     if (f) rsRaw.get(t.rs)!.forwarding = f;
   }),
   uthreshold: kw((st, t, ctx) => {
