@@ -477,11 +477,8 @@ export class Preprocessor {
     p++; // the ',' (keepalived skips whatever is there)
     while (s[p] === ' ' || s[p] === '\t') p++;
     const close = s.indexOf(')', p);
-    if (close < 0) {
-      this.report('error', `Invalid ~SEQ definition '${s}'`, 'CFG_SEQ_INVALID');
-      return false;
-    }
-    if (close + 1 - p + 1 > 3 * 20 + 3 + 1) {
+    // no ')' at all: keepalived's length check fails first
+    if (close < 0 || close + 1 - p + 1 > 3 * 20 + 3 + 1) {
       this.report('error', `~SEQ parameter strings too long '${s}'`, 'CFG_SEQ_TOO_LONG');
       return false;
     }
