@@ -193,7 +193,7 @@ export function acceptAdvert(cfg: AcceptConfig, adv: Advert, ctx: AcceptContext 
   }
 
   if (adv.count !== cfg.vips.length)
-    return no('addr-count-mismatch', `${adv.count} addresses, expected ${cfg.vips.length}`, `(${n}) received an invalid ip number count ${adv.count}, expected ${cfg.vips.length}!`);
+    return no('addr-count-mismatch', `${adv.count} addresses, expected ${cfg.vips.length}`, `(${n}) received an unexpected ip number count ${adv.count}, expected ${cfg.vips.length}!`);
 
   // v3/IPv4 unicast checksum compatibility.
   let switchToOldChecksum = false;

@@ -20,7 +20,8 @@
  *   nopreempt and preempt_delay keep it listening (preempt_delay is a deadline set by the first
  *   lower-priority advert, checked on each advert, as keepalived does — not a separate timer);
  * - a master answers a lower-priority advert by sending an advert at once ("forcing new election")
- *   unless lower_prio_no_advert, and re-GARPs if garp_lower_prio_repeat;
+ *   unless lower_prio_no_advert, and re-GARPs (garp_lower_prio_repeat, default 5, again after
+ *   garp_lower_prio_delay) — observed on 2.2.7;
  * - equal priority: the higher primary address wins; two owners (255): the local one drops to 254
  *   with keepalived's CONFIGURATION ERROR line;
  * - higher_prio_send_advert: a master sends one advert before yielding to a higher priority;
@@ -36,7 +37,7 @@ import type { Advert, VrrpVersion } from './packet/advert';
 import type { StatsKey } from './accept';
 
 export type VrrpState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP' | 'DELETED';
-export type TimerName = 'master-down' | 'advert' | 'garp-delay';
+export type TimerName = 'master-down' | 'advert' | 'garp-delay' | 'garp-lower-prio-delay';
 
 export const PRIO_OWNER = 255;
 export const PRIO_STOP = 0;
@@ -66,6 +67,8 @@ export interface FsmConfig {
   garpMasterDelayUs: number;
   /** `garp_lower_prio_repeat` (0 = don't re-GARP on lower-priority adverts). */
   garpLowerPrioRepeat: number;
+  /** `garp_lower_prio_delay`, µs: second burst after a lower-priority advert (0 = none). */
+  garpLowerPrioDelayUs: number;
   /** Global `vrrp_startup_delay`, µs. */
   startupDelayUs: number;
   /** Our own source/primary address, for the equal-priority tie-break (absent = compare as equal). */
@@ -81,7 +84,8 @@ export const FSM_DEFAULTS: Omit<FsmConfig, 'name' | 'version' | 'priority' | 'ad
   higherPrioSendAdvert: false,
   garpMasterRepeat: 5,
   garpMasterDelayUs: 5 * US_PER_S,
-  garpLowerPrioRepeat: 0,
+  garpLowerPrioRepeat: 5,
+  garpLowerPrioDelayUs: 5 * US_PER_S,
   startupDelayUs: 0,
 };
 
@@ -121,6 +125,7 @@ export type FsmEvent =
   | { type: 'master-down-timer' }
   | { type: 'advert-timer' }
   | { type: 'garp-delay-timer' }
+  | { type: 'garp-lower-prio-delay-timer' }
   /** Effective priority computed by the trackers (base + weights, clamped 1..254 unless base is 255). */
   | { type: 'priority'; priority: number }
   | { type: 'fault'; reason?: string }
@@ -286,6 +291,7 @@ class Step {
   leaveMaster(to: 'BACKUP' | 'FAULT'): void {
     const st = this.st;
     this.cancel('garp-delay');
+    this.cancel('garp-lower-prio-delay');
     if (to === 'BACKUP') {
       // keeps Master_Adver_Interval learnt from the new master (2.2.7, observed on the wire)
       this.changeState('BACKUP');
@@ -368,6 +374,13 @@ export function step(prev: FsmState, ev: FsmEvent, nowUs: number): StepResult {
       if (st.state !== 'MASTER' || st.timers['garp-delay'] === undefined) break;
       s.cancel('garp-delay');
       if (cfg.garpMasterRepeat > 0) s.actions.push({ type: 'send-garp', repeat: cfg.garpMasterRepeat });
+      return { state: st, actions: s.actions };
+    }
+
+    case 'garp-lower-prio-delay-timer': {
+      if (st.state !== 'MASTER' || st.timers['garp-lower-prio-delay'] === undefined) break;
+      s.cancel('garp-lower-prio-delay');
+      if (cfg.garpLowerPrioRepeat > 0) s.actions.push({ type: 'send-garp', repeat: cfg.garpLowerPrioRepeat });
       return { state: st, actions: s.actions };
     }
 
@@ -497,7 +510,10 @@ function masterRx(s: Step, adv: Advert, srcText: string): void {
     s.log(`Received advert from ${srcText} with lower priority ${adv.priority}, ours ${st.effectivePriority}${cfg.lowerPrioNoAdvert ? '' : ', forcing new election'}`);
     s.actions.push({ type: 'master-rx-lower-pri', priority: adv.priority, src: srcText });
     if (!cfg.lowerPrioNoAdvert) s.sendAdvert(st.effectivePriority);
-    if (cfg.garpLowerPrioRepeat > 0) s.actions.push({ type: 'send-garp', repeat: cfg.garpLowerPrioRepeat });
+    if (cfg.garpLowerPrioRepeat > 0) {
+      s.actions.push({ type: 'send-garp', repeat: cfg.garpLowerPrioRepeat });
+      if (cfg.garpLowerPrioDelayUs > 0) s.arm('garp-lower-prio-delay', s.now + cfg.garpLowerPrioDelayUs);
+    }
     restartTimer();
     return;
   }

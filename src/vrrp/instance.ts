@@ -53,6 +53,7 @@ export function fsmConfigFor(inst: VrrpInstance, g: Pick<GlobalDefs, 'vrrpStartu
     garpMasterRepeat: inst.garpMasterRepeat,
     garpMasterDelayUs: Math.round(inst.garpMasterDelayS * US_PER_S),
     garpLowerPrioRepeat: inst.garpLowerPrioRepeat,
+    garpLowerPrioDelayUs: Math.round(inst.garpLowerPrioDelayS * US_PER_S),
     startupDelayUs: g.vrrpStartupDelayUs,
   };
   if (localAddr) cfg.localAddr = localAddr;

@@ -141,6 +141,10 @@ export interface RxMeta {
   hopLimit?: number;
 }
 
+/**
+ * `detail` is keepalived's log text for the drop where keepalived has one (e.g. "Invalid VRRPv2 checksum");
+ * the worker logs it as `(${instance}) ${detail}` once it has found the instance by VRID.
+ */
 export type DecodeResult = { ok: true; value: Advert } | { ok: false; drop: DropReason; detail: string };
 
 function drop(reason: DropReason, detail: string): DecodeResult {
@@ -201,7 +205,7 @@ export function decodeAdvert(bytes: Uint8Array, rx: RxMeta): DecodeResult {
     const ihl = (vi & 0x0f) * 4;
     if (ihl < IPV4_HDR_LEN) return drop('ip-bad-header-length', `IHL ${ihl} bytes`);
     if (ihl > bytes.length) return drop('ip-too-short', `IHL ${ihl} > ${bytes.length} bytes received`);
-    if (totalLength !== bytes.length) return drop('ip-bad-total-length', `ip_tot_len ${totalLength}, received ${bytes.length}`);
+    if (totalLength !== bytes.length) return drop('ip-bad-total-length', `ip_tot_len mismatch against received length. ${totalLength} and received ${bytes.length}`);
     if (protocol === IPPROTO_AH) return drop('auth-ah-unsupported', 'IPsec AH authentication is not supported');
     if (protocol !== IPPROTO_VRRP) return drop('ip-bad-protocol', `protocol ${protocol}`);
     ip = { version: 4, ihl, tos, totalLength, id, ttl, protocol, headerChecksum, src, dst };
@@ -223,18 +227,21 @@ export function decodeAdvert(bytes: Uint8Array, rx: RxMeta): DecodeResult {
   const checksum = r.u16();
   const version = vt >> 4;
   const type = vt & 0x0f;
-  if (version !== 2 && version !== 3) return drop('bad-version', `VRRP version ${version}`);
-  if (type !== VRRP_TYPE_ADVERT) return drop('bad-type', `packet type ${type}`);
+  if (version !== 2 && version !== 3) return drop('bad-version', `invalid version. ${version} and expect 2 or 3`);
+  if (type !== VRRP_TYPE_ADVERT) return drop('bad-type', `Invalid packet type. ${type} and expect ${VRRP_TYPE_ADVERT}`);
   const family = rx.family;
   const expected = vrrpLength(version, family, count);
-  if (vlen !== expected) return drop('bad-length', `VRRP length ${vlen}, ${count} address(es) need ${expected}`);
+  if (vlen !== expected) {
+    const hdr = vStart; // keepalived reports lengths including the IPv4 header
+    return drop('bad-length', `vrrp packet too ${vlen > expected ? 'long' : 'short'}, length ${vlen + hdr} and expect ${expected + hdr}`);
+  }
   let authType = 0;
   let adverInt: number;
   let rsvd = 0;
   if (version === 2) {
     authType = w1;
     adverInt = w2;
-    if (authType > VRRP_AUTH_AH) return drop('auth-type-invalid', `auth type ${authType}`);
+    if (authType > VRRP_AUTH_AH) return drop('auth-type-invalid', `Invalid auth type: ${authType}`);
   } else {
     rsvd = w1 >> 4;
     adverInt = ((w1 & 0x0f) << 8) | w2;
@@ -249,16 +256,16 @@ export function decodeAdvert(bytes: Uint8Array, rx: RxMeta): DecodeResult {
   // checksum
   let checksumVariant: Advert['checksumVariant'];
   if (version === 2) {
-    if (sum16(bytes, 0, vStart, vEnd) !== 0xffff) return drop('bad-checksum', `VRRPv2 checksum 0x${hex4(checksum)} invalid`);
+    if (sum16(bytes, 0, vStart, vEnd) !== 0xffff) return drop('bad-checksum', 'Invalid VRRPv2 checksum');
     checksumVariant = 'v2';
   } else if (family === 4) {
     const src = ip!.src;
     if (sum16(bytes, pseudoSum4(src, ip!.dst, IPPROTO_VRRP, vlen), vStart, vEnd) === 0xffff) checksumVariant = 'standard';
     else if (sum16(bytes, pseudoSum4(src, VRRP_MCAST4, IPPROTO_VRRP, vlen), vStart, vEnd) === 0xffff) checksumVariant = 'old-unicast';
-    else return drop('bad-checksum', `VRRPv3 checksum 0x${hex4(checksum)} invalid`);
+    else return drop('bad-checksum', 'Invalid VRRPv3 checksum');
   } else if (rx.src && rx.dst && rx.src.length === 16 && rx.dst.length === 16) {
     if (sum16(bytes, pseudoSum6(rx.src, rx.dst, IPPROTO_VRRP, vlen), vStart, vEnd) !== 0xffff)
-      return drop('bad-checksum', `VRRPv3 checksum 0x${hex4(checksum)} invalid`);
+      return drop('bad-checksum', 'Invalid VRRPv3 checksum');
     checksumVariant = 'standard';
   } else {
     checksumVariant = 'unchecked';
@@ -289,10 +296,6 @@ export function decodeAdvert(bytes: Uint8Array, rx: RxMeta): DecodeResult {
     if (rx.dst) value.dst = rx.dst;
   }
   return { ok: true, value };
-}
-
-function hex4(n: number): string {
-  return n.toString(16).padStart(4, '0');
 }
 
 /** What to put in an advert we send. */

@@ -81,7 +81,7 @@ test('authentication: type mismatch and password (first 8 chars)', () => {
 });
 
 test('address count and list (unless skip_check_adv_addr with the same master)', () => {
-  expectDrop({ ...CFG['v2-noauth']!, vips: [ip('10.99.1.100'), ip('10.99.1.101')] }, decoded('v2-noauth'), 'addr-count-mismatch', 'received an invalid ip number count 1, expected 2!');
+  expectDrop({ ...CFG['v2-noauth']!, vips: [ip('10.99.1.100'), ip('10.99.1.101')] }, decoded('v2-noauth'), 'addr-count-mismatch', '(VI_1) received an unexpected ip number count 1, expected 2!');
   const other = { ...CFG['v2-noauth']!, vips: [ip('10.99.1.99')] };
   expectDrop(other, decoded('v2-noauth'), 'addr-list-mismatch', '(VI_1) ip address associated with VRID 51 not present in MASTER advert: 10.99.1.99');
   const skip = { ...other, skipCheckAdvAddr: true };

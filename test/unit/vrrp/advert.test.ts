@@ -190,6 +190,23 @@ test('each wire drop reason with a hand-damaged packet', () => {
   assert.ok(r2.ok && r2.value.priority === 200);
 });
 
+test("drop details are keepalived 2.2.7's own log texts (observed by sending crafted packets to it)", () => {
+  const detail = (name: string, fn: (b: Uint8Array) => void) => {
+    const d = damaged(name, fn);
+    const r = decodeAdvert(d.bytes, d.rx);
+    assert.equal(r.ok, false);
+    return r.ok ? '' : r.detail;
+  };
+  assert.equal(detail('v2-noauth', (b) => (b[27] = b[27]! ^ 1)), 'Invalid VRRPv2 checksum');
+  assert.equal(detail('v3-ipv4', (b) => (b[27] = b[27]! ^ 1)), 'Invalid VRRPv3 checksum');
+  assert.equal(detail('v2-noauth', (b) => (b[20] = 0x22)), 'Invalid packet type. 2 and expect 1');
+  // keepalived: "(VI_1) vrrp packet too long, length 40 and expect 32" for a v3 packet carrying v2's auth bytes
+  const v2bytes = loadFixture('v2-noauth').bytes.slice();
+  v2bytes[20] = 0x31;
+  const r = decodeAdvert(v2bytes, { family: 4 });
+  assert.ok(!r.ok && r.drop === 'bad-length' && r.detail === 'vrrp packet too long, length 40 and expect 32');
+});
+
 test('IPv4 header options (IHL > 5) are skipped', () => {
   const f = loadFixture('v2-noauth');
   const b = new Uint8Array(f.bytes.length + 4);

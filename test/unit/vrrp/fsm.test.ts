@@ -83,7 +83,7 @@ class Driver {
     return this.last.filter((a): a is Extract<Action, { type: 'notify' }> => a.type === 'notify').map((a) => a.state);
   }
   /** Fire the armed timer of that name: advance the clock to it and step. */
-  fire(timer: 'master-down' | 'advert' | 'garp-delay'): Action[] {
+  fire(timer: 'master-down' | 'advert' | 'garp-delay' | 'garp-lower-prio-delay'): Action[] {
     const at = this.st.timers[timer];
     assert.ok(at !== undefined, `timer ${timer} not armed`);
     this.clock.advanceTo(at);
@@ -330,6 +330,16 @@ test('6.4.3 Master, keepalived: lower priority advert -> advert at once ("forcin
   assert.deepEqual(d.sent(), [100]);
   assert.equal(d.armed('advert'), d.clock.nowUs + S);
   assert.equal(d.st.state, 'MASTER');
+});
+
+test('keepalived default: a master re-GARPs on a lower-priority advert, and again after garp_lower_prio_delay (observed)', () => {
+  const d = master();
+  d.rx(50);
+  assert.deepEqual(d.last.find((a) => a.type === 'send-garp'), { type: 'send-garp', repeat: 5 });
+  assert.deepEqual(d.last.find((a) => a.type === 'master-rx-lower-pri'), { type: 'master-rx-lower-pri', priority: 50, src: '10.0.0.2' });
+  assert.equal(d.armed('garp-lower-prio-delay'), d.clock.nowUs + 5 * S);
+  d.fire('garp-lower-prio-delay');
+  assert.deepEqual(d.last, [{ type: 'cancel-timer', timer: 'garp-lower-prio-delay' }, { type: 'send-garp', repeat: 5 }]);
 });
 
 test('lower_prio_no_advert: RFC behaviour, discard silently-ish and keep the timer', () => {
