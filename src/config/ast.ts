@@ -288,6 +288,8 @@ export interface GarpGroup {
   garpIntervalUs?: number;
   gnaIntervalUs?: number;
   interfaces: string[];
+  /** Where each of `interfaces` was written. */
+  interfacePos: SourcePos[];
 }
 
 export interface TrackGroup {

@@ -11,7 +11,7 @@
  * the script-security verdict is 'security'; things keepalived only logs (or does not
  * report at all) are 'warning'.
  */
-import type { KeepalivedConfig, ScriptSpec, VrrpInstance, TrackRef } from './ast';
+import type { KeepalivedConfig, ScriptSpec, VrrpInstance, TrackRef, IpAddressSpec } from './ast';
 import type { DiagnosticSink } from './diagnostics';
 import type { SourcePos } from './types';
 import { parseIp, isLinkLocal6 } from '../lib/ip';
@@ -161,7 +161,7 @@ export function validateVrrp(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: 
     for (const list of [v.virtualIpaddresses, v.virtualIpaddressesExcluded]) {
       for (const a of list) {
         if (ifs && a.dev !== undefined && !ifs.has(a.dev)) {
-          sink.error(a.pos, `WARNING - interface ${a.dev} for ip address ${a.address} doesn't exist`, 'CFG_NO_INTERFACE');
+          sink.error(a.pos, `WARNING - interface ${a.dev} for ip address ${addrText(a)} doesn't exist`, 'CFG_NO_INTERFACE');
           badIf = true;
         }
       }
@@ -189,8 +189,46 @@ export function validateVrrp(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: 
   }
   for (const a of cfg.staticIpaddresses) {
     if (ifs && a.dev !== undefined && !ifs.has(a.dev)) {
-      sink.error(a.pos, `WARNING - interface ${a.dev} for ip address ${a.address} doesn't exist`, 'CFG_NO_INTERFACE');
+      sink.error(a.pos, `WARNING - interface ${a.dev} for ip address ${addrText(a)} doesn't exist`, 'CFG_NO_INTERFACE');
       badIf = true;
+    }
+  }
+  for (const r of [...cfg.staticRules, ...cfg.vrrpInstances.flatMap((v) => v.virtualRules)]) {
+    for (const dev of [r.iif, r.oif]) {
+      if (ifs && dev !== undefined && !ifs.has(dev)) {
+        sink.error(r.pos, `WARNING - interface ${dev} for rule doesn't exist`, 'CFG_NO_INTERFACE');
+        badIf = true;
+      }
+    }
+  }
+  if (ifs) {
+    for (const l of cfg.root.linkbeatInterfaces) {
+      if (!ifs.has(l.name)) {
+        sink.error(l.pos, `unknown interface ${l.name} specified for linkbeat interface`, 'CFG_NO_INTERFACE');
+        badIf = true;
+      }
+    }
+    for (const d of cfg.root.interfaceUpDownDelays) {
+      if (!ifs.has(d.name)) {
+        sink.error(d.pos, `unknown interface ${d.name} specified for up/down delay`, 'CFG_NO_INTERFACE');
+        badIf = true;
+      }
+    }
+    for (const g of cfg.garpGroups) {
+      for (const [i, name] of g.interfaces.entries()) {
+        if (!ifs.has(name)) {
+          sink.error(g.interfacePos[i] ?? g.pos, `WARNING - interface ${name} specified for garp_group doesn't exist`, 'CFG_NO_INTERFACE');
+          badIf = true;
+        }
+      }
+    }
+    for (const sg of cfg.syncGroups) {
+      sg.trackInterfaces = sg.trackInterfaces.filter((t) => {
+        if (ifs.has(t.name)) return true;
+        sink.error(t.pos, `(${sg.name}) tracked interface ${t.name} doesn't exist`, 'CFG_NO_INTERFACE');
+        badIf = true;
+        return false;
+      });
     }
   }
   for (const sg of cfg.syncGroups) {
@@ -321,6 +359,11 @@ function completeInstance(v: VrrpInstance, cfg: KeepalivedConfig, sink: Diagnost
   }
   void cfg;
   return true;
+}
+
+/** The address as keepalived prints it in interface warnings (with /LEN when not a host address). */
+function addrText(a: IpAddressSpec): string {
+  return a.prefixLen === (a.family === 4 ? 32 : 128) ? a.address : `${a.address}/${a.prefixLen}`;
 }
 
 function isLinkLocalText(text: string): boolean {

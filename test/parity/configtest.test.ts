@@ -81,6 +81,7 @@ test('keepalived -t parity over samples, examples and fixtures', { skip: canRun 
     const ours = loadConfig(file, { configId: CONFIG_ID, interfaces: ifs });
     const code = configTestExitCode(ours.diagnostics);
     const rel = path.relative(ROOT, file).startsWith('..') ? file : path.relative(ROOT, file);
+    if (process.env.PARITY_VERBOSE) console.log(`${ka.code} ${code} ${rel}`);
     if ((ka.code === 0) !== (code === 0)) {
       diffs.push(
         `VERDICT ${rel}: keepalived ${ka.code}, ours ${code}\n  keepalived: ${ka.stderr.trim().split('\n').join('\n              ')}\n  ours: ${ours.diagnostics

@@ -6,7 +6,7 @@ import type { Stmt } from '../types';
 import type { SyncGroup, GarpGroup, TrackGroup, LinkbeatInterface, InterfaceUpDownDelay } from '../ast';
 import { emptySyncGroup } from '../ast';
 import { applyTable, kw, type Ctx, type KeywordTable } from './table';
-import { blockItems, boolKw, flagKw, kaInt, kaTimerUs, posOf, scriptKw, strKw } from './common';
+import { arg, blockItems, boolKw, flagKw, kaInt, kaTimerUs, posOf, scriptKw } from './common';
 import { readTrackInterfaces, readTrackRefs } from './vrrp_instance';
 
 type SG = SyncGroup;
@@ -58,14 +58,22 @@ export const garpGroupKeywords: KeywordTable<GarpGroup> = {
     if (us !== undefined) g.gnaIntervalUs = us;
     else if (!st.args[0]) ctx.sink.error(st.kw, 'gna_interval missing value', 'CFG_MISSING_VALUE');
   }),
-  interface: strKw((g, s) => g.interfaces.push(s)),
+  interface: kw((st, g, ctx) => {
+    const a = arg(st, ctx);
+    if (!a) return;
+    g.interfaces.push(a.text);
+    g.interfacePos.push(posOf(a));
+  }),
   interfaces: kw((st, g) => {
-    for (const w of blockItems(st)) g.interfaces.push(w[0]!.text);
+    for (const w of blockItems(st)) {
+      g.interfaces.push(w[0]!.text);
+      g.interfacePos.push(posOf(w[0]!));
+    }
   }, { block: true }),
 };
 
 export function parseGarpGroup(st: Stmt, ctx: Ctx): GarpGroup {
-  const g: GarpGroup = { pos: posOf(st.kw), interfaces: [] };
+  const g: GarpGroup = { pos: posOf(st.kw), interfaces: [], interfacePos: [] };
   applyTable(st.children ?? [], garpGroupKeywords, g, ctx);
   if (g.interfaces.length === 0) ctx.sink.error(st.kw, 'garp_group has no interfaces specified', 'CFG_MISSING_VALUE');
   return g;

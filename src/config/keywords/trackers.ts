@@ -249,16 +249,33 @@ function bfdIp(set: (b: BfdInstance, s: string) => void) {
   });
 }
 
-function bfdInt(min: number, max: number, set: (b: BfdInstance, n: number) => void) {
+function bfdInt(min: number, max: number, set: (b: BfdInstance, n: number) => void, what?: string, isNot = 'not') {
   return kw<BfdInstance>((st, b, ctx) => {
     const a = arg(st, ctx);
     if (!a) return;
     const n = kaInt(a, min, max, ctx);
     if (n === undefined) {
-      ctx.sink.error(a, `Configuration error: BFD instance ${b.name} ${st.kw.text} value ${a.text} is not valid (must be in range [${min}-${max}]), ignoring`, 'CFG_BAD_VALUE');
+      ctx.sink.error(a, `Configuration error: BFD instance ${b.name} ${what ?? st.kw.text} value ${a.text} ${isNot} valid (must be in range [${min}-${max}]), ignoring`, 'CFG_BAD_VALUE');
       return;
     }
     set(b, n);
+  });
+}
+
+/** BFD intervals: milliseconds with a fraction (keepalived prints the range with 3 decimals). */
+function bfdMs(min: number, max: number, set: (b: BfdInstance, ms: number) => void) {
+  return kw<BfdInstance>((st, b, ctx) => {
+    const a = arg(st, ctx);
+    if (!a) return;
+    const ok = /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(a.text);
+    const v = Number(a.text);
+    if (!ok) ctx.sink.error(a, `invalid number '${a.text}'`, 'CFG_BAD_NUMBER');
+    else if (v < min || v > max) ctx.sink.error(a, `number '${a.text}' outside range [${min.toFixed(3)}, ${max.toFixed(3)}]`, 'CFG_OUT_OF_RANGE');
+    if (!ok || v < min || v > max) {
+      ctx.sink.error(a, `Configuration error: BFD instance ${b.name} ${st.kw.text} value ${a.text} is not valid (must be in range [${min}-${max}]), ignoring`, 'CFG_BAD_VALUE');
+      return;
+    }
+    set(b, v);
   });
 }
 
@@ -266,15 +283,15 @@ export const bfdInstanceKeywords: KeywordTable<BfdInstance> = {
   neighbor_ip: bfdIp((b, s) => (b.neighborIp = s)),
   neighbour_ip: bfdIp((b, s) => (b.neighborIp = s)),
   source_ip: bfdIp((b, s) => (b.sourceIp = s)),
-  min_rx: bfdInt(1, 1000, (b, n) => (b.minRxMs = n)),
-  min_tx: bfdInt(1, 1000, (b, n) => (b.minTxMs = n)),
-  idle_tx: bfdInt(1, 1000, (b, n) => (b.idleTxMs = n)),
+  min_rx: bfdMs(1, 4294967, (b, n) => (b.minRxMs = n)),
+  min_tx: bfdMs(1, 4294967, (b, n) => (b.minTxMs = n)),
+  idle_tx: bfdMs(1000, 4294967, (b, n) => (b.idleTxMs = n)),
   multiplier: bfdInt(1, 255, (b, n) => (b.multiplier = n)),
   passive: flagKw((b) => (b.passive = true)),
-  ttl: bfdInt(1, 255, (b, n) => (b.ttl = n)),
-  hoplimit: bfdInt(1, 255, (b, n) => (b.hoplimit = n)),
-  max_hops: bfdInt(0, 255, (b, n) => (b.maxHops = n)),
-  weight: weightKw<BfdInstance>(-253, 253, 'bfd_instance'),
+  ttl: bfdInt(1, 255, (b, n) => (b.ttl = n), 'ttl/hoplimit'),
+  hoplimit: bfdInt(1, 255, (b, n) => (b.hoplimit = n), 'ttl/hoplimit'),
+  max_hops: bfdInt(-1, 255, (b, n) => (b.maxHops = n)),
+  weight: bfdInt(-253, 253, (b, n) => (b.weight = n)),
   vrrp: flagKw((b) => (b.vrrp = true)),
   checker: flagKw((b) => (b.checker = true)),
 };
@@ -288,7 +305,8 @@ export function parseBfdInstance(st: Stmt, ctx: Ctx): BfdInstance | undefined {
   const b = emptyBfdInstance(name.text, posOf(st.kw));
   applyTable(st.children ?? [], bfdInstanceKeywords, b, ctx);
   if (b.neighborIp === undefined) {
-    ctx.sink.error(st.kw, `Configuration error: BFD instance ${b.name} has no neighbor_ip, disabling instance`, 'CFG_MISSING_VALUE');
+    ctx.sink.error(endOf(st), `Configuration error: BFD instance ${b.name} has no neighbor address set, disabling instance`, 'CFG_MISSING_VALUE');
+    return undefined;
   }
   if (!b.vrrp && !b.checker) {
     b.vrrp = true;
