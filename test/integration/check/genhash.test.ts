@@ -17,6 +17,7 @@ const haveReal = fs.existsSync(REAL);
 const binary = crypto.createHash('sha256').update('kats').digest();
 
 function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.sendDate = false; // both fetches must see identical headers
   if (req.url === '/text') res.end('hello world\n');
   else if (req.url === '/binary') res.end(Buffer.concat([binary, Buffer.from([0, 1, 2, 0x7f, 0x80, 0xff]), Buffer.alloc(40, 0x41)]));
   else if (req.url === '/host') res.end(`host=${req.headers.host ?? ''} conn=${req.headers.connection ?? ''} v=${req.httpVersion}\n`);
