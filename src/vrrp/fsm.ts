@@ -25,7 +25,8 @@
  * - equal priority: the higher primary address wins; two owners (255): the local one drops to 254
  *   with keepalived's CONFIGURATION ERROR line;
  * - higher_prio_send_advert: a master sends one advert before yielding to a higher priority;
- * - on leaving MASTER for FAULT a priority-0 advert is sent; on shutdown the master sends priority 0
+ * - on leaving MASTER for FAULT a priority-0 advert is sent ("sent 0 priority"); leaving FAULT always
+ *   goes through BACKUP, even for an address owner (observed); on shutdown the master sends priority 0
  *   ("sent 0 priority") and removes its VIPs;
  * - VRRPv3 backups adopt the master's interval (also a master yielding to a higher priority keeps it
  *   while BACKUP) and go back to their own on becoming master ("changing advert interval from …");
@@ -299,6 +300,8 @@ class Step {
     } else {
       this.changeState('FAULT');
       this.sendAdvert(PRIO_STOP);
+      this.stat('pri_zero_sent');
+      this.log('sent 0 priority');
     }
     this.removeVips();
     this.stat('release_master');
@@ -414,12 +417,8 @@ export function step(prev: FsmState, ev: FsmEvent, nowUs: number): StepResult {
 
     case 'fault-cleared': {
       st.faulted = false;
-      if (st.state === 'FAULT') {
-        if (st.basePriority === PRIO_OWNER) {
-          st.masterAdverIntCs = cfg.advertIntervalCs;
-          s.gotoMaster();
-        } else s.enterBackup();
-      }
+      // even an address owner goes through BACKUP and a full Master_Down_Interval (observed on 2.2.7)
+      if (st.state === 'FAULT') s.enterBackup();
       return { state: st, actions: s.actions };
     }
 

@@ -397,7 +397,7 @@ test('Master -> FAULT sends priority 0 and removes VIPs; fault cleared -> BACKUP
   d.ev({ type: 'fault', reason: 'due to script chk' });
   assert.equal(d.st.state, 'FAULT');
   assert.deepEqual(d.sent(), [0]);
-  assert.deepEqual(d.logs(), ['(VI_1): entering FAULT state due to script chk', '(VI_1) Entering FAULT STATE', '(VI_1) removing VIPs.']);
+  assert.deepEqual(d.logs(), ['(VI_1): entering FAULT state due to script chk', '(VI_1) Entering FAULT STATE', '(VI_1) sent 0 priority', '(VI_1) removing VIPs.']);
   assert.deepEqual(d.notifies(), ['FAULT']);
   assert.deepEqual(d.st.timers, {});
   d.rx(50);
@@ -409,7 +409,7 @@ test('Master -> FAULT sends priority 0 and removes VIPs; fault cleared -> BACKUP
   assert.equal(d.st.transitions, 3); // BACKUP->MASTER->FAULT->BACKUP (INIT->BACKUP not counted)
 });
 
-test('Backup -> FAULT and back; an owner leaves FAULT straight to MASTER', () => {
+test('Backup -> FAULT and back; an owner also leaves FAULT through BACKUP and a full down interval (observed)', () => {
   const d = backup();
   d.ev({ type: 'fault' });
   assert.equal(d.st.state, 'FAULT');
@@ -418,8 +418,9 @@ test('Backup -> FAULT and back; an owner leaves FAULT straight to MASTER', () =>
   o.ev({ type: 'startup' });
   o.ev({ type: 'fault' });
   o.ev({ type: 'fault-cleared' });
-  assert.equal(o.st.state, 'MASTER');
-  assert.deepEqual(o.sent(), [255]);
+  assert.equal(o.st.state, 'BACKUP');
+  assert.deepEqual(o.logs(), ['(VI_1) Entering BACKUP STATE']);
+  assert.equal(o.armed('master-down'), o.clock.nowUs + 3 * S + 3906);
 });
 
 test('priority change from trackers: logged, used in the next advert and in the skew', () => {
