@@ -55,8 +55,10 @@ export interface Limits {
   maxGeneratedLines: number;
   /** Nesting of included files. */
   maxIncludeDepth: number;
+  /** Files opened in total (`include *` in every file would otherwise explode). */
+  maxFiles: number;
 }
-export const DEFAULT_LIMITS: Limits = { maxReplacements: 10000, maxGeneratedLines: 5_000_000, maxIncludeDepth: 64 };
+export const DEFAULT_LIMITS: Limits = { maxReplacements: 10000, maxGeneratedLines: 5_000_000, maxIncludeDepth: 64, maxFiles: 10000 };
 
 interface Def {
   name: string;
@@ -265,6 +267,10 @@ export class Preprocessor {
       this.report(check & INCLUDE_R ? INCLUDE_ERROR : 'warning', `Configuration file '${display}' open problem (${errnoText(err)}) - skipping`, 'CFG_INCLUDE_OPEN', pos);
       return false;
     }
+    if (this.files.length >= this.limits.maxFiles) {
+      this.report('error', `More than ${this.limits.maxFiles} configuration files - '${display}' not read`, 'CFG_TOO_MANY_FILES', pos);
+      return false;
+    }
     this.report('info', `Opening file '${display}'.`, 'CFG_OPENING_FILE', pos);
     this.files.push(abs);
     const parentCheck = this.stack[this.stack.length - 1]?.includeCheck ?? 0;
@@ -318,9 +324,11 @@ export class Preprocessor {
       else this.report('info', `No config files matched '${pattern}'.`, 'CFG_INCLUDE_NO_MATCH', pos);
       return;
     }
+    // a brace alternative without wildcards matched nothing: brace_match rejects the whole
+    // include, match reports it and reads the rest (keepalived 2.2.7)
     if (altMissing && check & (INCLUDE_M | INCLUDE_B)) {
       this.report(INCLUDE_ERROR, `Some config files missing: "${pattern}".`, 'CFG_INCLUDE_SOME_MISSING', pos);
-      return;
+      if (check & INCLUDE_B) return;
     }
     const pending = found.map((display) => ({ display, abs: path.resolve(dir, display) }));
     this.openNext(pending, check, pos);
