@@ -564,6 +564,51 @@ export function encodeIpvsRequest(familyId: number, cmd: number, seq: number, fl
   return encodeGenl(familyId, cmd, IPVS_GENL_VERSION, flags, seq, encodeIpvsAttrs(body), pid);
 }
 
+// ---- request entries, shaped as keepalived 2.2.7 sends them ----
+/** The fields that identify a service: fwmark, or protocol + addr + port. */
+export type IpvsServiceKey = Pick<IpvsService, 'af' | 'protocol' | 'addr' | 'port' | 'fwmark'>;
+
+export function keyOf(s: IpvsServiceKey): IpvsService {
+  const k: IpvsService = { af: s.af };
+  if (s.fwmark) k.fwmark = s.fwmark;
+  else {
+    if (s.protocol !== undefined) k.protocol = s.protocol;
+    if (s.addr !== undefined) k.addr = s.addr;
+    if (s.port !== undefined) k.port = s.port;
+  }
+  return k;
+}
+
+const defaultNetmask = (af: number) => (af === AF_INET6 ? 128 : 0xffffffff);
+
+/**
+ * The service attribute of NEW/SET/DEL_SERVICE (`forDest` false: scheduler, flags, timeout,
+ * netmask as configured) or of a *_DEST / ZERO command (`forDest` true: the scheduler name but
+ * zero flags and timeout), byte for byte as keepalived 2.2.7 sends it.
+ */
+export function serviceEntry(s: IpvsService, forDest: boolean): IpvsService {
+  const e: IpvsService = { ...keyOf(s), schedName: s.schedName ?? (forDest ? '' : 'wlc') };
+  if (!forDest && s.peName) e.peName = s.peName;
+  e.flags = forDest ? { flags: 0, mask: 0xffffffff } : (s.flags ?? { flags: 0, mask: 0xffffffff });
+  e.timeout = forDest ? 0 : (s.timeout ?? 0);
+  e.netmask = forDest ? defaultNetmask(s.af) : (s.netmask ?? defaultNetmask(s.af));
+  return e;
+}
+
+/** The dest attribute of NEW/SET/DEL_DEST as keepalived 2.2.7 sends it (tunnel fields only for TUN). */
+export function destEntry(d: IpvsDest): IpvsDest {
+  const fwd = d.fwdMethod ?? IpvsFwd.MASQ;
+  const e: IpvsDest = { addrFamily: d.addrFamily ?? (d.addr.length === 16 ? AF_INET6 : AF_INET), addr: d.addr, port: d.port, fwdMethod: fwd, weight: d.weight ?? 1 };
+  if ((fwd & IP_VS_CONN_F_FWD_MASK) === IpvsFwd.TUNNEL) {
+    e.tunType = d.tunType ?? IpvsTunType.IPIP;
+    if (d.tunPort !== undefined) e.tunPort = d.tunPort;
+    if (d.tunFlags !== undefined) e.tunFlags = d.tunFlags;
+  }
+  e.uThreshold = d.uThreshold ?? 0;
+  e.lThreshold = d.lThreshold ?? 0;
+  return e;
+}
+
 // ---- IPVS replies ----
 function toService(o: Record<string, unknown>): IpvsService {
   const s = { ...(o as unknown as IpvsService) };

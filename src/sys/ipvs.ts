@@ -12,7 +12,8 @@ import {
   decodeFamily, decodeIpvsMessage, decodeNlError, decodeNlmsgs, encodeGetFamily, encodeIpvsRequest, GENL_ID_CTRL,
   IPVS_GENL_NAME, IpvsCmd, NETLINK_CAP_ACK, NETLINK_EXT_ACK, NETLINK_GENERIC, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST,
   NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, SOL_NETLINK,
-  type IpvsDaemon, type IpvsDest, type IpvsInfo, type IpvsReply, type IpvsRequestBody, type IpvsService, type IpvsTimeouts,
+  destEntry, keyOf, serviceEntry,
+  type IpvsDaemon, type IpvsDest, type IpvsServiceKey, type IpvsInfo, type IpvsReply, type IpvsRequestBody, type IpvsService, type IpvsTimeouts,
   type NlMessage,
 } from './ipvs-codec';
 import { native, type PollHandle } from './native';
@@ -174,49 +175,6 @@ export class GenlSocket {
   }
 }
 
-/** The fields that identify a service: fwmark, or protocol + addr + port. */
-export type IpvsServiceKey = Pick<IpvsService, 'af' | 'protocol' | 'addr' | 'port' | 'fwmark'>;
-
-function keyOf(s: IpvsServiceKey): IpvsService {
-  const k: IpvsService = { af: s.af };
-  if (s.fwmark) k.fwmark = s.fwmark;
-  else {
-    if (s.protocol !== undefined) k.protocol = s.protocol;
-    if (s.addr !== undefined) k.addr = s.addr;
-    if (s.port !== undefined) k.port = s.port;
-  }
-  return k;
-}
-
-/**
- * A service as the kernel wants it in NEW/SET_SERVICE and as the key in dest commands
- * (ipvsadm sends the full entry: scheduler, flags, timeout, netmask).
- */
-function fullService(s: IpvsService, forDest: boolean): IpvsService {
-  return {
-    ...keyOf(s),
-    schedName: forDest ? '' : (s.schedName ?? 'wlc'),
-    ...(s.peName ? { peName: s.peName } : {}),
-    flags: s.flags ?? { flags: 0, mask: 0xffffffff },
-    timeout: forDest ? 0 : (s.timeout ?? 0),
-    netmask: forDest ? (s.af === 10 ? 128 : 0xffffffff) : (s.netmask ?? (s.af === 10 ? 128 : 0xffffffff)),
-  };
-}
-
-function fullDest(d: IpvsDest): IpvsDest {
-  return {
-    addrFamily: d.addrFamily ?? (d.addr.length === 16 ? 10 : 2),
-    addr: d.addr,
-    port: d.port,
-    fwdMethod: d.fwdMethod ?? 0,
-    weight: d.weight ?? 1,
-    tunType: d.tunType ?? 0,
-    tunPort: d.tunPort ?? 0,
-    tunFlags: d.tunFlags ?? 0,
-    uThreshold: d.uThreshold ?? 0,
-    lThreshold: d.lThreshold ?? 0,
-  };
-}
 
 export class IpvsClient {
   private constructor(
@@ -276,15 +234,17 @@ export class IpvsClient {
   }
 
   async addService(s: IpvsService): Promise<void> {
-    await this.command(IpvsCmd.NEW_SERVICE, { service: fullService(s, false) });
+    await this.command(IpvsCmd.NEW_SERVICE, { service: serviceEntry(s, false) });
   }
 
   async editService(s: IpvsService): Promise<void> {
-    await this.command(IpvsCmd.SET_SERVICE, { service: fullService(s, false) });
+    await this.command(IpvsCmd.SET_SERVICE, { service: serviceEntry(s, false) });
   }
 
-  async delService(key: IpvsServiceKey): Promise<void> {
-    await this.command(IpvsCmd.DEL_SERVICE, { service: keyOf(key) });
+  /** Delete a service; like keepalived, the full entry is sent when a scheduler is given. */
+  async delService(key: IpvsServiceKey | IpvsService): Promise<void> {
+    const s = key as IpvsService;
+    await this.command(IpvsCmd.DEL_SERVICE, { service: s.schedName ? serviceEntry(s, false) : keyOf(key) });
   }
 
   async getDests(svc: IpvsServiceKey): Promise<IpvsDest[]> {
@@ -292,15 +252,15 @@ export class IpvsClient {
   }
 
   async addDest(svc: IpvsServiceKey, d: IpvsDest): Promise<void> {
-    await this.command(IpvsCmd.NEW_DEST, { service: fullService(svc, true), dest: fullDest(d) });
+    await this.command(IpvsCmd.NEW_DEST, { service: serviceEntry(svc, true), dest: destEntry(d) });
   }
 
   async editDest(svc: IpvsServiceKey, d: IpvsDest): Promise<void> {
-    await this.command(IpvsCmd.SET_DEST, { service: fullService(svc, true), dest: fullDest(d) });
+    await this.command(IpvsCmd.SET_DEST, { service: serviceEntry(svc, true), dest: destEntry(d) });
   }
 
   async delDest(svc: IpvsServiceKey, d: Pick<IpvsDest, 'addr' | 'port' | 'addrFamily'>): Promise<void> {
-    await this.command(IpvsCmd.DEL_DEST, { service: fullService(svc, true), dest: fullDest({ ...d }) });
+    await this.command(IpvsCmd.DEL_DEST, { service: serviceEntry(svc, true), dest: destEntry({ ...d }) });
   }
 
   /** Remove every service (ipvsadm -C). */
@@ -310,7 +270,7 @@ export class IpvsClient {
 
   /** Zero counters of one service, or of all (ipvsadm -Z). */
   async zero(svc?: IpvsServiceKey): Promise<void> {
-    await this.command(IpvsCmd.ZERO, svc ? { service: fullService(svc, true) } : {});
+    await this.command(IpvsCmd.ZERO, svc ? { service: serviceEntry(svc, true) } : {});
   }
 
   async getTimeouts(): Promise<IpvsTimeouts> {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   AF_INET, AF_INET6, decodeFamily, decodeIpvsMessage, decodeNlError, decodeNlmsgs, encodeGetFamily, encodeIpvsRequest,
-  encodeNlmsg, formatIpvsVersion, GENL_ID_CTRL, IpvsCmd, IpvsFwd, IpvsSvcFlag, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_DUMP,
+  encodeNlmsg, destEntry, formatIpvsVersion, serviceEntry, type IpvsDest, type IpvsService, GENL_ID_CTRL, IpvsCmd, IpvsFwd, IpvsSvcFlag, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_DUMP,
   NLM_F_REQUEST, NLMSG_ERROR, type IpvsReply, type NlMessage,
 } from '../../../src/sys/ipvs-codec';
 import { fixture, readNetlinkPcap } from './netlink-pcap';
@@ -40,6 +40,7 @@ function load(name: string): { famId: number; msgs: Captured[] } {
 
 const A = load('ipvsadm.pcap');
 const B = load('ipvsadm-2.pcap');
+const K = load('keepalived.pcap');
 
 function ipvsMessages(c: { famId: number; msgs: Captured[] }) {
   return c.msgs.filter((m) => m.msg.type === c.famId);
@@ -58,7 +59,7 @@ function replies(c: { famId: number; msgs: Captured[] }, cmd: number): IpvsReply
 
 test('every captured ipvsadm request re-encodes to the same bytes', () => {
   const seen = new Set<number>();
-  for (const c of [A, B]) {
+  for (const c of [A, B, K]) {
     for (const m of ipvsMessages(c)) {
       if (!(m.msg.flags & NLM_F_REQUEST)) continue;
       const r = decodeIpvsMessage(m.msg);
@@ -214,4 +215,35 @@ test('encoder: IPv4 addresses are padded to 16 bytes, bad values are caller bugs
   assert.throws(() => encodeIpvsRequest(32, 1, 1, 1, { service: { af: 2, addr: Buffer.alloc(5) } }), TypeError);
   assert.throws(() => encodeIpvsRequest(32, 1, 1, 1, { service: { af: 2, schedName: 'x'.repeat(16) } }), TypeError);
   assert.equal(NLM_F_DUMP & NLM_F_REQUEST, 0);
+});
+
+test('requests built from the keepalived.conf match keepalived 2.2.7 on the wire, byte for byte', () => {
+  // test/fixtures/ipvs/keepalived.conf: three virtual servers; 10.9.9.10's TCP_CHECK fails
+  const v4 = (s: string) => Buffer.from(s.split('.').map(Number));
+  const vs1: IpvsService = { af: AF_INET, protocol: 6, addr: v4('10.9.9.9'), port: 80, schedName: 'wrr', flags: { flags: IpvsSvcFlag.PERSISTENT, mask: 0xffffffff }, timeout: 50 };
+  const vs2: IpvsService = { af: AF_INET, fwmark: 5, schedName: 'rr' };
+  const vs3: IpvsService = { af: AF_INET6, protocol: 6, addr: Buffer.from('20010db8000000000000000000000009', 'hex'), port: 443, schedName: 'lc' };
+  const rs1: IpvsDest = { addr: v4('10.9.9.10'), port: 8080, fwdMethod: IpvsFwd.MASQ, weight: 3 };
+  const rs2: IpvsDest = { addr: v4('10.9.9.12'), port: 8080, fwdMethod: IpvsFwd.MASQ, weight: 4 };
+  const rs3: IpvsDest = { addr: v4('10.9.9.11'), port: 0, fwdMethod: IpvsFwd.DROUTE, weight: 1 };
+  const rs4: IpvsDest = { addr: Buffer.from('20010db8000000000000000000000010', 'hex'), port: 443, fwdMethod: IpvsFwd.TUNNEL, weight: 2 };
+  const S = (svc: IpvsService) => ({ service: serviceEntry(svc, false) });
+  const D = (svc: IpvsService, d: IpvsDest) => ({ service: serviceEntry(svc, true), dest: destEntry(d) });
+  const expected: [number, Parameters<typeof encodeIpvsRequest>[4]][] = [
+    [IpvsCmd.NEW_SERVICE, S(vs1)], [IpvsCmd.NEW_DEST, D(vs1, rs1)], [IpvsCmd.NEW_DEST, D(vs1, rs2)],
+    [IpvsCmd.NEW_SERVICE, S(vs2)], [IpvsCmd.NEW_DEST, D(vs2, rs3)],
+    [IpvsCmd.NEW_SERVICE, S(vs3)], [IpvsCmd.NEW_DEST, D(vs3, rs4)],
+    [IpvsCmd.DEL_DEST, D(vs1, rs1)], // TCP_CHECK failed
+    [IpvsCmd.DEL_DEST, D(vs1, rs2)], [IpvsCmd.DEL_SERVICE, S(vs1)], // shutdown
+    [IpvsCmd.DEL_DEST, D(vs2, rs3)], [IpvsCmd.DEL_SERVICE, S(vs2)],
+    [IpvsCmd.DEL_DEST, D(vs3, rs4)], [IpvsCmd.DEL_SERVICE, S(vs3)],
+  ];
+  const changes = new Set<number>([IpvsCmd.NEW_SERVICE, IpvsCmd.NEW_DEST, IpvsCmd.DEL_DEST, IpvsCmd.DEL_SERVICE]);
+  const got = ipvsMessages(K).filter((m) => m.msg.flags & NLM_F_REQUEST && changes.has(m.msg.payload[0]!));
+  assert.equal(got.length, expected.length);
+  got.forEach((m, i) => {
+    const [cmd, body] = expected[i]!;
+    const mine = encodeIpvsRequest(K.famId, cmd, m.msg.seq, m.msg.flags, body, m.msg.pid);
+    assert.equal(mine.toString('hex'), m.raw.toString('hex'), `request ${i} (cmd ${cmd})`);
+  });
 });
