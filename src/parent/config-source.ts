@@ -50,6 +50,10 @@ export interface ParentView {
   vrrpName?: string;
   checkerName?: string;
   reloadCheckConfig: boolean;
+  startupScript?: { argv: string[]; timeoutS: number };
+  shutdownScript?: { argv: string[]; timeoutS: number };
+  /** global_defs umask (-u overrides). */
+  umask?: number;
 }
 
 // ---------------------------------------------------------------- stand-in
@@ -64,6 +68,7 @@ interface StandInConfig {
 const ROOT_GLOBALS = new Set([
   'use_pid_dir', 'instance', 'net_namespace', 'child_wait_time', 'process_names', 'process_name',
   'vrrp_process_name', 'checker_process_name', 'reload_check_config', 'router_id',
+  'startup_script', 'startup_script_timeout', 'shutdown_script', 'shutdown_script_timeout', 'umask',
 ]);
 
 function standInLoad(file: string, opts: LoadOptions): LoadResult {
@@ -151,6 +156,8 @@ export function useStandInConfig(on: boolean): void {
   cached = on ? standIn : undefined;
 }
 
+const unquote = (w: string): string => w.replace(/^"(.*)"$/, '$1');
+
 // ---------------------------------------------------------------- the parent's view
 function get(o: unknown, ...keys: string[]): unknown {
   let cur: unknown = o;
@@ -195,6 +202,11 @@ export function parentView(config: unknown, api: ConfigApi = configApi()): Paren
     else if (names) v.parentName = 'keepalived';
     if (one('vrrp_process_name')) v.vrrpName = one('vrrp_process_name')!;
     if (one('checker_process_name')) v.checkerName = one('checker_process_name')!;
+    const timeout = (k: string): number => (one(k) !== undefined && /^\d+$/.test(one(k)!) ? Number(one(k)) : 10);
+    if (g.startup_script?.length) v.startupScript = { argv: g.startup_script.map(unquote), timeoutS: timeout('startup_script_timeout') };
+    if (g.shutdown_script?.length) v.shutdownScript = { argv: g.shutdown_script.map(unquote), timeoutS: timeout('shutdown_script_timeout') };
+    const um = one('umask');
+    if (um !== undefined && /^0[0-7]*$|^[1-9]\d*$/.test(um)) v.umask = um.startsWith('0') ? parseInt(um, 8) : Number(um);
     return v;
   }
   const vs = api.vrrpSlice(config);
@@ -220,5 +232,16 @@ export function parentView(config: unknown, api: ConfigApi = configApi()): Paren
   if (vn) view.vrrpName = vn;
   const cn = str(get(g, 'checkerProcessName'));
   if (cn) view.checkerName = cn;
+  const script = (spec: unknown, timeout: unknown): { argv: string[]; timeoutS: number } | undefined => {
+    const argv = get(spec, 'argv');
+    if (!Array.isArray(argv) || !argv.every((a) => typeof a === 'string') || argv.length === 0) return undefined;
+    return { argv: argv as string[], timeoutS: typeof timeout === 'number' && timeout > 0 ? timeout : 10 };
+  };
+  const ss = script(get(g, 'startupScript'), get(g, 'startupScriptTimeoutS'));
+  if (ss) view.startupScript = ss;
+  const sd = script(get(g, 'shutdownScript'), get(g, 'shutdownScriptTimeoutS'));
+  if (sd) view.shutdownScript = sd;
+  const um = get(g, 'umask');
+  if (typeof um === 'number') view.umask = um;
   return view;
 }

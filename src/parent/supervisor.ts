@@ -27,6 +27,7 @@ import { configApi, parentView, type ConfigApi, type LoadResult, type ParentView
 import { DUMP_FILES, dumpDir, flattenForDump, writeDump } from './dump';
 import { pidPaths, removePidFile, runningPid, writePidFile, type PidPaths } from './pidfile';
 import { SdNotify } from './sdnotify';
+import { runParentScript } from './scripts';
 import { subscribeSignals } from './signals';
 import { versionString } from './version';
 import { native } from '../sys/native';
@@ -93,6 +94,7 @@ export class Parent {
   private readonly slots = new Map<WorkerRole, WorkerSlot>();
   private unsubscribe?: () => void;
   private killTimer?: NodeJS.Timeout;
+  private shutdownDone = false;
   private exitCode = EXIT_OK;
   private watcher?: { close(): Promise<void> | void };
   private watchTimer?: NodeJS.Timeout;
@@ -152,11 +154,17 @@ export class Parent {
     if (sig.unavailable.length) this.log.warn(`keepalived-ts: signals for ${sig.unavailable.join(', ')} unavailable (native addon onSignal not built)`);
     this.logInactiveOptions();
 
+    if (o.umask === undefined && this.view.umask !== undefined) process.umask(this.view.umask);
     this.phase = 'starting';
     this.seq++;
-    for (const r of want) this.spawn(this.slotFor(r));
-    if (o.watch) this.startWatch();
-    this.checkAcks();
+    const go = (): void => {
+      if (this.phase !== 'starting') return;
+      for (const r of want) this.spawn(this.slotFor(r));
+      if (o.watch) this.startWatch();
+      this.checkAcks();
+    };
+    if (this.view.startupScript) void runParentScript('startup', this.view.startupScript, this.log).then(go);
+    else go();
   }
 
   private wantedRoles(v: ParentView): WorkerRole[] {
@@ -593,7 +601,11 @@ export class Parent {
   private checkStopped(): void {
     for (const s of this.slots.values()) if (s.alive) return;
     if (this.killTimer) clearTimeout(this.killTimer);
-    this.finish(this.exitCode, true);
+    if (this.shutdownDone) return;
+    this.shutdownDone = true;
+    const sd = this.view?.shutdownScript;
+    if (sd) void runParentScript('shutdown', sd, this.log).then(() => this.finish(this.exitCode, true));
+    else this.finish(this.exitCode, true);
   }
 
   private finish(code: number, started: boolean): void {
