@@ -462,11 +462,11 @@ function backupRx(s: Step, adv: Advert, srcText: string): void {
     if (cfg.preemptDelayUs > 0) {
       if (adv.priority >= st.effectivePriority) {
         if (st.preemptAtUs) {
-          s.actions.push({ type: 'log', text: `VRRP_Instance(${cfg.name}) stop preempt delay` });
+          s.log('stop preempt delay');
           st.preemptAtUs = 0;
         }
       } else if (!st.preemptAtUs) {
-        s.actions.push({ type: 'log', text: `VRRP_Instance(${cfg.name}) start preempt delay(${Math.floor(cfg.preemptDelayUs / US_PER_S)})` });
+        s.log(`start preempt delay (${(cfg.preemptDelayUs / US_PER_S).toFixed(6)})`);
         st.preemptAtUs = now + cfg.preemptDelayUs;
       }
     }

@@ -244,7 +244,7 @@ test('preempt_delay: lower adverts keep the backup listening until the delay is 
   const d = backup({ preemptDelayUs: 5 * S });
   d.clock.advance(S);
   d.rx(50);
-  assert.ok(d.logs().includes('VRRP_Instance(VI_1) start preempt delay(5)'));
+  assert.ok(d.logs().includes('(VI_1) start preempt delay (5.000000)'));
   const t0 = d.clock.nowUs;
   for (let k = 1; k <= 4; k++) {
     d.clock.advanceTo(t0 + k * S);
@@ -265,7 +265,7 @@ test('preempt_delay stops when a higher priority advert arrives', () => {
   d.rx(50);
   d.clock.advance(S);
   d.rx(150);
-  assert.ok(d.logs().includes('VRRP_Instance(VI_1) stop preempt delay'));
+  assert.ok(d.logs().includes('(VI_1) stop preempt delay'));
   assert.equal(d.st.preemptAtUs, 0);
 });
 

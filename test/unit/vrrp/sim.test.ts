@@ -107,7 +107,7 @@ test('preempt_delay: takeover happens only after the delay (keepalived: delay + 
   const firstRx = net.arrivals.get('A')!.find((t) => t > 10 * S + 300000)!;
   // adverts at firstRx+1..+4 s are inside the delay and reset the timer; the one at +5 s is discarded
   assert.equal(a.lastEntered('MASTER')! - firstRx, 4 * S + 3 * S + skewTimeUs(2, 150, 100));
-  assert.ok(a.logs.includes('VRRP_Instance(A) start preempt delay(5)'));
+  assert.ok(a.logs.includes('(A) start preempt delay (5.000000)'));
 });
 
 test('VRRPv3: backups adopt the master interval; failover = 3 x master interval + skew computed from it', () => {
