@@ -287,14 +287,16 @@ function completeInstance(v: VrrpInstance, cfg: KeepalivedConfig, sink: Diagnost
     return false;
   }
   void ifs;
+  if (v.virtualIpaddresses.length === 0 && (v.strictMode || v.family === 6)) {
+    // keepalived 2.2.7 also stops here for an IPv6 (native_ipv6) instance without VIPs
+    if (v.strictMode && v.state === 'MASTER' && v.priority !== 255) err('State MASTER must match being address owner', 'CFG_STRICT');
+    err('No VIP specified; at least one is required', 'CFG_NO_VIP');
+    return false;
+  }
   if (v.strictMode) {
     if (v.state === 'MASTER' && v.priority !== 255) {
       err('State MASTER must match being address owner', 'CFG_STRICT');
       v.state = 'BACKUP';
-    }
-    if (v.virtualIpaddresses.length === 0) {
-      err('No VIP specified; at least one is required', 'CFG_NO_VIP');
-      return false;
     }
     if (v.authentication) {
       err('Strict mode does not support authentication. Ignoring.', 'CFG_STRICT');

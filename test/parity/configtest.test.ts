@@ -57,6 +57,17 @@ async function nsInterfaces(ns: Netns): Promise<Set<string>> {
   return names;
 }
 
+/** keepalived's -t lines as "LINE message" ("-" when it printed no place), duplicates removed. */
+function kaMessages(stderr: string): Set<string> {
+  const out = new Set<string>();
+  for (const raw of stderr.split('\n')) {
+    if (!raw.trim()) continue;
+    const m = /^\((?:[^:()]+: )?Line (\d+)\) (.*)$/.exec(raw);
+    out.add(m ? `${m[1]} ${m[2]}` : `- ${raw}`);
+  }
+  return out;
+}
+
 const canRun = isRoot() && fs.existsSync(KEEPALIVED);
 
 test('keepalived -t parity over samples, examples and fixtures', { skip: canRun ? false : 'needs root and keepalived 2.2.7', timeout: 240_000 }, async (t) => {
@@ -73,8 +84,9 @@ test('keepalived -t parity over samples, examples and fixtures', { skip: canRun 
 
   const cases = parityCases();
   assert.ok(cases.length >= 20, `expected the samples and examples, found ${cases.length}`);
-  const diffs: string[] = [];
-  let exactDiffs = 0;
+  const verdictDiffs: string[] = [];
+  const codeDiffs: string[] = [];
+  const messageDiffs: string[] = [];
   for (const file of cases) {
     // -t implies -n -R -G; -l is harmless. Run from the file's directory like an operator would.
     const ka = await ns.exec([KEEPALIVED, '-t', '-i', CONFIG_ID, '-f', file], { ignoreError: true });
@@ -82,20 +94,29 @@ test('keepalived -t parity over samples, examples and fixtures', { skip: canRun 
     const code = configTestExitCode(ours.diagnostics);
     const rel = path.relative(ROOT, file).startsWith('..') ? file : path.relative(ROOT, file);
     if (process.env.PARITY_VERBOSE) console.log(`${ka.code} ${code} ${rel}`);
+    // diagnostic fixtures: every message keepalived prints (with its line) must be ours too
+    if (file.includes(`${path.sep}diag${path.sep}`)) {
+      const mine = new Set(ours.diagnostics.map((d) => `${d.line > 0 ? d.line : '-'} ${d.message}`));
+      for (const l of kaMessages(ka.stderr)) {
+        if (!mine.has(l)) messageDiffs.push(`MESSAGE ${rel}: keepalived printed "${l}", we did not`);
+      }
+    }
     if ((ka.code === 0) !== (code === 0)) {
-      diffs.push(
+      verdictDiffs.push(
         `VERDICT ${rel}: keepalived ${ka.code}, ours ${code}\n  keepalived: ${ka.stderr.trim().split('\n').join('\n              ')}\n  ours: ${ours.diagnostics
           .filter((d) => d.severity !== 'info')
           .map(formatDiagnostic)
           .join('\n        ')}`,
       );
     } else if (ka.code !== code) {
-      exactDiffs++;
-      diffs.push(`CODE ${rel}: keepalived ${ka.code}, ours ${code}`);
+      codeDiffs.push(`CODE ${rel}: keepalived ${ka.code}, ours ${code}`);
     }
   }
-  console.log(`parity: ${cases.length} cases, ${diffs.length - exactDiffs} verdict differences, ${exactDiffs} exit-code differences`);
-  for (const d of diffs) console.log(d);
-  assert.equal(diffs.length - exactDiffs, 0, 'zero/non-zero verdicts must agree');
-  assert.equal(exactDiffs, 0, 'exit codes must agree');
+  console.log(
+    `parity: ${cases.length} cases, ${verdictDiffs.length} verdict differences, ${codeDiffs.length} exit-code differences, ${messageDiffs.length} missing messages`,
+  );
+  for (const d of [...verdictDiffs, ...codeDiffs, ...messageDiffs]) console.log(d);
+  assert.deepEqual(verdictDiffs, [], 'zero/non-zero verdicts must agree');
+  assert.deepEqual(codeDiffs, [], 'exit codes must agree');
+  assert.deepEqual(messageDiffs, [], 'diagnostic fixtures: keepalived messages must be ours too');
 });
