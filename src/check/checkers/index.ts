@@ -9,7 +9,13 @@ import * as smtp from './smtp';
 import * as tcp from './tcp';
 import * as udp from './udp';
 
-export function runCheck(t: CheckTarget, signal: AbortSignal): Promise<CheckResult> {
+/** Side-effect adapters a worker may replace (e.g. the native ICMP pinger). */
+export interface CheckPorts {
+  pinger?: ping.Pinger;
+  spawner?: misc.Spawner;
+}
+
+export function runCheck(t: CheckTarget, signal: AbortSignal, ports: CheckPorts = {}): Promise<CheckResult> {
   switch (t.kind) {
     case 'TCP_CHECK':
       return tcp.run(t, signal);
@@ -21,9 +27,9 @@ export function runCheck(t: CheckTarget, signal: AbortSignal): Promise<CheckResu
     case 'DNS_CHECK':
       return dns.run(t, signal);
     case 'MISC_CHECK':
-      return misc.run(t, signal);
+      return ports.spawner ? misc.runWith(ports.spawner)(t, signal) : misc.run(t, signal);
     case 'PING_CHECK':
-      return ping.run(t, signal);
+      return (ports.pinger ?? ping.run)(t, signal);
     case 'UDP_CHECK':
       return udp.run(t, signal);
     case 'FILE_CHECK':

@@ -1,0 +1,62 @@
+/**
+ * DOC: the health checkers (keepalived's check/ directory, issue #5).
+ *
+ * Files and their jobs:
+ *   types.ts          narrow target types per checker kind (no dependency on the config AST)
+ *   result.ts         the closed set of result codes (CheckCode) and their message table
+ *   log.ts            keepalived 2.2.7's checker log lines, per kind
+ *   scheduler.ts      retry, delay_before_retry, delay_loop, warmup, alpha, log_all_failures,
+ *                     log-on-change, real-server aggregation; pure over the Clock and run ports
+ *   clock.ts          the Clock port and its real adapter
+ *   from-config.ts    validated LVS AST (config/ast-lvs.ts) → SchedChecker[] with targets
+ *   checkers/         one file per checker, each `run(target, signal): Promise<CheckResult>`:
+ *     tcp.ts http.ts (HTTP_GET and SSL_GET) smtp.ts dns.ts (+ dns-codec.ts) misc.ts
+ *     ping.ts (spawned iputils ping) ping-native.ts (raw ICMP via the addon, + icmp-codec.ts)
+ *     udp.ts (+ udp-sock.ts) file.ts; conn.ts holds the shared TCP connect/read/write steps;
+ *     index.ts dispatches a target to its checker.
+ *   ../genhash.ts     genhash / keepalived -T
+ *
+ * Who runs what: the checker worker builds SchedCheckers with from-config.ts, creates a
+ * Scheduler(realClock, (c, sig) => runCheck(c.target, sig), onEvent) and forwards its
+ * events: `{type:'rs', vs, rs, up, weight}` to the IPVS reconciler (weight is the sum of
+ * MISC misc_dynamic and FILE_CHECK weights, a delta on the configured weight), `log`
+ * lines to the logger. With CAP_NET_RAW and the addon, the worker should pass
+ * `runCheck(target, signal, { pinger: nativePinger(native()) })` so PING_CHECK does not
+ * spawn iputils ping for every check.
+ *
+ * Result → real server, as keepalived does it (tcp_epilog() and friends):
+ *   success: up (log "success" if it was down or never ran); next run after delay_loop;
+ *   failure: while retry_it < retry, retry after delay_before_retry; then down (logged once)
+ *   and next run after delay_loop. The first check after start counts as final already.
+ *   A real server is alive while every one of its checkers is up.
+ *
+ * Deviations from keepalived 2.2.7 (known, deliberate or not yet done):
+ *   - HTTP_GET/SSL_GET: all urls are checked in each run and the run is retried as a whole
+ *     (keepalived retries per url and, once down, re-polls only the failed url at
+ *     max(delay_before_retry, delay_loop)); `fast_recovery` is not implemented; the
+ *     "… success to … url(…)" per-url lines are not logged.
+ *   - HTTP regex uses JS RegExp on the whole response (header + body, like keepalived's
+ *     first buffer); PCRE2-only syntax and options other than caseless/multiline/dotall/utf
+ *     are not supported; regex_stack is ignored.
+ *   - SSL_GET verifies the server certificate chain only when the SSL block has `ca`
+ *     (keepalived never verifies); no host name check.
+ *   - fwmark (SO_MARK) on check sockets and bind_if for non-link-local addresses are not
+ *     applied (Node sockets cannot set them); genhash -m is accepted and ignored.
+ *   - FILE_CHECK polls the file every delay_loop instead of reacting to inotify.
+ *   - MISC_CHECK log lines omit keepalived's retry suffix (", will do …", " on retry …").
+ *   - Checkers are not disabled by ha_suspend (no `enabled` switch yet).
+ *   - UDP_CHECK, while down, follows the generic retry schedule.
+ */
+export * from './types';
+export * from './result';
+export { Scheduler, decide, initialState, BOOTSTRAP_DELAY_MS } from './scheduler';
+export type { SchedChecker, SchedEvent, CheckerState, RunPort, Decision } from './scheduler';
+export { realClock } from './clock';
+export type { Clock, TimerHandle } from './clock';
+export { checkersFromConfig, checkersFromSlice, targetOf, passwdResolver } from './from-config';
+export type { MapOptions } from './from-config';
+export { runCheck } from './checkers/index';
+export type { CheckPorts } from './checkers/index';
+export { nativePinger } from './checkers/ping-native';
+export type { IcmpSocketOps } from './checkers/ping-native';
+export { KIND_LOG, fmtTrio, fmtPair } from './log';
