@@ -14,7 +14,7 @@
  * a worker that cannot run its configuration (EXIT_CONFIG) stops the daemon with that code.
  * A worker sending an invalid IPC message is logged and restarted (SIGKILL → respawn).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -31,6 +31,7 @@ import { runParentScript } from './scripts';
 import { subscribeSignals } from './signals';
 import { versionString } from './version';
 import { native } from '../sys/native';
+import { enterNetns } from '../sys/netns';
 
 export interface ParentDeps {
   opts: Options;
@@ -95,6 +96,7 @@ export class Parent {
   private unsubscribe?: () => void;
   private killTimer?: NodeJS.Timeout;
   private shutdownDone = false;
+  private enteredNetns?: string;
   private exitCode = EXIT_OK;
   private watcher?: { close(): Promise<void> | void };
   private watchTimer?: NodeJS.Timeout;
@@ -115,12 +117,26 @@ export class Parent {
     this.log.info(`Running on ${os.type()} ${os.release()} ${os.version()} (Node.js ${process.version})`);
     this.log.info(`Command line: ${this.deps.argv.map((a) => `'${a}'`).join(' ')}`);
     if (o.umask !== undefined) process.umask(o.umask);
+    if (o.namespace !== undefined && !this.enterNamespace(o.namespace)) {
+      this.finish(EXIT_FATAL, false);
+      return;
+    }
     this.loaded = this.load();
+    // net_namespace in the file (when -s did not override it): enter it, then re-read for its interfaces
+    const cfgNs = o.namespace === undefined ? parentView(this.loaded.config, this.api).netns : undefined;
+    if (cfgNs !== undefined) {
+      if (!this.enterNamespace(cfgNs)) {
+        this.finish(EXIT_FATAL, false);
+        return;
+      }
+      this.loaded = this.load();
+    }
     this.log.info(`Configuration file ${o.useFile}`);
     this.logDiagnostics(this.loaded.diagnostics);
     if (this.api.standIn) this.log.warn('keepalived-ts: configuration parser not available yet - using the minimal stand-in (blocks detected, not validated)');
     if (o.dumpConf) this.dumpConfig();
     this.view = parentView(this.loaded.config, this.api);
+    if (o.namespace !== undefined) this.view.netns = o.namespace;
     this.pids = pidPaths(o, this.view);
     if (this.view.instance || this.view.netns) this.log.reconfigure({ ident: syslogIdent(IDENT_PARENT, this.view.netns, this.view.instance) });
 
@@ -188,10 +204,20 @@ export class Parent {
 
   private load(): LoadResult {
     const interfaces = new Set<string>();
-    try {
-      for (const n of fs.readdirSync('/sys/class/net')) interfaces.add(n);
-    } catch {
-      for (const n of Object.keys(os.networkInterfaces())) interfaces.add(n);
+    if (this.enteredNetns) {
+      // /sys/class/net shows the mount namespace's view: ask `ip` (it inherits our netns)
+      try {
+        const out = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+        for (const m of out.matchAll(/^\d+: ([^:@\s]+)/gm)) interfaces.add(m[1]!);
+      } catch {
+        for (const n of Object.keys(os.networkInterfaces())) interfaces.add(n);
+      }
+    } else {
+      try {
+        for (const n of fs.readdirSync('/sys/class/net')) interfaces.add(n);
+      } catch {
+        for (const n of Object.keys(os.networkInterfaces())) interfaces.add(n);
+      }
     }
     try {
       return this.api.loadConfig(this.opts.useFile, { configId: this.opts.configId, allConfig: this.opts.allConfig, interfaces });
@@ -224,7 +250,6 @@ export class Parent {
       [o.snmp, '-x/--snmp (SNMP subagent)'],
       [o.snmpAgentSocket !== undefined, '-A/--snmp-agent-socket'],
       [o.addressMonitoring, '-a/--address-monitoring'],
-      [o.namespace !== undefined, '-s/--namespace (run in a network namespace)'],
       [o.coreDump, '-m/--core-dump'],
       [o.coreDumpPattern !== undefined, '-M/--core-dump-pattern'],
       [o.releaseVips, '-X/--release-vips'],
@@ -617,6 +642,20 @@ export class Parent {
     }
     this.log.close();
     this.exitFn(code);
+  }
+
+  /** Move the parent's main thread (and so every worker forked later) into a network namespace. */
+  private enterNamespace(name: string): boolean {
+    if (this.enteredNetns === name) return true;
+    try {
+      enterNetns(name);
+      this.enteredNetns = name;
+      this.log.info(`Running in network namespace ${name}`);
+      return true;
+    } catch (e) {
+      this.log.error(`Unable to enter network namespace ${name}: ${(e as Error).message}`);
+      return false;
+    }
   }
 
   private setTitle(name: string): void {

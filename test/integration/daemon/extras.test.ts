@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BASE_CONF, Daemon, Env, isRootUser, until } from './harness';
+import { createNetns, deleteNetns } from '../../helpers/netns';
 
 const skip = isRootUser() ? false : 'needs root (network namespaces)';
 
@@ -53,6 +54,36 @@ test('--watch reloads on a change of the file; -d dumps the configuration; -C ru
     await until(() => !fs.existsSync(env.pid('checker')), 'checker pid file removed');
   } finally {
     await d?.kill(pids);
+    await env.dispose();
+  }
+});
+
+test('-s NAME: the parent and its workers run in network namespace NAME', { skip, timeout: 60000 }, async () => {
+  const env = await Env.create('nsopt');
+  const target = await createNetns('dmn-target');
+  let d: Daemon | undefined;
+  const pids: Array<number | undefined> = [];
+  try {
+    await target.exec(['ip', 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth1']);
+    d = Daemon.start(env, ['-n', '-l', '-G', '-s', target.name, ...env.baseArgs()]);
+    await d.waitFor(/Startup complete/);
+    assert.match(d.out, new RegExp(`Running in network namespace ${target.name}`));
+    const v = env.readPid('vrrp')!;
+    const c = env.readPid('checker')!;
+    pids.push(v, c);
+    const ino = fs.statSync(`/run/netns/${target.name}`).ino;
+    assert.equal(fs.statSync(`/proc/${v}/ns/net`).ino, ino, 'VRRP worker in the namespace');
+    assert.equal(fs.statSync(`/proc/${c}/ns/net`).ino, ino, 'checker worker in the namespace');
+    assert.equal(fs.statSync(`/proc/${d.pid}/task/${d.pid}/ns/net`).ino, ino, 'parent main thread in the namespace');
+    d.signal('SIGTERM');
+    assert.equal((await d.exited).code, 0);
+    // a namespace that does not exist: fatal, exit 1
+    const bad = Daemon.start(env, ['-n', '-l', '-G', '-s', 'kats-no-such-ns', ...env.baseArgs()]);
+    assert.equal((await bad.exited).code, 1);
+    assert.match(bad.out, /Unable to enter network namespace kats-no-such-ns/);
+  } finally {
+    await d?.kill(pids);
+    await deleteNetns(target);
     await env.dispose();
   }
 });
