@@ -16,6 +16,8 @@
  *                     changeState() is the only writer of `state` (logs "(VI_1) Entering X STATE",
  *                     counts transitions, emits `notify`).
  *   instance.ts       config AST (src/config/ast.ts) -> FsmConfig / AcceptConfig.
+ *   receive.ts        receiveDatagram(bytes, rx, lookupByVrid): peek VRID, decode, accept; returns what
+ *                     to count and log (keepalived's "(VI_1) Invalid VRRPv2 checksum" etc.).
  *   worker.ts         (not part of the core) wires sockets, netlink, clock and notify into the above.
  * Helpers: src/lib/bytes.ts (bounds-checked ByteReader/ByteWriter), src/lib/checksum.ts (RFC 1071,
  * IPv4/IPv6 pseudo-headers). None of these files import sockets, timers or src/sys/**.
@@ -53,3 +55,4 @@ export * from './packet/advert';
 export * from './accept';
 export * from './fsm';
 export * from './instance';
+export * from './receive';
