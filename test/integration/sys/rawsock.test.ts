@@ -147,6 +147,37 @@ test('unicast with bind to a chosen source (v4 secondary address, v6 global)', {
   }
 });
 
+test('IPv4 IP_HDRINCL: our own header is sent as built (source, TTL), kernel fills checksum and id', { skip }, async () => {
+  const { lab, A, B } = await twoHosts('rawh', ['10.99.0.1/24', '10.99.0.11/24'], ['10.99.0.2/24']);
+  const socks: VrrpRawSocket[] = [];
+  try {
+    const got: RecvMsg[] = [];
+    socks.push(withNetns(B.ns.name, () => VrrpRawSocket.open({ family: 4, ifname: 'eth0', groups: ['224.0.0.18'] }, { onMessage: (m) => got.push(m) })));
+    const tx = withNetns(A.ns.name, () => VrrpRawSocket.open({ family: 4, ifname: 'eth0', hdrincl: true, sendOnly: true }, { onMessage: () => undefined }));
+    socks.push(tx);
+    const adv = v2Advert(9, 90, '10.99.0.100');
+    const iph = Buffer.alloc(20);
+    iph[0] = 0x45;
+    iph[1] = 0xc0; // tos as keepalived sets it
+    iph.writeUInt16BE(20 + adv.length, 2);
+    iph[8] = 255;
+    iph[9] = 112;
+    Buffer.from([10, 99, 0, 11]).copy(iph, 12);
+    Buffer.from([224, 0, 0, 18]).copy(iph, 16);
+    assert.equal(tx.send(Buffer.concat([iph, adv]), '224.0.0.18'), 40);
+    await waitFor(() => got.length >= 1, 5000, 'advert at B');
+    const m = got[0]!;
+    assert.equal(ip(m.from), '10.99.0.11');
+    assert.equal(m.data[1], 0xc0);
+    assert.equal(m.hopLimit, 255);
+    assert.notEqual(m.data.readUInt16BE(10), 0, 'header checksum filled');
+    assert.deepEqual(m.data.subarray(20), adv);
+  } finally {
+    for (const s of socks) s.close();
+    await lab.dispose();
+  }
+});
+
 test('tcpdump in the receiving namespace decodes our packet as VRRP', { skip }, async () => {
   const { lab, A, B } = await twoHosts('rawd', ['10.99.0.1/24'], ['10.99.0.2/24']);
   let tx: VrrpRawSocket | undefined;
