@@ -395,7 +395,8 @@ export function step(prev: FsmState, ev: FsmEvent, nowUs: number): StepResult {
     }
 
     case 'priority': {
-      const to = Math.max(0, Math.min(255, Math.trunc(ev.priority)));
+      if (!Number.isFinite(ev.priority)) break;
+      const to = Math.max(1, Math.min(PRIO_OWNER, Math.trunc(ev.priority)));
       if (to === st.effectivePriority) return { state: st, actions: s.actions };
       s.log(`Changing effective priority from ${st.effectivePriority} to ${to}`);
       s.actions.push({ type: 'priority-changed', from: st.effectivePriority, to });

@@ -432,6 +432,10 @@ test('priority change from trackers: logged, used in the next advert and in the 
   assert.deepEqual(d.sent(), [90]);
   d.ev({ type: 'priority', priority: 90 });
   assert.deepEqual(d.last, []);
+  d.ev({ type: 'priority', priority: Number.NaN });
+  assert.equal(d.st.effectivePriority, 90);
+  d.ev({ type: 'priority', priority: -20 });
+  assert.equal(d.st.effectivePriority, 1, 'clamped: never advertise 0 (that means "leaving")');
   const b = backup();
   b.ev({ type: 'priority', priority: 200 });
   b.rx(150);
