@@ -474,3 +474,39 @@ test('step is pure: the previous state object is not modified', () => {
   step(prev, { type: 'master-down-timer' }, d.clock.nowUs + 10 * S);
   assert.equal(JSON.stringify({ ...prev, cfg: undefined }), before);
 });
+
+test('property: random event sequences never throw and keep timers/VIPs consistent with the state', () => {
+  let seed = 0x1234abcd;
+  const rnd = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const configs: Partial<FsmConfig>[] = [{}, { priority: 255, initialState: 'MASTER' }, { version: 3 }, { nopreempt: true }, { preemptDelayUs: 3 * S }, { lowerPrioNoAdvert: true, higherPrioSendAdvert: true }];
+  for (let run = 0; run < 400; run++) {
+    const d = new Driver(cfg(pick(configs)));
+    for (let k = 0; k < 40; k++) {
+      d.clock.advance(Math.floor(rnd() * 2 * S));
+      const e = pick<() => void>([
+        () => d.ev({ type: 'startup' }),
+        () => d.rx(pick([0, 1, 50, 100, 150, 255]), pick(['10.0.0.0', '10.0.0.1', '10.0.0.2']), { advertIntervalCs: pick([50, 100, 200]), version: pick([2, 3]) }),
+        () => d.st.timers['master-down'] !== undefined && d.fire('master-down'),
+        () => d.st.timers.advert !== undefined && d.fire('advert'),
+        () => d.ev({ type: 'garp-delay-timer' }),
+        () => d.ev({ type: 'priority', priority: Math.floor(rnd() * 300) - 20 }),
+        () => d.ev({ type: 'fault' }),
+        () => d.ev({ type: 'fault-cleared' }),
+        () => rnd() < 0.1 && d.ev({ type: 'shutdown' }),
+      ]);
+      d.last = [];
+      e();
+      const st = d.st;
+      const t = st.timers;
+      assert.ok(st.effectivePriority >= 1 && st.effectivePriority <= 255);
+      if (st.state === 'BACKUP') assert.ok(t['master-down'] !== undefined && t.advert === undefined && !st.vipsSet, `BACKUP ${JSON.stringify(t)}`);
+      else if (st.state === 'MASTER') assert.ok(t.advert !== undefined && t['master-down'] === undefined && st.vipsSet, `MASTER ${JSON.stringify(t)}`);
+      else assert.ok(t.advert === undefined && t['master-down'] === undefined && !st.vipsSet, `${st.state} ${JSON.stringify(t)}`);
+      for (const a of d.last) if (a.type === 'arm-timer') assert.ok(a.atUs >= d.clock.nowUs);
+    }
+  }
+});
