@@ -176,7 +176,29 @@ export class GenlSocket {
 }
 
 
-export class IpvsClient {
+/** The IPVS port: what the health-check worker needs; IpvsClient implements it, tests fake it. */
+export interface IpvsPort {
+  info(): Promise<IpvsInfo>;
+  getServices(): Promise<IpvsService[]>;
+  getService(key: IpvsServiceKey): Promise<IpvsService>;
+  addService(s: IpvsService): Promise<void>;
+  editService(s: IpvsService): Promise<void>;
+  delService(key: IpvsServiceKey | IpvsService): Promise<void>;
+  getDests(svc: IpvsServiceKey): Promise<IpvsDest[]>;
+  addDest(svc: IpvsServiceKey, d: IpvsDest): Promise<void>;
+  editDest(svc: IpvsServiceKey, d: IpvsDest): Promise<void>;
+  delDest(svc: IpvsServiceKey, d: Pick<IpvsDest, 'addr' | 'port' | 'addrFamily'>): Promise<void>;
+  flush(): Promise<void>;
+  zero(svc?: IpvsServiceKey): Promise<void>;
+  getTimeouts(): Promise<IpvsTimeouts>;
+  setTimeouts(t: IpvsTimeouts): Promise<void>;
+  getDaemons(): Promise<IpvsDaemon[]>;
+  startDaemon(d: IpvsDaemon): Promise<void>;
+  stopDaemon(state: number): Promise<void>;
+  close(): void;
+}
+
+export class IpvsClient implements IpvsPort {
   private constructor(
     private readonly sock: GenlSocket,
     readonly familyId: number,

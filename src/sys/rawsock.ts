@@ -85,7 +85,18 @@ function needsScope(b: Buffer): boolean {
   return (b[0] === 0xfe && (b[1]! & 0xc0) === 0x80) || (b[0] === 0xff && ((b[1]! & 0x0f) === 2 || (b[1]! & 0x0f) === 1));
 }
 
-export class VrrpRawSocket {
+/** The raw-socket port the VRRP worker uses; VrrpRawSocket implements it, tests fake it. */
+export interface VrrpSocketPort {
+  readonly family: 4 | 6;
+  readonly ifindex: number;
+  send(data: Buffer, dest: string | Buffer): number;
+  joinGroup(group: string | Buffer): void;
+  leaveGroup(group: string | Buffer): void;
+  setTtl(ttl: number): void;
+  close(): void;
+}
+
+export class VrrpRawSocket implements VrrpSocketPort {
   private pollHandle: PollHandle | undefined;
   private closed = false;
   private readonly groups = new Set<string>();
