@@ -72,6 +72,8 @@ export interface FsmConfig {
   garpLowerPrioDelayUs: number;
   /** Global `vrrp_startup_delay`, µs. */
   startupDelayUs: number;
+  /** Accept mode (`accept`/`no_accept`); without it a non-owner master drops traffic to its VIPs (firewall rules). */
+  accept: boolean;
   /** Our own source/primary address, for the equal-priority tie-break (absent = compare as equal). */
   localAddr?: Uint8Array;
 }
@@ -88,6 +90,7 @@ export const FSM_DEFAULTS: Omit<FsmConfig, 'name' | 'version' | 'priority' | 'ad
   garpLowerPrioRepeat: 5,
   garpLowerPrioDelayUs: 5 * US_PER_S,
   startupDelayUs: 0,
+  accept: true,
 };
 
 export interface FsmState {
@@ -139,6 +142,9 @@ export type Action =
   | { type: 'send-advert'; priority: number }
   | { type: 'set-vips' }
   | { type: 'remove-vips' }
+  /** no_accept: install / remove the firewall rules dropping traffic to the VIPs (non-owner master only). */
+  | { type: 'block-vips' }
+  | { type: 'unblock-vips' }
   | { type: 'send-garp'; repeat: number }
   | { type: 'arm-timer'; timer: TimerName; atUs: number }
   | { type: 'cancel-timer'; timer: TimerName }
@@ -260,7 +266,12 @@ class Step {
     if (to !== 'INIT') this.actions.push({ type: 'notify', state: to, priority: this.st.effectivePriority });
   }
 
+  /** keepalived's accept-mode rules apply to a non-owner instance with no_accept. */
+  private blocks(): boolean {
+    return !this.st.cfg.accept && this.st.basePriority !== PRIO_OWNER;
+  }
   setVips(): void {
+    if (this.blocks()) this.actions.push({ type: 'block-vips' });
     this.log('setting VIPs.', true);
     this.actions.push({ type: 'set-vips' });
     this.st.vipsSet = true;
@@ -269,6 +280,7 @@ class Step {
     if (!this.st.vipsSet && !force) return;
     this.log('removing VIPs.', true);
     this.actions.push({ type: 'remove-vips' });
+    if (this.blocks() && (this.st.vipsSet || force)) this.actions.push({ type: 'unblock-vips' });
     this.st.vipsSet = false;
   }
 

@@ -47,9 +47,12 @@
  *   - Check order differs from keepalived's single vrrp_check_packet(): wire checks first, then
  *     instance checks, so e.g. a bad checksum is reported before a TTL error.
  *   - keepalived ignores adverts in FAULT (RFC has no FAULT); so do we.
+ *   - Accept mode defaults on (RFC: off); `no_accept` makes a non-owner master emit `block-vips`
+ *     (firewall DROP rules, done by the worker) and `unblock-vips` when it leaves MASTER.
  *   - VIPs beyond 255 are not advertised (instance.ts); keepalived also limits by MTU (not done here).
  *   - Not in the core (worker/sync-group business): sync groups, tracking weights (the FSM receives
- *     the effective priority), GARP refresh timers, notify_master_rx_lower_pri, VMAC.
+ *     the effective priority), GARP refresh timers (garp_master_refresh), VMAC, the notify scripts
+ *     themselves (the FSM emits `notify` and `master-rx-lower-pri` actions).
  */
 export * from './packet/advert';
 export * from './accept';

@@ -55,6 +55,7 @@ export function fsmConfigFor(inst: VrrpInstance, g: Pick<GlobalDefs, 'vrrpStartu
     garpLowerPrioRepeat: inst.garpLowerPrioRepeat,
     garpLowerPrioDelayUs: Math.round(inst.garpLowerPrioDelayS * US_PER_S),
     startupDelayUs: g.vrrpStartupDelayUs,
+    accept: inst.accept,
   };
   if (localAddr) cfg.localAddr = localAddr;
   return cfg;

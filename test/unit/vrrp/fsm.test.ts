@@ -510,3 +510,18 @@ test('property: random event sequences never throw and keep timers/VIPs consiste
     }
   }
 });
+
+test('no_accept: a non-owner master blocks traffic to its VIPs while master; accept or an owner does not', () => {
+  const d = backup({ accept: false });
+  d.fire('master-down');
+  assert.ok(d.types().indexOf('block-vips') >= 0 && d.types().indexOf('block-vips') < d.types().indexOf('set-vips'));
+  d.rx(200);
+  assert.ok(d.types().includes('unblock-vips'));
+  const a = backup({ accept: true });
+  a.fire('master-down');
+  assert.ok(!a.types().includes('block-vips'));
+  const o = new Driver(cfg({ accept: false, priority: 255, initialState: 'MASTER' }));
+  o.ev({ type: 'startup' });
+  o.fire('master-down');
+  assert.ok(!o.types().includes('block-vips'));
+});

@@ -144,6 +144,8 @@ export class SimNode {
         case 'log':
           this.logs.push(a.text);
           break;
+        case 'block-vips':
+        case 'unblock-vips':
         case 'priority-changed':
         case 'master-rx-lower-pri':
         case 'stats':
