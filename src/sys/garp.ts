@@ -43,7 +43,14 @@ export interface LinkTarget {
   mac?: Buffer;
 }
 
-export class GarpSender {
+/** The GARP/NA port the VRRP worker uses; GarpSender implements it, tests fake it. */
+export interface GarpPort {
+  sendGarp(t: LinkTarget, vip: string | Buffer): number;
+  sendUnsolicitedNa(t: LinkTarget, vip: string | Buffer, router?: boolean): number;
+  close(): void;
+}
+
+export class GarpSender implements GarpPort {
   private closed = false;
   private constructor(readonly fd: number) {}
 
