@@ -47,8 +47,12 @@ export interface GenhashOpts {
   verbose: boolean;
   fwmark?: number;
   proto: HttpProtocol;
-  timeoutSec: number;
+  /** -t; undefined = keepalived's default of UINT_MAX microseconds (about 71 minutes). */
+  timeoutSec?: number;
 }
+
+/** keepalived's genhash default connection_to: UINT_MAX µs. */
+export const DEFAULT_TIMEOUT_MS = Math.floor(0xffffffff / 1000);
 
 export type ParseOutcome = { ok: true; opts: GenhashOpts } | { ok: false; error?: string; help?: boolean };
 
@@ -69,7 +73,7 @@ const WITH_ARG = new Set(['s', 'V', 'p', 'u', 'm', 'P', 't']);
 
 /** getopt_long-style parsing of keepalived's genhash options. Never throws. */
 export function parseArgs(argv: string[]): ParseOutcome {
-  const o: GenhashOpts = { ssl: false, sni: false, verbose: false, proto: '1.0', timeoutSec: 5 };
+  const o: GenhashOpts = { ssl: false, sni: false, verbose: false, proto: '1.0' };
   const rest: string[] = [];
   const pairs: [string, string | undefined][] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -152,8 +156,9 @@ export function parseArgs(argv: string[]): ParseOutcome {
         break;
       }
       case 't': {
-        const n = /^\d+$/.test(v!) ? Number(v) : NaN;
-        if (!(n >= 0 && n <= 86400)) return { ok: false, error: `invalid timeout '${v!}'` };
+        const t = v!.replace(/^[ \t]+/, '');
+        const n = /^\d+$/.test(t) ? Number(t) : NaN;
+        if (!(n >= 0 && n <= 0xffffffff)) return { ok: false, error: `invalid timeout '${v!}'` };
         o.timeoutSec = n;
         break;
       }
@@ -210,7 +215,7 @@ export async function genhash(
   const o = p.opts;
   const started = process.hrtime.bigint();
   const f = await fetchOnce(
-    { host: o.server!, port: o.port!, connectTimeoutMs: o.timeoutSec * 1000 },
+    { host: o.server!, port: o.port!, connectTimeoutMs: o.timeoutSec !== undefined ? Math.min(o.timeoutSec * 1000, 0x7fffffff) : DEFAULT_TIMEOUT_MS },
     { tls: o.ssl, path: o.url!, proto: o.proto, vhost: o.vhost, sni: o.sni ? o.vhost : undefined },
     new AbortController().signal,
   );

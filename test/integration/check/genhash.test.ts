@@ -24,6 +24,8 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
   else if (req.url === '/chunked') {
     res.write('part one\n');
     setTimeout(() => res.end('part two\n'), 5);
+  } else if (req.url === '/slow') {
+    // never answers
   } else {
     res.statusCode = 404;
     res.end('not here');
@@ -44,6 +46,7 @@ before(async () => {
   }
 });
 after(() => {
+  server.closeAllConnections();
   server.close();
   tlsServer?.close();
   if (tlsm) fs.rmSync(tlsm.dir, { recursive: true, force: true });
@@ -125,6 +128,7 @@ test('errors and usage identical', async (t) => {
     ['-s', '127.0.0.1', '-p', '80', '-u', '/', 'extra'],
     ['-s', '127.0.0.1', '-p', String(port)],
     ['-s', '127.0.0.1', '-p', String(dead), '-u', '/'],
+    ['-s', '127.0.0.1', '-p', String(port), '-u', '/slow', '-t', '1'],
   ]) {
     await same(args);
   }
