@@ -66,6 +66,10 @@ export interface FsmConfig {
   garpMasterRepeat: number;
   /** `garp_master_delay`, µs: second GARP burst after becoming master (0 = none). */
   garpMasterDelayUs: number;
+  /** `garp_master_refresh`, µs: periodic GARPs while MASTER, checked at each advert (0 = off). */
+  garpMasterRefreshUs: number;
+  /** `garp_master_refresh_repeat`. */
+  garpMasterRefreshRepeat: number;
   /** `garp_lower_prio_repeat` (0 = don't re-GARP on lower-priority adverts). */
   garpLowerPrioRepeat: number;
   /** `garp_lower_prio_delay`, µs: second burst after a lower-priority advert (0 = none). */
@@ -87,6 +91,8 @@ export const FSM_DEFAULTS: Omit<FsmConfig, 'name' | 'version' | 'priority' | 'ad
   higherPrioSendAdvert: false,
   garpMasterRepeat: 5,
   garpMasterDelayUs: 5 * US_PER_S,
+  garpMasterRefreshUs: 0,
+  garpMasterRefreshRepeat: 1,
   garpLowerPrioRepeat: 5,
   garpLowerPrioDelayUs: 5 * US_PER_S,
   startupDelayUs: 0,
@@ -116,6 +122,8 @@ export interface FsmState {
   delayedStartUs: number;
   /** Armed timers: name -> absolute µs. */
   timers: Partial<Record<TimerName, number>>;
+  /** Next garp_master_refresh due, µs (0 = none). */
+  garpRefreshAtUs: number;
   /** Number of state changes (excluding INIT). */
   transitions: number;
   /** Events that cannot happen in the current state (stale timers etc.). */
@@ -175,6 +183,7 @@ export function initFsm(cfg: FsmConfig): FsmState {
     vipsSet: false,
     faulted: false,
     delayedStartUs: 0,
+    garpRefreshAtUs: 0,
     timers: {},
     transitions: 0,
     ignoredEvents: 0,
@@ -296,6 +305,7 @@ class Step {
     this.setVips();
     if (st.cfg.garpMasterRepeat > 0) this.actions.push({ type: 'send-garp', repeat: st.cfg.garpMasterRepeat });
     if (st.cfg.garpMasterDelayUs > 0) this.arm('garp-delay', this.now + st.cfg.garpMasterDelayUs);
+    st.garpRefreshAtUs = st.cfg.garpMasterRefreshUs > 0 ? this.now + st.cfg.garpMasterRefreshUs : 0;
     this.sendAdvert(st.effectivePriority);
     this.initSands();
   }
@@ -380,6 +390,10 @@ export function step(prev: FsmState, ev: FsmEvent, nowUs: number): StepResult {
 
     case 'advert-timer': {
       if (st.state !== 'MASTER' || st.timers.advert === undefined) break;
+      if (st.garpRefreshAtUs && nowUs > st.garpRefreshAtUs) {
+        s.actions.push({ type: 'send-garp', repeat: cfg.garpMasterRefreshRepeat });
+        st.garpRefreshAtUs = nowUs + cfg.garpMasterRefreshUs;
+      }
       s.sendAdvert(st.effectivePriority);
       s.initSands();
       return { state: st, actions: s.actions };

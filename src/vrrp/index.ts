@@ -51,7 +51,7 @@
  *     (firewall DROP rules, done by the worker) and `unblock-vips` when it leaves MASTER.
  *   - VIPs beyond 255 are not advertised (instance.ts); keepalived also limits by MTU (not done here).
  *   - Not in the core (worker/sync-group business): sync groups, tracking weights (the FSM receives
- *     the effective priority), GARP refresh timers (garp_master_refresh), VMAC, the notify scripts
+ *     the effective priority), VMAC, the notify scripts
  *     themselves (the FSM emits `notify` and `master-rx-lower-pri` actions).
  */
 export * from './packet/advert';

@@ -52,6 +52,8 @@ export function fsmConfigFor(inst: VrrpInstance, g: Pick<GlobalDefs, 'vrrpStartu
     higherPrioSendAdvert: strict ? false : inst.higherPrioSendAdvert,
     garpMasterRepeat: inst.garpMasterRepeat,
     garpMasterDelayUs: Math.round(inst.garpMasterDelayS * US_PER_S),
+    garpMasterRefreshUs: Math.round(inst.garpMasterRefreshS * US_PER_S),
+    garpMasterRefreshRepeat: inst.garpMasterRefreshRepeat,
     garpLowerPrioRepeat: inst.garpLowerPrioRepeat,
     garpLowerPrioDelayUs: Math.round(inst.garpLowerPrioDelayS * US_PER_S),
     startupDelayUs: g.vrrpStartupDelayUs,

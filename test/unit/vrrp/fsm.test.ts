@@ -525,3 +525,17 @@ test('no_accept: a non-owner master blocks traffic to its VIPs while master; acc
   o.fire('master-down');
   assert.ok(!o.types().includes('block-vips'));
 });
+
+test('garp_master_refresh: a GARP burst with each advert once the refresh period has passed', () => {
+  const d = backup({ garpMasterRefreshUs: 3 * S, garpMasterRefreshRepeat: 2 });
+  d.fire('master-down');
+  const t0 = d.clock.nowUs;
+  const garpsAt: number[] = [];
+  for (let k = 0; k < 8; k++) {
+    d.fire('advert');
+    if (d.last.some((a) => a.type === 'send-garp')) garpsAt.push(d.clock.nowUs);
+    assert.deepEqual(d.sent(), [100]);
+  }
+  // 3 s must have *passed* (keepalived: timercmp >), so the advert at +3 s does not refresh yet
+  assert.deepEqual(garpsAt.map((t) => (t - t0) / S), [4, 8]);
+});
