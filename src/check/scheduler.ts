@@ -194,7 +194,7 @@ export class Scheduler {
       }
       agg.ids.push(c.id);
       agg.up = this.aggUp(agg);
-      if (this.running) this.arm(slot, this.firstDelay(c));
+      if (this.running) this.launch(slot);
     }
   }
 
@@ -209,10 +209,16 @@ export class Scheduler {
     return s ? { ...s.st } : undefined;
   }
 
+  /** Start every checker (keepalived's register_checkers_thread). */
   start(): void {
     if (this.running) return;
     this.running = true;
-    for (const s of this.slots.values()) this.arm(s, this.firstDelay(s.c));
+    for (const s of this.slots.values()) this.launch(s);
+  }
+
+  private launch(s: Slot): void {
+    this.emit({ type: 'log', line: `Activating healthchecker for service ${s.c.rs} for VS ${s.c.vs}` });
+    this.arm(s, this.firstDelay(s.c));
   }
 
   stop(): void {

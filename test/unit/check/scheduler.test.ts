@@ -40,7 +40,11 @@ function harness(checkers: SchedChecker[], script: Record<string, (CheckCode | C
     (e) => events.push(e),
   );
   sched.add(checkers);
-  const logs = () => events.filter((e): e is { type: 'log'; line: string } => e.type === 'log').map((e) => e.line);
+  const logs = () =>
+    events
+      .filter((e): e is { type: 'log'; line: string } => e.type === 'log')
+      .map((e) => e.line)
+      .filter((l) => !l.startsWith('Activating healthchecker'));
   const rsEvents = () => events.filter((e) => e.type === 'rs');
   return { clock, events, runs, sched, logs, rsEvents };
 }
@@ -249,4 +253,12 @@ test('stop() cancels timers and aborts runs in progress', async () => {
   assert.equal(aborted, true);
   assert.equal(runs, 1);
   assert.deepEqual(clock.pending(), []);
+});
+
+test('start logs one activation line per checker, like register_checkers_thread', async () => {
+  const h = harness([checker({ id: 'a' }), checker({ id: 'b', kind: 'HTTP_GET' })], {});
+  h.sched.start();
+  const act = h.events.flatMap((e) => (e.type === 'log' && e.line.startsWith('Activating') ? [e.line] : []));
+  assert.deepEqual(act, [`Activating healthchecker for service ${RS} for VS ${VS}`, `Activating healthchecker for service ${RS} for VS ${VS}`]);
+  h.sched.stop();
 });
