@@ -154,6 +154,11 @@ export function validateVrrp(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: 
   // Tracked names and interfaces, at their lines (keepalived does these while parsing).
   for (const v of cfg.vrrpInstances) {
     const o = `(${v.name})`;
+    if (v.interface === 'lo') {
+      sink.error(v.interfacePos ?? v.pos, `${o} cannot use a loopback interface (lo) for vrrp - ignoring`, 'CFG_LOOPBACK');
+      delete v.interface;
+      delete v.interfacePos;
+    }
     if (ifs && v.interface !== undefined && !ifs.has(v.interface)) {
       sink.error(v.interfacePos ?? v.pos, `WARNING - interface ${v.interface} for vrrp_instance ${v.name} doesn't exist`, 'CFG_NO_INTERFACE');
       badIf = true;
@@ -270,6 +275,18 @@ export function validateVrrp(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: 
   // Per-instance completion (vrrp_complete_instance); keepalived stops at the first fatal one.
   for (const v of cfg.vrrpInstances) {
     if (!completeInstance(v, cfg, sink, ifs)) return false;
+  }
+
+  // Two multicast instances with the same VRID, family and interface would fight.
+  const mc = cfg.vrrpInstances.filter((v) => v.unicastPeers.length === 0 && v.interface !== undefined);
+  for (let i = 0; i < mc.length; i++) {
+    const a = mc[i]!;
+    for (let j = i + 1; j < mc.length; j++) {
+      const b = mc[j]!;
+      if (a.virtualRouterId === b.virtualRouterId && a.family === b.family && a.interface === b.interface) {
+        sink.error(NOPOS, `${a.name} and ${b.name} both use VRID ${a.virtualRouterId} with IPv${a.family} on interface ${a.interface}`, 'CFG_DUP_VRID');
+      }
+    }
   }
   return true;
 }
