@@ -205,11 +205,13 @@ export async function genhash(
   out: (s: string) => void,
   err: (s: string) => void,
   prog = 'genhash',
+  /** " --genhash" when run as `keepalived -T`, like keepalived's usage line. */
+  progSuffix = '',
 ): Promise<number> {
   const p = parseArgs(argv);
   if (!p.ok) {
     if (p.error) err(p.error + '\n');
-    err(USAGE.replace('%s', prog).replace('%s', ''));
+    err(USAGE.replace('%s', prog).replace('%s', progSuffix));
     return 1;
   }
   const o = p.opts;
@@ -242,14 +244,18 @@ export async function genhash(
   return 0;
 }
 
-/** Entry point of bin/genhash: `argv` is process.argv-shaped (node, script, args…). */
-export function main(argv: string[]): void {
+/**
+ * Entry point of bin/genhash: `argv` is process.argv-shaped (node, script, args…).
+ * `keepalived -T` passes `asKeepalived` so the usage reads "keepalived --genhash".
+ */
+export function main(argv: string[], asKeepalived = false): void {
   void genhash(
     argv.slice(2),
     (s) => process.stdout.write(s),
     (s) => process.stderr.write(s),
     // keepalived prints argv[0] as typed; node only knows the resolved script path.
-    path.basename(argv[1] ?? 'genhash'),
+    asKeepalived ? 'keepalived' : path.basename(argv[1] ?? 'genhash'),
+    asKeepalived ? ' --genhash' : '',
   ).then((code) => {
     process.exitCode = code;
   });
