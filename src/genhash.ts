@@ -15,7 +15,7 @@ import type { CheckCode } from './check/result';
 import type { HttpProtocol } from './check/types';
 import * as crypto from 'node:crypto';
 
-const USAGE = `Usage: %s COMMAND [OPTIONS]
+const USAGE = `Usage: %s%s COMMAND [OPTIONS]
 Commands:
    -s server-address -p port -u url
    -S -s server-address -p port -u url
