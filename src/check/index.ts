@@ -32,9 +32,9 @@
  *
  * Deviations from keepalived 2.2.7 (known, deliberate or not yet done):
  *   - HTTP_GET/SSL_GET: all urls are checked in each run and the run is retried as a whole
- *     (keepalived retries per url and, once down, re-polls only the failed url at
- *     max(delay_before_retry, delay_loop)); `fast_recovery` is not implemented; the
- *     "… success to … url(…)" per-url lines are not logged.
+ *     (keepalived retries per url and, once down, re-polls only the failed url; we re-poll
+ *     all of them, at the same max(delay_before_retry, delay_loop)); `fast_recovery` is not
+ *     implemented; the "… success to … url(…)" per-url lines are not logged.
  *   - HTTP regex uses JS RegExp on the whole response (header + body, like keepalived's
  *     first buffer); PCRE2-only syntax and options other than caseless/multiline/dotall/utf
  *     are not supported; regex_stack is ignored.
@@ -45,7 +45,6 @@
  *   - FILE_CHECK polls the file every delay_loop instead of reacting to inotify.
  *   - MISC_CHECK log lines omit keepalived's retry suffix (", will do …", " on retry …").
  *   - Checkers are not disabled by ha_suspend (no `enabled` switch yet).
- *   - UDP_CHECK, while down, follows the generic retry schedule.
  */
 export * from './types';
 export * from './result';

@@ -31,6 +31,13 @@ export interface KindLog {
   attemptPolicy: AttemptPolicy;
   /** MISC: failures while already down are not even counted (no retry, no log). */
   downOnlyWhenUp: boolean;
+  /**
+   * A failure once the checker is known down (ran before, is down):
+   *   'retry'    like any failure: delay_before_retry while retries are left (TCP, SMTP, PING);
+   *   'none'     next run after delay_loop, no retry counting (UDP, DNS, MISC);
+   *   'maxDelay' next run after max(delay_before_retry, delay_loop) (HTTP's failed-url poll).
+   */
+  whileDown: 'retry' | 'none' | 'maxDelay';
   up(c: LogCtx, r: CheckResult): string | undefined;
   down(c: LogCtx, r: CheckResult): string | undefined;
   attempt(c: LogCtx, r: CheckResult): string | undefined;
@@ -112,6 +119,7 @@ function miscLine(c: LogCtx, r: CheckResult, success: boolean): string {
 
 export const KIND_LOG: Record<CheckKind, KindLog> = {
   TCP_CHECK: {
+    whileDown: 'retry',
     attemptPolicy: 'up-and-logall',
     downOnlyWhenUp: false,
     up: (c) => `TCP connection to ${c.rs} success.`,
@@ -119,6 +127,7 @@ export const KIND_LOG: Record<CheckKind, KindLog> = {
     attempt: (c, r) => (r.code === 'CONNECT_TIMEOUT' ? `TCP connection to ${c.rs} timeout.` : `TCP connection to ${c.rs} failed.`),
   },
   HTTP_GET: {
+    whileDown: 'maxDelay',
     attemptPolicy: 'up-or-first-and-logall',
     downOnlyWhenUp: false,
     up: (c) => `Remote Web server ${c.rs} succeed on service.`,
@@ -126,6 +135,7 @@ export const KIND_LOG: Record<CheckKind, KindLog> = {
     attempt: (c, r) => `${HTTP_ATTEMPT_MSG[r.code] ?? 'Error connecting'} server ${c.rs}.`,
   },
   SSL_GET: {
+    whileDown: 'maxDelay',
     attemptPolicy: 'up-or-first-and-logall',
     downOnlyWhenUp: false,
     up: (c) => `Remote Web server ${c.rs} succeed on service.`,
@@ -133,6 +143,7 @@ export const KIND_LOG: Record<CheckKind, KindLog> = {
     attempt: (c, r) => `${HTTP_ATTEMPT_MSG[r.code] ?? 'Error connecting'} server ${c.rs}.`,
   },
   SMTP_CHECK: {
+    whileDown: 'retry',
     attemptPolicy: 'up-or-first-and-logall-or-final',
     downOnlyWhenUp: false,
     up: (c) => `Remote SMTP server ${c.rs} succeed on service.`,
@@ -140,6 +151,7 @@ export const KIND_LOG: Record<CheckKind, KindLog> = {
     attempt: (c, r) => `SMTP_CHECK ${smtpMsg(c, r)}`,
   },
   DNS_CHECK: {
+    whileDown: 'none',
     attemptPolicy: 'up-or-first-and-logall-or-final',
     downOnlyWhenUp: false,
     up: () => undefined,
@@ -147,6 +159,7 @@ export const KIND_LOG: Record<CheckKind, KindLog> = {
     attempt: (c, r) => `DNS_CHECK (${c.rs}) ${dnsMsg(c, r)}${c.hasRun && c.final ? ` after ${c.retry} retries` : ''}`,
   },
   MISC_CHECK: {
+    whileDown: 'none',
     attemptPolicy: 'never',
     downOnlyWhenUp: true,
     up: (c, r) => miscLine(c, r, true),
@@ -154,6 +167,7 @@ export const KIND_LOG: Record<CheckKind, KindLog> = {
     attempt: () => undefined,
   },
   PING_CHECK: {
+    whileDown: 'retry',
     attemptPolicy: 'up-and-logall',
     downOnlyWhenUp: false,
     up: (c) => `ICMP connection to ${c.rs} success.`,
@@ -161,6 +175,7 @@ export const KIND_LOG: Record<CheckKind, KindLog> = {
     attempt: (c, r) => (r.code === 'PING_TIMEOUT' ? `ICMP connection to address ${c.addr} timeout.` : `ICMP connection to ${c.rs} of ${c.vs} failed.`),
   },
   UDP_CHECK: {
+    whileDown: 'none',
     attemptPolicy: 'up-and-logall',
     downOnlyWhenUp: false,
     up: (c) => `UDP connection to ${c.rs} success.`,
@@ -168,6 +183,7 @@ export const KIND_LOG: Record<CheckKind, KindLog> = {
     attempt: (c, r) => (r.code === 'UDP_BAD_REPLY' ? `UDP check to ${c.rs} reply data mismatch.` : `UDP connection to ${c.rs} failed.`),
   },
   FILE_CHECK: {
+    whileDown: 'none',
     attemptPolicy: 'never',
     downOnlyWhenUp: false,
     up: () => undefined,

@@ -15,6 +15,7 @@
  *   - failure with no retries left: if it was up (or never ran), log the kind's "failed"
  *     line and mark it down. retry_it = 0, next run after delay_loop.
  *   - per-attempt failure lines follow the kind's policy (log_all_failures).
+ *   - once down, failures are polled per the kind's `whileDown` rule (log.ts).
  *
  * A real server is alive while all its checkers are up; its dynamic weight is the sum
  * of the weights its MISC (misc_dynamic) and FILE checkers report. Changes of either
@@ -108,6 +109,10 @@ export function decide(c: SchedChecker, st: CheckerState, r: CheckResult): Decis
   } else if (kl.downOnlyWhenUp && !st.isUp) {
     next.retryIt = 0;
     delayMs = c.delayLoopMs;
+  } else if (!st.isUp && st.hasRun && kl.whileDown !== 'retry') {
+    // already known down: keep polling, nothing to log
+    next.retryIt = 0;
+    delayMs = kl.whileDown === 'maxDelay' ? Math.max(c.delayBeforeRetryMs, c.delayLoopMs) : c.delayLoopMs;
   } else {
     const final = st.retryIt >= c.retry;
     const upOrFirst = st.isUp || !st.hasRun;

@@ -262,3 +262,17 @@ test('start logs one activation line per checker, like register_checkers_thread'
   assert.deepEqual(act, [`Activating healthchecker for service ${RS} for VS ${VS}`, `Activating healthchecker for service ${RS} for VS ${VS}`]);
   h.sched.stop();
 });
+
+test('once down: TCP keeps retrying at delay_before_retry, HTTP polls at max(delay_before_retry, delay_loop), UDP at delay_loop', () => {
+  const down = (c: SchedChecker) => decide(c, { isUp: false, hasRun: true, retryIt: 0, weight: 0 }, { code: 'CONNECT_REFUSED' });
+  const tcp = down(checker({ kind: 'TCP_CHECK', delayBeforeRetryMs: 3000, delayLoopMs: 10_000 }));
+  assert.equal(tcp.delayMs, 3000);
+  assert.equal(tcp.state.retryIt, 1);
+  const http = down(checker({ kind: 'HTTP_GET', delayBeforeRetryMs: 15_000, delayLoopMs: 10_000 }));
+  assert.equal(http.delayMs, 15_000);
+  assert.equal(http.state.retryIt, 0);
+  assert.deepEqual(http.lines, []);
+  const udp = down(checker({ kind: 'UDP_CHECK', delayBeforeRetryMs: 3000, delayLoopMs: 10_000, logAllFailures: true }));
+  assert.equal(udp.delayMs, 10_000);
+  assert.deepEqual(udp.lines, []);
+});
