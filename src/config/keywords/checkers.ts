@@ -7,7 +7,7 @@
  * real server / virtual server by validateLvs().
  */
 import type { Stmt, SourcePos } from '../types';
-import { applyTable, kw, needArg, type Ctx, type KeywordDef, type KeywordTable } from './table';
+import { applyTable, kw, type Ctx, type KeywordDef, type KeywordTable } from './table';
 import type {
   BfdCheck,
   Checker,
@@ -26,7 +26,7 @@ import type {
   UdpCheck,
   VirtualServer,
 } from '../ast-lvs';
-import { INT_MAX, UINT_MAX, cmdStr, kaTimerUs, kaTrueFalse, kaUnsigned, posOf, readHexStr, readMiscPath } from './lvs-values';
+import { INT_MAX, UINT_MAX, needParam, cmdStr, kaTimerUs, kaTrueFalse, kaUnsigned, posOf, readHexStr, readMiscPath } from './lvs-values';
 import { blockEnd, checkerRaw, type CheckerRaw } from './lvs-state';
 import { formatRs } from './lvs-format';
 import { parseIp, isLinkLocal6 } from '../../lib/ip';
@@ -55,8 +55,11 @@ export interface CkTarget<C extends Checker = Checker> {
 
 type ConnChecker = Extract<Checker, { conn: ConnOpts }>;
 
-/** Parse-time extras not in the AST (positions for messages validateLvs reports later). */
-export const checkerRefPos = new WeakMap<Checker, SourcePos>();
+/* Parse-time extras not in the AST (positions for messages validateLvs reports later). */
+/** Every `track_file` line of a FILE_CHECK, in order. */
+export const fileTrackAttempts = new WeakMap<FileCheck, Array<{ name: string; pos: SourcePos }>>();
+/** Every `name` line of a BFD_CHECK, in order, with the real server as printed then. */
+export const bfdNameAttempts = new WeakMap<BfdCheck, Array<{ name: string | undefined; pos: SourcePos; rs: string }>>();
 /** Where a checker's block ends (for messages keepalived prints at the closing brace). */
 export const checkerEndPos = new WeakMap<Checker, SourcePos>();
 /** url blocks' parse-time regex state (pattern set, parameters set). */
@@ -86,7 +89,7 @@ function rawOf(c: Checker): CheckerRaw {
 
 function timerKw<C extends Checker>(field: 'delayLoopUs' | 'warmupUs' | 'delayBeforeRetryUs', minUs: number, msg?: (v: string) => string): KeywordDef<CkTarget<C>> {
   return kw<CkTarget<C>>((st, t, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const v = kaTimerUs(tok, minUs, undefined, ctx.sink);
     if (v === undefined) {
@@ -112,15 +115,14 @@ function boolKwC<C extends Checker>(set: (c: C, v: boolean) => void, msg: string
 function timingKeywords<C extends Checker>(): KeywordTable<CkTarget<C>> {
   return {
     retry: kw((st, t, ctx) => {
-      const tok = needArg(st, ctx);
+      const tok = needParam(st, ctx.sink);
       if (!tok) return;
       const v = kaUnsigned(tok, 0, UINT_MAX, ctx.sink);
       if (v === undefined) bad(ctx, st, `Invalid retry connection value '${tok.text}'`);
       else rawOf(t.chk).retry = v;
     }),
     delay_before_retry: timerKw<C>('delayBeforeRetryUs', 0, (v) => `Invalid delay_before_retry connection value '${v}'`),
-    // keepalived 2.2.7 prints only the generic number message for a bad warmup
-    warmup: timerKw<C>('warmupUs', 0),
+    warmup: timerKw<C>('warmupUs', 0, (v) => `Invalid warmup connection value '${v}'`),
     delay_loop: timerKw<C>('delayLoopUs', 1, (v) => `delay_loop '${v}' is invalid - ignoring`),
     alpha: boolKwC<C>((c) => {
       rawOf(c).alpha = true;
@@ -135,7 +137,7 @@ function timingKeywords<C extends Checker>(): KeywordTable<CkTarget<C>> {
 function connKeywords<C extends ConnChecker>(connOf: (t: CkTarget<C>) => ConnOpts = (t) => t.chk.conn): KeywordTable<CkTarget<C>> {
   return {
     connect_ip: kw((st, t, ctx) => {
-      const tok = needArg(st, ctx);
+      const tok = needParam(st, ctx.sink);
       if (!tok) return;
       const co = connOf(t);
       const ip = parseIp(tok.text);
@@ -152,7 +154,7 @@ function connKeywords<C extends ConnChecker>(connOf: (t: CkTarget<C>) => ConnOpt
       rawOf(t.chk).dstIpSet = true;
     }),
     connect_port: kw((st, t, ctx) => {
-      const tok = needArg(st, ctx);
+      const tok = needParam(st, ctx.sink);
       if (!tok) return;
       const v = kaUnsigned(tok, 1, 65535, ctx.sink);
       if (v === undefined) bad(ctx, st, `Invalid checker connect_port '${tok.text}'`);
@@ -162,7 +164,7 @@ function connKeywords<C extends ConnChecker>(connOf: (t: CkTarget<C>) => ConnOpt
       }
     }),
     bindto: kw((st, t, ctx) => {
-      const tok = needArg(st, ctx);
+      const tok = needParam(st, ctx.sink);
       if (!tok) return;
       const co = connOf(t);
       const ip = parseIp(tok.text);
@@ -170,7 +172,7 @@ function connKeywords<C extends ConnChecker>(connOf: (t: CkTarget<C>) => ConnOpt
         bad(ctx, st, `Invalid bindto address ${tok.text} - ignoring`);
         return;
       }
-      if (co.dstFamily !== ip.family) {
+      if ((t.chk.kind !== 'SMTP_CHECK' || rawOf(t.chk).dstIpSet) && co.dstFamily !== ip.family) {
         bad(ctx, st, `bindto address ${tok.text} does not match address family of connect_ip - skipping`);
         return;
       }
@@ -178,14 +180,14 @@ function connKeywords<C extends ConnChecker>(connOf: (t: CkTarget<C>) => ConnOpt
       co.bindFamily = ip.family;
     }),
     bind_port: kw((st, t, ctx) => {
-      const tok = needArg(st, ctx);
+      const tok = needParam(st, ctx.sink);
       if (!tok) return;
       const v = kaUnsigned(tok, 1, 65535, ctx.sink);
       if (v === undefined) bad(ctx, st, `Invalid checker bind_port '${tok.text}'`);
       else connOf(t).bindPort = v;
     }),
     bind_if: kw((st, t, ctx) => {
-      const tok = needArg(st, ctx);
+      const tok = needParam(st, ctx.sink);
       if (!tok) return;
       if (Buffer.byteLength(tok.text) > IFNAMSIZ - 1) {
         bad(ctx, st, `Interface name ${tok.text} is too long - ignoring`);
@@ -194,7 +196,7 @@ function connKeywords<C extends ConnChecker>(connOf: (t: CkTarget<C>) => ConnOpt
       connOf(t).bindIf = tok.text;
     }),
     connect_timeout: kw((st, t, ctx) => {
-      const tok = needArg(st, ctx);
+      const tok = needParam(st, ctx.sink);
       if (!tok) return;
       const v = kaTimerUs(tok, 1, UINT_MAX, ctx.sink);
       if (v === undefined) bad(ctx, st, `connect_timeout ${tok.text} invalid - ignoring`);
@@ -204,7 +206,7 @@ function connKeywords<C extends ConnChecker>(connOf: (t: CkTarget<C>) => ConnOpt
       }
     }),
     fwmark: kw((st, t, ctx) => {
-      const tok = needArg(st, ctx);
+      const tok = needParam(st, ctx.sink);
       if (!tok) return;
       const v = kaUnsigned(tok, 0, UINT_MAX, ctx.sink);
       if (v === undefined) bad(ctx, st, `Invalid fwmark connection value '${tok.text}'`);
@@ -268,11 +270,11 @@ function regexOf(u: HttpUrl) {
 
 const urlTable: KeywordTable<CkTarget<HttpCheck>> = {
   path: kw((st, t, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (tok) urlOf(t).path = tok.text;
   }),
   digest: kw((st, t, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const u = urlOf(t);
     const d = tok.text;
@@ -416,7 +418,7 @@ const httpTable: KeywordTable<CkTarget<HttpCheck>> = {
   ...timingKeywords<HttpCheck>(),
   nb_get_retry: kw((st, t, ctx) => {
     ctx.sink.error(st.kw, "nb_get_retry is deprecated - please use 'retry'", 'CFG_DEPRECATED');
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const v = kaUnsigned(tok, 0, UINT_MAX, ctx.sink);
     if (v === undefined) bad(ctx, st, `Invalid nb_get_retry value '${tok.text}'`);
@@ -528,7 +530,7 @@ const smtpKeyword = kw<{ vs: VirtualServer; rs: RealServer }>(
     const target: SmtpTarget = { vs: t.vs, rs: t.rs, chk, hosts: [], connSet: false };
     applyTable(st.children ?? [], smtpTable, target, ctx);
     const end = blockEnd(st, posOf(st.kw));
-    if (target.connSet && !checkConnOpts(chk.conn, end, ctx)) {
+    if (!checkConnOpts(chk.conn, end, ctx)) {
       dequeue(t.rs, chk);
       return;
     }
@@ -561,14 +563,14 @@ const dnsTable: KeywordTable<CkTarget<DnsCheck> & { nameSet?: boolean }> = {
   ...connKeywords<DnsCheck>(),
   ...timingKeywords<DnsCheck>(),
   type: kw((st, t, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const ty = DNS_TYPES.find((x) => x === tok.text.toUpperCase());
     if (!ty) ctx.sink.error(tok, `Unknown DNS check type ${tok.text} - ignoring`, 'LVS_BAD_DNS_TYPE');
     else t.chk.type = ty;
   }),
   name: kw((st, t, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     if (t.nameSet) {
       ctx.sink.error(st.kw, 'DNS_CHECK name already specified - ignoring', 'LVS_DNS_NAME_DUP');
@@ -606,7 +608,7 @@ const miscTable: KeywordTable<CkTarget<MiscCheck> & { pathSet?: boolean; removed
     }
   }),
   misc_timeout: kw((st, t, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const v = kaUnsigned(tok, 0, Math.floor(UINT_MAX / 1_000_000), ctx.sink);
     if (v === undefined) {
@@ -674,14 +676,14 @@ const udpTable: KeywordTable<CkTarget<UdpCheck>> = {
     if (h.mask) t.chk.replyMask = h.mask;
   }),
   min_reply_length: kw((st, t, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const v = kaUnsigned(tok, 0, 65535, ctx.sink);
     if (v === undefined) bad(ctx, st, `UDP_CHECK min length ${tok.text} not valid - must be between 0 & 65535`);
     else t.chk.minReplyLength = v;
   }),
   max_reply_length: kw((st, t, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const v = kaUnsigned(tok, 0, 65535, ctx.sink);
     if (v === undefined) bad(ctx, st, `UDP_CHECK max length ${tok.text} not valid - must be between 0 & 65535`);
@@ -731,14 +733,20 @@ function simpleConnKeyword(kind: 'TCP_CHECK' | 'PING_CHECK'): KeywordDef<{ vs: V
 
 const fileTable: KeywordTable<CkTarget<FileCheck>> = {
   track_file: kw((st, t, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
+    // looked up by validateLvs in order: a name not found leaves the previous one
+    const list = fileTrackAttempts.get(t.chk) ?? [];
+    list.push({ name: tok.text, pos: posOf(st.kw) });
+    fileTrackAttempts.set(t.chk, list);
     t.chk.trackFile = tok.text;
-    checkerRefPos.set(t.chk, posOf(st.kw));
   }),
   weight: kw((st, t, ctx) => {
-    const tok = needArg(st, ctx);
-    if (!tok) return;
+    const tok = st.args[0];
+    if (!tok) {
+      ctx.sink.error(st.kw, 'track file weight missing', 'LVS_MISSING_VALUE');
+      return;
+    }
     const v = readSignedInt(tok.text);
     if (v === undefined || v < -INT_MAX || v > INT_MAX) {
       if (v === undefined) ctx.sink.error(tok, `invalid number '${tok.text}'`, 'CFG_BAD_NUMBER');
@@ -776,15 +784,13 @@ const fileKeyword = kw<{ vs: VirtualServer; rs: RealServer }>(
 /* BFD_CHECK */
 
 const bfdTable: KeywordTable<CkTarget<BfdCheck>> = {
-  name: kw((st, t, ctx) => {
-    const tok = needArg(st, ctx);
-    if (!tok) return;
-    if (t.chk.name) {
-      ctx.sink.error(st.kw, `(${formatRs(t.rs, t.vs)}) BFD_CHECK - BFD ${tok.text} already specified as ${t.chk.name}`, 'LVS_BFD_DUP');
-      return;
-    }
-    t.chk.name = tok.text;
-    checkerRefPos.set(t.chk, posOf(st.kw));
+  name: kw((st, t) => {
+    // looked up by validateLvs in order (keepalived does it while reading); the first bad
+    // line drops the checker and keepalived ignores the rest of its block
+    const list = bfdNameAttempts.get(t.chk) ?? [];
+    list.push({ name: st.args.length === 1 ? st.args[0]!.text : undefined, pos: posOf(st.kw), rs: formatRs(t.rs, t.vs) });
+    bfdNameAttempts.set(t.chk, list);
+    if (!t.chk.name && st.args.length === 1) t.chk.name = st.args[0]!.text;
   }),
   alpha: boolKwC<BfdCheck>((c, v) => {
     c.alpha = v;
@@ -795,7 +801,7 @@ const bfdKeyword = kw<{ vs: VirtualServer; rs: RealServer }>(
   (st, t, ctx) => {
     const chk: BfdCheck = { kind: 'BFD_CHECK', name: '', alpha: false, pos: posOf(st.kw) };
     runChecker(st, t, ctx, chk, newRaw(1, 1_000_000), bfdTable);
-    if (!chk.name) {
+    if (!bfdNameAttempts.has(chk)) {
       ctx.sink.error(blockEnd(st, posOf(st.kw)), `(${formatRs(t.rs, t.vs)}) No name has been specified for BFD_CHECKER - skipping`, 'LVS_BFD_NO_NAME');
       dequeue(t.rs, chk);
     }

@@ -22,8 +22,8 @@ import type {
   VirtualServerGroup,
 } from '../ast-lvs';
 import { checkerRaw, rsRaw, vsRaw } from './lvs-state';
-import { checkerEndPos, checkerRefPos } from './checkers';
-import { sorryForwardingSet, DEFAULT_PERSISTENCE_TIMEOUT_S, DEFAULT_SCHEDULER } from './lvs';
+import { checkerEndPos, fileTrackAttempts, bfdNameAttempts } from './checkers';
+import { sorryForwardingSet, parseDroppedRs, DEFAULT_PERSISTENCE_TIMEOUT_S, DEFAULT_SCHEDULER } from './lvs';
 import { formatRs, formatVs, formatVsgEntry } from './lvs-format';
 
 function copyFwd(f: Forwarding): Forwarding {
@@ -122,6 +122,45 @@ function resolveChecker(c: Checker, rs: RealServer, vs: VirtualServer): void {
  * `global` is what validation needs from the rest of the configuration; see LvsGlobalView.
  */
 export function validateLvs(cfg: LvsConfig, global: LvsGlobalView, sink: DiagnosticSink, opts: LvsValidateOptions = {}): void {
+  // FILE_CHECK / BFD_CHECK names are looked up while reading in keepalived, so every checker
+  // read is checked, also those of servers dropped later
+  for (const vs of cfg.virtualServers) {
+    for (const rs of [...vs.realServers, ...(parseDroppedRs.get(vs) ?? [])]) {
+      rs.checkers = rs.checkers.filter((c) => {
+        if (c.kind === 'FILE_CHECK') {
+          let found: string | undefined;
+          for (const a of fileTrackAttempts.get(c) ?? [{ name: c.trackFile, pos: c.pos }]) {
+            if (global.trackFiles.has(a.name)) found = a.name;
+            else sink.error(a.pos, `track_file ${a.name} not found`, 'LVS_TRACK_FILE_MISSING');
+          }
+          if (found === undefined) {
+            sink.error(checkerEndPos.get(c) ?? c.pos, 'FILE_CHECK has no track_file specified - ignoring', 'LVS_FILE_NO_TRACK');
+            return false;
+          }
+          c.trackFile = found;
+        }
+        if (c.kind === 'BFD_CHECK') {
+          let name: string | undefined;
+          for (const a of bfdNameAttempts.get(c) ?? [{ name: c.name, pos: c.pos, rs: formatRs(rs, vs) }]) {
+            if (a.name === undefined) {
+              sink.error(a.pos, `(${a.rs}) BFD_CHECK - No or too many names specified - skipping checker`, 'LVS_BFD_BAD_NAME');
+              return false;
+            }
+            if (!global.bfdInstances.has(a.name)) {
+              sink.error(a.pos, `(${a.rs}) BFD_CHECK - BFD ${a.name} not configured`, 'LVS_BFD_MISSING');
+              return false;
+            }
+            if (name !== undefined) sink.error(a.pos, `(${a.rs}) BFD_CHECK - BFD ${a.name} already specified as ${name}`, 'LVS_BFD_DUP');
+            else name = a.name;
+          }
+          if (name === undefined) return false;
+          c.name = name;
+        }
+        return true;
+      });
+    }
+  }
+
   const kept: VirtualServer[] = [];
   for (const vs of cfg.virtualServers) {
     const vsg = linkGroup(vs, cfg, sink);
@@ -130,21 +169,9 @@ export function validateLvs(cfg: LvsConfig, global: LvsGlobalView, sink: Diagnos
   }
   cfg.virtualServers = kept;
 
-  // checkers: references to track files / BFD instances, then defaults from the real server
+  // checkers: defaults from the real server
   for (const vs of cfg.virtualServers) {
     for (const rs of vs.realServers) {
-      rs.checkers = rs.checkers.filter((c) => {
-        if (c.kind === 'FILE_CHECK' && !global.trackFiles.has(c.trackFile)) {
-          sink.error(checkerRefPos.get(c) ?? c.pos, `track_file ${c.trackFile} not found`, 'LVS_TRACK_FILE_MISSING');
-          sink.error(checkerEndPos.get(c) ?? c.pos, 'FILE_CHECK has no track_file specified - ignoring', 'LVS_FILE_NO_TRACK');
-          return false;
-        }
-        if (c.kind === 'BFD_CHECK' && !global.bfdInstances.has(c.name)) {
-          sink.error(checkerRefPos.get(c) ?? c.pos, `(${formatRs(rs, vs)}) BFD_CHECK - BFD ${c.name} not configured`, 'LVS_BFD_MISSING');
-          return false;
-        }
-        return true;
-      });
       for (const c of rs.checkers) resolveChecker(c, rs, vs);
       if (opts.interfaces) {
         for (const c of rs.checkers) {

@@ -20,6 +20,22 @@ export function posOf(t: Token): SourcePos {
   return { file: t.file, line: t.line, col: t.col };
 }
 
+/**
+ * strvec_slot() on a missing word: keepalived prints this and stops reading the configuration
+ * (exit code 2), so it is fatal. Returns the token at `index` of the arguments, or undefined.
+ */
+export function needParam(st: Stmt, sink: DiagnosticSink, index = 0): Token | undefined {
+  const t = st.args[index];
+  if (!t) {
+    sink.fatal(
+      st.kw,
+      `*** Configuration line starting \`${st.kw.text}\` is missing a parameter after keyword \`${st.kw.text}\` at word position ${index + 2}`,
+      'CFG_MISSING_PARAM',
+    );
+  }
+  return t;
+}
+
 /** read_unsigned(): decimal, within [min, max], with keepalived's generic messages. */
 export function kaUnsigned(tok: Token | undefined, min: number, max: number, sink: DiagnosticSink): number | undefined {
   if (!tok) return undefined;
@@ -52,24 +68,28 @@ function fmtTimer(us: bigint): string {
 
 /**
  * read_timer(): seconds with up to 6 decimals, returned in microseconds, within
- * [minUs, maxUs] (maxUs undefined = keepalived's unlimited).
+ * [minUs, maxUs] (maxUs undefined = keepalived's unlimited). keepalived quirk, kept: text
+ * that is not a clean number is reported as invalid, yet the value of its numeric prefix
+ * (0 for none) is still used when it is in range, so `warmup x` means 0 with no further message.
  */
 export function kaTimerUs(tok: Token | undefined, minUs: number, maxUs: number | undefined, sink: DiagnosticSink): number | undefined {
   if (!tok) return undefined;
   const s = tok.text;
-  const m = /^(-?)(\d*)(?:\.(\d*))?$/.exec(s);
-  if (!m || (m[2] === '' && (m[3] === undefined || m[3] === ''))) {
-    sink.error(tok, `invalid number '${s}'`, 'CFG_BAD_TIMER');
-    return undefined;
-  }
-  if (m[1] === '-') {
+  if (/^\s*-/.test(s)) {
     sink.error(tok, `negative number '${s}'`, 'CFG_BAD_TIMER');
     return undefined;
   }
-  const frac = (m[3] ?? '').slice(0, 6).padEnd(6, '0');
-  const us = BigInt(m[2] || '0') * 1000000n + BigInt(frac);
+  const m = /^\+?(\d*)(?:\.(\d*))?/.exec(s)!;
+  const clean = m[0].length === s.length && (m[1] !== '' || (m[2] ?? '') !== '');
+  const frac = (m[2] ?? '').slice(0, 6).padEnd(6, '0');
+  const us = BigInt(m[1] || '0') * 1000000n + BigInt(frac);
   const max = maxUs === undefined ? TIMER_NO_MAX : BigInt(maxUs);
-  if (us < BigInt(minUs) || us > max) {
+  const inRange = us >= BigInt(minUs) && us <= max;
+  if (!clean) {
+    sink.error(tok, `invalid number '${s}'`, 'CFG_BAD_TIMER');
+    return inRange ? Number(us) : undefined;
+  }
+  if (!inRange) {
     sink.error(tok, `number '${s}' outside range [${fmtTimer(BigInt(minUs))}, ${fmtTimer(max)}]`, 'CFG_OUT_OF_RANGE');
     return undefined;
   }
@@ -125,17 +145,25 @@ export interface SockAddr {
 
 /**
  * inet_stosockaddr(ip, port): an address and optional port; a port made only of zeros
- * counts as none (keepalived ≥ 2.0.7). undefined when the address or port is invalid.
+ * counts as none (keepalived >= 2.0.7). A bad port gets the generic number message (when a
+ * sink is given). undefined when the address or port is invalid.
  */
-export function parseSockAddr(ipText: string, portText: string | undefined): SockAddr | undefined {
-  const ip = parseIp(ipText);
-  if (!ip) return undefined;
+export function parseSockAddr(ipText: string, portTok: Token | string | undefined, sink?: DiagnosticSink): SockAddr | undefined {
+  const portText = typeof portTok === 'string' ? portTok : portTok?.text;
   let port = 0;
   if (portText !== undefined && /[^0]/.test(portText)) {
-    if (!/^\d{1,5}$/.test(portText)) return undefined;
-    port = Number(portText);
-    if (port > 65535) return undefined;
+    if (sink && typeof portTok === 'object') {
+      const n = kaUnsigned(portTok, 1, 65535, sink);
+      if (n === undefined) return undefined;
+      port = n;
+    } else {
+      if (!/^\+?\d{1,5}$/.test(portText)) return undefined;
+      port = Number(portText);
+      if (port > 65535) return undefined;
+    }
   }
+  const ip = parseIp(ipText);
+  if (!ip) return undefined;
   return { ip: ip.text, family: ip.family, port };
 }
 

@@ -4,7 +4,7 @@
  * Messages are keepalived 2.2.7's (check/check_parser.c, check/check_data.c).
  */
 import type { Stmt } from '../types';
-import { applyTable, kw, needArg, type Ctx, type KeywordTable } from './table';
+import { applyTable, kw, type Ctx, type KeywordTable } from './table';
 import type {
   Forwarding,
   LvsConfig,
@@ -18,7 +18,7 @@ import type {
   TunnelType,
   TunnelCsum,
 } from '../ast-lvs';
-import { INT_MAX, UINT_MAX, kaTimerUs, kaTrueFalse, kaUnsigned, parseSockAddr, posOf, readNotifyScript } from './lvs-values';
+import { INT_MAX, UINT_MAX, needParam, kaTimerUs, kaTrueFalse, kaUnsigned, parseSockAddr, posOf, readNotifyScript } from './lvs-values';
 import { blockEnd, rsRaw, vsRaw } from './lvs-state';
 import { formatRs, formatVs } from './lvs-format';
 import { rsCheckerKeywords } from './checkers';
@@ -86,10 +86,11 @@ function readVsgEntry(st: Stmt, vsg: VirtualServerGroup, ctx: Ctx): VsgEntry | u
   const addrText = first.text;
   let portText = words[1]?.text;
   if (portText !== undefined && !/[^0]/.test(portText)) portText = undefined;
+  const portTok = portText !== undefined ? words[1] : undefined;
   const slash = addrText.indexOf('/');
   const dash = addrText.indexOf('-');
   const baseText = slash >= 0 ? addrText.slice(0, slash) : dash >= 0 ? addrText.slice(0, dash) : addrText;
-  const base = parseSockAddr(baseText, portText);
+  const base = parseSockAddr(baseText, portTok, ctx.sink);
   if (!base) {
     ctx.sink.error(
       first,
@@ -175,6 +176,26 @@ function readVsgEntry(st: Stmt, vsg: VirtualServerGroup, ctx: Ctx): VsgEntry | u
   return entry(Buffer.from(baseIp.bytes));
 }
 
+/** inet_aton() numbers-and-dots (`a`, `a.b`, `a.b.c`, `a.b.c.d`; decimal, 0x hex, 0 octal) → dotted quad. */
+export function inetAton(text: string): string | undefined {
+  const parts = text.split('.');
+  if (parts.length > 4) return undefined;
+  const nums: number[] = [];
+  for (const p of parts) {
+    let n: number;
+    if (/^0[xX][0-9a-fA-F]+$/.test(p)) n = parseInt(p.slice(2), 16);
+    else if (/^0[0-7]*$/.test(p)) n = parseInt(p, 8);
+    else if (/^[1-9]\d*$/.test(p)) n = Number(p);
+    else return undefined;
+    nums.push(n);
+  }
+  const last = nums.pop()!;
+  if (nums.some((n) => n > 255) || last >= 2 ** (8 * (4 - nums.length))) return undefined;
+  let v = last;
+  nums.forEach((n, i) => (v += n * 2 ** (8 * (3 - i))));
+  return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
+}
+
 function formatBytes(b: Buffer): string {
   if (b.length === 4) return Array.from(b).join('.');
   const words: string[] = [];
@@ -186,7 +207,7 @@ function formatBytes(b: Buffer): string {
 
 /** svr_forwarding_handler(): `NAT|DR|TUN [type ipip|gue|gre] [port N] [nocsum|csum|remcsum]`. */
 export function readForwarding(st: Stmt, ctx: Ctx, sType: 'virtual' | 'real' | 'sorry', prev?: Forwarding): Forwarding | undefined {
-  const m = needArg(st, ctx);
+  const m = needParam(st, ctx.sink);
   if (!m) return undefined;
   if (m.text !== 'NAT' && m.text !== 'DR' && m.text !== 'TUN') {
     ctx.sink.error(m, `PARSER : unknown [${m.text}] routing method for ${sType} server.`, 'LVS_BAD_FORWARDING');
@@ -276,7 +297,7 @@ function rsBool(field: 'inhibit' | 'alpha' | 'smtpAlert', msg: string) {
 
 function rsTimer(field: 'delayLoopUs' | 'warmupUs' | 'delayBeforeRetryUs' | 'connectTimeoutUs', minUs: number, maxUs: number | undefined, msg: (v: string) => string) {
   return kw<RsTarget>((st, t, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const v = kaTimerUs(tok, minUs, maxUs, ctx.sink);
     if (v === undefined) {
@@ -287,11 +308,16 @@ function rsTimer(field: 'delayLoopUs' | 'warmupUs' | 'delayBeforeRetryUs' | 'con
   });
 }
 
+/** keepalived prints vs->vsgname in some messages: the group name, or "(null)". */
+function vsgName(vs: VirtualServer): string {
+  return vs.key.kind === 'group' ? vs.key.name : '(null)';
+}
+
 function notifyKw(field: 'notifyUp' | 'notifyDown', name: string) {
   return kw<RsTarget>((st, t, ctx) => {
-    if (!needArg(st, ctx)) return;
+    if (!needParam(st, ctx.sink)) return;
     if (t.rs[field]) {
-      ctx.sink.error(st.kw, `((null)) ${name} script already specified - ignoring ${st.args[0]!.text}`, 'LVS_DUP_SCRIPT');
+      ctx.sink.error(st.kw, `(${vsgName(t.vs)}) ${name} script already specified - ignoring ${st.args[0]!.text}`, 'LVS_DUP_SCRIPT');
       return;
     }
     const s = readNotifyScript(st);
@@ -301,7 +327,7 @@ function notifyKw(field: 'notifyUp' | 'notifyDown', name: string) {
 
 export const realServerKeywords: KeywordTable<RsTarget> = {
   weight: kw((st, t, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const w = kaUnsigned(tok, 0, INT_MAX, ctx.sink);
     if (w === undefined) {
@@ -315,14 +341,14 @@ export const realServerKeywords: KeywordTable<RsTarget> = {
     if (f) rsRaw.get(t.rs)!.forwarding = f;
   }),
   uthreshold: kw((st, t, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const v = kaUnsigned(tok, 0, UINT_MAX, ctx.sink);
     if (v === undefined) ctx.sink.error(tok, `Invalid real_server uthreshold '${tok.text}' - ignoring`, 'LVS_BAD_THRESHOLD');
     else t.rs.upperThreshold = v;
   }),
   lthreshold: kw((st, t, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const v = kaUnsigned(tok, 0, UINT_MAX, ctx.sink);
     if (v === undefined) ctx.sink.error(tok, `Invalid real_server lthreshold '${tok.text}' - ignoring`, 'LVS_BAD_THRESHOLD');
@@ -333,7 +359,7 @@ export const realServerKeywords: KeywordTable<RsTarget> = {
   notify_down: notifyKw('notifyDown', 'notify_down'),
   alpha: rsBool('alpha', 'Invalid alpha parameter'),
   retry: kw((st, t, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const v = kaUnsigned(tok, 1, UINT_MAX, ctx.sink);
     if (v === undefined) ctx.sink.error(tok, `retry value invalid - ${tok.text}`, 'LVS_BAD_RETRY');
@@ -365,7 +391,7 @@ export const realServerKeywords: KeywordTable<RsTarget> = {
 
 function vsTimer(field: 'delayLoopUs' | 'warmupUs' | 'delayBeforeRetryUs' | 'connectTimeoutUs', minUs: number, maxUs: number | undefined, msg: (v: string) => string) {
   return kw<VirtualServer>((st, vs, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const v = kaTimerUs(tok, minUs, maxUs, ctx.sink);
     if (v === undefined) {
@@ -377,7 +403,7 @@ function vsTimer(field: 'delayLoopUs' | 'warmupUs' | 'delayBeforeRetryUs' | 'con
 }
 
 const lbAlgo = kw<VirtualServer>((st, vs, ctx) => {
-  const tok = needArg(st, ctx);
+  const tok = needParam(st, ctx.sink);
   if (!tok) return;
   if (!(LVS_SCHEDULERS as readonly string[]).includes(tok.text) || tok.text.length > SCHED_NAME_MAX) {
     ctx.sink.error(tok, `Invalid lvs_scheduler '${tok.text}' - ignoring`, 'LVS_BAD_SCHEDULER');
@@ -410,19 +436,21 @@ const forwardingKw = kw<VirtualServer>((st, vs, ctx) => {
 
 function quorumScript(field: 'quorumUp' | 'quorumDown') {
   return kw<VirtualServer>((st, vs, ctx) => {
-    if (!needArg(st, ctx)) return;
-    // keepalived 2.2.7 keeps the first one (its "already specified" message is not printed)
-    if (vs[field]) return;
+    if (!needParam(st, ctx.sink)) return;
+    if (vs[field]) {
+      ctx.sink.error(st.kw, `(${vsgName(vs)}) ${field === 'quorumUp' ? 'quorum_up' : 'quorum_down'} script already specified - ignoring ${st.args[0]!.text}`, 'LVS_DUP_SCRIPT');
+      return;
+    }
     const s = readNotifyScript(st);
     if (s) vs[field] = s;
   });
 }
 
 function realServerBlock(st: Stmt, vs: VirtualServer, ctx: Ctx): void {
-  const ipTok = needArg(st, ctx);
+  const ipTok = needParam(st, ctx.sink);
   if (!ipTok) return;
   const portTok = st.args[1];
-  const addr = parseSockAddr(ipTok.text, portTok?.text);
+  const addr = parseSockAddr(ipTok.text, portTok, ctx.sink);
   if (!addr) {
     ctx.sink.error(ipTok, `Invalid real server ip address/port ${ipTok.text}/${portTok?.text ?? '(null)'} - skipping`, 'LVS_BAD_RS_ADDRESS');
     return; // keepalived skips the whole block
@@ -459,13 +487,16 @@ function realServerBlock(st: Stmt, vs: VirtualServer, ctx: Ctx): void {
         'LVS_FAMILY_MISMATCH',
       );
       vs.realServers.pop();
+      const dropped = parseDroppedRs.get(vs) ?? [];
+      dropped.push(rs);
+      parseDroppedRs.set(vs, dropped);
     }
   }
 }
 
 export const virtualServerKeywords: KeywordTable<VirtualServer> = {
   ip_family: kw((st, vs, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     let fam: 4 | 6;
     if (tok.text === 'inet') fam = 4;
@@ -481,7 +512,7 @@ export const virtualServerKeywords: KeywordTable<VirtualServer> = {
     vs.family = fam;
   }),
   retry: kw((st, vs, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const v = kaUnsigned(tok, 1, UINT_MAX, ctx.sink);
     if (v === undefined) ctx.sink.error(tok, `retry value invalid - ${tok.text}`, 'LVS_BAD_RETRY');
@@ -508,7 +539,7 @@ export const virtualServerKeywords: KeywordTable<VirtualServer> = {
   lb_kind: forwardingKw,
   lvs_method: forwardingKw,
   persistence_engine: kw((st, vs, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     if (tok.text.length > PE_NAME_MAX) ctx.sink.error(tok, `persistence_name too long, truncating - ${tok.text}`, 'LVS_PE_TOO_LONG');
     vs.persistenceEngine = tok.text.slice(0, PE_NAME_MAX);
@@ -524,7 +555,7 @@ export const virtualServerKeywords: KeywordTable<VirtualServer> = {
     else vs.persistenceTimeoutS = v;
   }),
   persistence_granularity: kw((st, vs, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const fam = vs.family ?? (tok.text.includes('.') ? 4 : 6);
     if (fam === 6) {
@@ -535,18 +566,18 @@ export const virtualServerKeywords: KeywordTable<VirtualServer> = {
       }
       vs.persistenceGranularity = String(v);
     } else {
-      const ip = parseIp(tok.text);
-      if (!ip || ip.family !== 4) {
+      const mask = inetAton(tok.text);
+      if (mask === undefined) {
         ctx.sink.error(tok, `Invalid IPv4 persistence_granularity specified - ${tok.text}`, 'LVS_BAD_GRANULARITY');
         return;
       }
-      vs.persistenceGranularity = ip.text;
+      vs.persistenceGranularity = mask;
     }
     if (vs.family === undefined) vs.family = fam;
     if (!vs.persistenceTimeoutS) vs.persistenceTimeoutS = DEFAULT_PERSISTENCE_TIMEOUT_S;
   }),
   protocol: kw((st, vs, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const p = tok.text.toUpperCase();
     if (p === 'TCP' || p === 'UDP' || p === 'SCTP') vs.protocol = p;
@@ -586,7 +617,7 @@ export const virtualServerKeywords: KeywordTable<VirtualServer> = {
   quorum_up: quorumScript('quorumUp'),
   quorum_down: quorumScript('quorumDown'),
   quorum: kw((st, vs, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const v = kaUnsigned(tok, 1, UINT_MAX, ctx.sink);
     if (v === undefined) {
@@ -595,23 +626,23 @@ export const virtualServerKeywords: KeywordTable<VirtualServer> = {
     } else vs.quorum = v;
   }),
   hysteresis: kw((st, vs, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const v = kaUnsigned(tok, 0, UINT_MAX, ctx.sink);
     if (v === undefined) ctx.sink.error(tok, `Hysteresis ${tok.text} must be in [0, ${UINT_MAX}] - ignoring`, 'LVS_BAD_HYSTERESIS');
     else vs.hysteresis = v;
   }),
   weight: kw((st, vs, ctx) => {
-    const tok = needArg(st, ctx);
+    const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const v = kaUnsigned(tok, 1, INT_MAX, ctx.sink);
     if (v === undefined) ctx.sink.error(tok, `Virtual server weight ${tok.text} is outside range 1-${INT_MAX}`, 'LVS_BAD_WEIGHT');
     else vs.weight = v;
   }),
   sorry_server: kw((st, vs, ctx) => {
-    const ipTok = needArg(st, ctx);
+    const ipTok = needParam(st, ctx.sink);
     if (!ipTok) return;
-    const addr = parseSockAddr(ipTok.text, st.args[1]?.text);
+    const addr = parseSockAddr(ipTok.text, st.args[1], ctx.sink);
     if (!addr) {
       ctx.sink.error(ipTok, `Invalid sorry server IP address ${ipTok.text} - skipping`, 'LVS_BAD_SORRY_ADDRESS');
       return;
@@ -637,6 +668,9 @@ export const virtualServerKeywords: KeywordTable<VirtualServer> = {
   }),
   real_server: kw((st, vs, ctx) => realServerBlock(st, vs, ctx), { block: true }),
 };
+
+/** Real servers keepalived drops while reading (their checkers were still read and checked). */
+export const parseDroppedRs = new WeakMap<VirtualServer, RealServer[]>();
 
 /** Whether a sorry server's forwarding method was configured (else it takes the VS's). */
 export const sorryForwardingSet = new WeakMap<SorryServer, boolean>();
@@ -679,7 +713,7 @@ export const lvsRootKeywords: KeywordTable<LvsConfig> = {
   ),
   virtual_server_group: kw(
     (st, cfg, ctx) => {
-      const nameTok = needArg(st, ctx);
+      const nameTok = needParam(st, ctx.sink);
       if (!nameTok) return;
       const vsg: VirtualServerGroup = { name: nameTok.text, entries: [], pos: posOf(st.kw) };
       for (const item of st.children ?? []) {
@@ -705,17 +739,18 @@ export const lvsRootKeywords: KeywordTable<LvsConfig> = {
   ),
   virtual_server: kw(
     (st, cfg, ctx) => {
-      const a0 = needArg(st, ctx);
+      const a0 = needParam(st, ctx.sink);
       if (!a0) return;
       const a1 = st.args[1];
       let key: VsKey;
       if (a0.text === 'group') {
         if (!a1) {
-          needArg(st, ctx, 1);
+          needParam(st, ctx.sink, 1);
           return;
         }
         key = { kind: 'group', name: a1.text };
       } else if (a0.text === 'fwmark') {
+        if (!needParam(st, ctx.sink, 1)) return;
         const n = kaUnsigned(a1, 0, UINT_MAX, ctx.sink);
         if (n === undefined) {
           ctx.sink.error(a1 ?? st.kw, `virtual server fwmark '${a1?.text ?? '(null)'}' must be in [0, ${UINT_MAX}] - ignoring`, 'LVS_BAD_FWMARK');
@@ -724,7 +759,7 @@ export const lvsRootKeywords: KeywordTable<LvsConfig> = {
         key = { kind: 'fwmark', fwmark: n };
       } else {
         const portText = a1 !== undefined && /[^0]/.test(a1.text) ? a1.text : undefined;
-        const addr = parseSockAddr(a0.text, portText);
+        const addr = parseSockAddr(a0.text, portText !== undefined ? a1 : undefined, ctx.sink);
         if (!addr) {
           const p = portText !== undefined;
           ctx.sink.error(a0, `Invalid virtual server IP address${p ? '/port' : ''} ${a0.text}${p ? '/' : ''}${portText ?? ''} - skipping`, 'LVS_BAD_VS_ADDRESS');
