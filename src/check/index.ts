@@ -44,7 +44,8 @@
  *     applied (Node sockets cannot set them); genhash -m is accepted and ignored.
  *   - FILE_CHECK polls the file every delay_loop instead of reacting to inotify.
  *   - MISC_CHECK log lines omit keepalived's retry suffix (", will do …", " on retry …").
- *   - Checkers are not disabled by ha_suspend (no `enabled` switch yet).
+ *   - ha_suspend: Scheduler.setEnabled() suspends checkers; watching the VIPs (netlink) is
+ *     the worker's job. Reload: Scheduler.reload() keeps unchanged checkers' state.
  */
 export * from './types';
 export * from './result';

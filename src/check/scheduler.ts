@@ -156,9 +156,12 @@ export function decide(c: SchedChecker, st: CheckerState, r: CheckResult): Decis
 interface Slot {
   c: SchedChecker;
   st: CheckerState;
+  /** false while suspended (ha_suspend without the VIP): runs are skipped, state kept. */
+  enabled: boolean;
   timer: TimerHandle | undefined;
   abort: AbortController | undefined;
   startedAt: number;
+  dueAt?: number;
 }
 
 interface RsAgg {
@@ -189,7 +192,7 @@ export class Scheduler {
   add(checkers: SchedChecker[]): void {
     for (const c of checkers) {
       if (this.slots.has(c.id)) throw new Error(`duplicate checker id ${c.id}`);
-      const slot: Slot = { c, st: initialState(c), timer: undefined, abort: undefined, startedAt: 0 };
+      const slot: Slot = { c, st: initialState(c), enabled: true, timer: undefined, abort: undefined, startedAt: 0 };
       this.slots.set(c.id, slot);
       const k = this.rsKey(c);
       let agg = this.rss.get(k);
@@ -221,6 +224,61 @@ export class Scheduler {
     for (const s of this.slots.values()) this.launch(s);
   }
 
+  /**
+   * Apply a reloaded configuration (keepalived's migrate_checkers): a checker whose
+   * identity (vs, rs, kind, target, timings) is unchanged keeps its state and schedule;
+   * removed checkers stop; new ones start as at startup. Real servers whose aggregate
+   * state changes emit an `rs` event. Ids may differ between old and new.
+   */
+  reload(checkers: SchedChecker[]): void {
+    const key = (c: SchedChecker): string => JSON.stringify({ ...c, id: undefined });
+    const old = new Map<string, Slot[]>();
+    for (const sl of this.slots.values()) {
+      const k = key(sl.c);
+      old.set(k, [...(old.get(k) ?? []), sl]);
+    }
+    const before = new Map([...this.rss].map(([k, a]) => [k, { up: a.up, weight: a.weight }]));
+    this.slots = new Map();
+    this.rss = new Map();
+    const fresh: Slot[] = [];
+    for (const c of checkers) {
+      if (this.slots.has(c.id)) throw new Error(`duplicate checker id ${c.id}`);
+      const kept = old.get(key(c))?.shift();
+      const slot: Slot = kept ? { ...kept, c } : { c, st: initialState(c), enabled: true, timer: undefined, abort: undefined, startedAt: 0 };
+      if (kept) {
+        // re-point the pending timer/run at the new slot object
+        kept.timer?.cancel();
+        kept.abort = undefined;
+        if (this.running) this.arm(slot, Math.max(0, (kept.dueAt ?? 0) - this.clock.now()));
+      } else fresh.push(slot);
+      this.slots.set(c.id, slot);
+      const k = this.rsKey(c);
+      let agg = this.rss.get(k);
+      if (!agg) {
+        agg = { vs: c.vs, rs: c.rs, ids: [], up: true, weight: 0 };
+        this.rss.set(k, agg);
+      }
+      agg.ids.push(c.id);
+    }
+    for (const list of old.values())
+      for (const sl of list) {
+        sl.timer?.cancel();
+        sl.abort?.abort();
+      }
+    for (const [k, a] of this.rss) {
+      a.up = this.aggUp(a);
+      a.weight = a.ids.reduce((sum, id) => sum + (this.slots.get(id)?.st.weight ?? 0), 0);
+      const b = before.get(k);
+      if (b && (b.up !== a.up || b.weight !== a.weight)) this.emit({ type: 'rs', vs: a.vs, rs: a.rs, up: a.up, weight: a.weight });
+    }
+    if (this.running) for (const sl of fresh) this.launch(sl);
+  }
+
+  /** Suspend or resume checkers (ha_suspend): a suspended checker skips its runs. */
+  setEnabled(pred: (c: SchedChecker) => boolean, enabled: boolean): void {
+    for (const sl of this.slots.values()) if (pred(sl.c)) sl.enabled = enabled;
+  }
+
   private launch(s: Slot): void {
     this.emit({ type: 'log', line: `Activating healthchecker for service ${s.c.rs} for VS ${s.c.vs}` });
     this.arm(s, this.firstDelay(s.c));
@@ -243,6 +301,7 @@ export class Scheduler {
 
   private arm(s: Slot, ms: number): void {
     s.timer?.cancel();
+    s.dueAt = this.clock.now() + ms;
     s.timer = this.clock.setTimer(ms, () => {
       s.timer = undefined;
       void this.fire(s);
@@ -251,6 +310,10 @@ export class Scheduler {
 
   private async fire(s: Slot): Promise<void> {
     if (!this.running) return;
+    if (!s.enabled) {
+      this.arm(s, s.c.delayLoopMs);
+      return;
+    }
     const ac = new AbortController();
     s.abort = ac;
     s.startedAt = this.clock.now();

@@ -276,3 +276,54 @@ test('once down: TCP keeps retrying at delay_before_retry, HTTP polls at max(del
   assert.equal(udp.delayMs, 10_000);
   assert.deepEqual(udp.lines, []);
 });
+
+test('reload keeps the state and schedule of unchanged checkers, starts new ones, stops removed ones', async () => {
+  const a = checker({ id: 'a', retry: 0 });
+  const b = checker({ id: 'b', rs: '[10.0.0.6]:tcp:80' });
+  const h = harness([a, b], { a: ['CONNECT_REFUSED', 'CONNECT_REFUSED', 'CONNECT_REFUSED'], b: [] });
+  h.sched.start();
+  await h.clock.advance(1000);
+  assert.equal(h.sched.rsState(VS, RS)?.up, false);
+  const eventsBefore = h.events.length;
+  await h.clock.advance(4000); // t = 5000; a is due at 11000
+  const c = checker({ id: 'c', rs: '[10.0.0.7]:tcp:80' });
+  h.sched.reload([{ ...a, id: 'a2' }, c]);
+  assert.equal(h.sched.rsState(VS, RS)?.up, false, 'a kept its down state under a new id');
+  assert.equal(h.sched.rsState(VS, '[10.0.0.6]:tcp:80'), undefined, 'b removed');
+  assert.deepEqual(
+    h.events.slice(eventsBefore).map((e) => (e.type === 'log' ? e.line : e.type)),
+    ['Activating healthchecker for service [10.0.0.7]:tcp:80 for VS [10.0.0.1]:tcp:80'],
+  );
+  h.runs.length = 0;
+  await h.clock.advance(6000); // t = 11000
+  assert.deepEqual(h.runs, [
+    { id: 'c', at: 6000 },
+    { id: 'a2', at: 11_000 },
+  ]);
+  assert.equal(h.logs().filter((l) => l.includes('failed')).length, 1, 'no new failure line for the kept, still-down checker');
+  h.sched.stop();
+});
+
+test('a changed checker restarts from scratch on reload', async () => {
+  const a = checker({ id: 'a', retry: 0 });
+  const h = harness([a], { a: ['CONNECT_REFUSED', 'OK'] });
+  h.sched.start();
+  await h.clock.advance(1000);
+  assert.equal(h.sched.rsState(VS, RS)?.up, false);
+  h.sched.reload([{ ...a, delayLoopMs: 5000 }]);
+  assert.equal(h.sched.rsState(VS, RS)?.up, true, 'new checker starts up (no alpha)');
+  assert.deepEqual(h.rsEvents().at(-1), { type: 'rs', vs: VS, rs: RS, up: true, weight: 0 });
+  h.sched.stop();
+});
+
+test('suspended checkers skip their runs and keep their state', async () => {
+  const h = harness([checker({ id: 'a' })], {});
+  h.sched.setEnabled(() => true, false);
+  h.sched.start();
+  await h.clock.advance(30_000);
+  assert.equal(h.runs.length, 0);
+  h.sched.setEnabled((c) => c.id === 'a', true);
+  await h.clock.advance(10_000);
+  assert.equal(h.runs.length, 1);
+  h.sched.stop();
+});
