@@ -58,7 +58,7 @@ export interface Limits {
   /** Files opened in total (`include *` in every file would otherwise explode). */
   maxFiles: number;
 }
-export const DEFAULT_LIMITS: Limits = { maxReplacements: 10000, maxGeneratedLines: 5_000_000, maxIncludeDepth: 64, maxFiles: 10000 };
+export const DEFAULT_LIMITS: Limits = { maxReplacements: 10000, maxGeneratedLines: 2_000_000, maxIncludeDepth: 64, maxFiles: 10000 };
 
 interface Def {
   name: string;
@@ -112,6 +112,9 @@ export interface PreprocessOptions {
   randomSeed?: number;
   limits?: Partial<Limits>;
 }
+
+/** Pieces one line may be cut into at braces (a 1023-byte line has at most 2046). */
+const RESIDUE_BUDGET = 4096;
 
 /** Severity used for missing/unreadable include files when an include check asks for it:
  *  keepalived 2.2.7 `-t` exits 6 for these (the same code as script security errors). */
@@ -171,6 +174,7 @@ export class Preprocessor {
   private readonly limits: Limits;
   private readonly rng: GlibcRandom;
   private generated = 0;
+  private residueBudget = RESIDUE_BUDGET;
   private generatedLimitHit = false;
   /** Position of the current line, for messages. */
   private cur: SourcePos = { file: '', line: 0, col: 0 };
@@ -686,9 +690,15 @@ export class Preprocessor {
     for (;;) {
       let buf: PosText;
       const fr = this.stack[this.stack.length - 1];
+      const fromResidue = this.residue !== null;
       if (this.residue) {
         buf = this.residue;
         this.residue = null;
+        // a residue that keeps expanding (`$B=${B}${B}x`) would never end
+        if (--this.residueBudget < 0) {
+          if (this.residueBudget === -1) this.report('error', `Line expands without end - rest of '${buf.text.slice(0, 200)}' dropped`, 'CFG_EXPANSION_LIMIT', { file: buf.file, line: buf.line, col: buf.colAt(0) });
+          continue;
+        }
       } else if (!fr) {
         return null;
       } else if (fr.seqs.length > fr.mlSeqDepth) {
@@ -743,6 +753,7 @@ export class Preprocessor {
         if (!buf.length) continue; // comment-only line
       }
       this.cur = { file: buf.file, line: buf.line, col: buf.colAt(0) };
+      if (!fromResidue) this.residueBudget = RESIDUE_BUDGET;
 
       if (mlDef) {
         let text = buf.text;
