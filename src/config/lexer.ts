@@ -27,19 +27,27 @@ function isBlank(c: string | undefined): boolean {
 /**
  * Text with a source column per character. Text inserted by macro expansion carries the
  * column of the `$` it replaced; `line` is the physical line the text is attributed to.
+ * Columns are kept as `base + index` until an edit makes them irregular (most lines are
+ * never edited, so no per-character array is built for them).
  */
 export class PosText {
+  /** Per-character columns, or null when column(i) = base + i. */
+  private colArr: number[] | null;
+  private base: number;
+
   constructor(
     public text: string,
-    public cols: number[],
+    cols: number[] | null,
     public file: string,
     public line: number,
-  ) {}
+    base = 1,
+  ) {
+    this.colArr = cols;
+    this.base = base;
+  }
 
-  static fromLine(text: string, file: string, line: number): PosText {
-    const cols = new Array<number>(text.length);
-    for (let i = 0; i < text.length; i++) cols[i] = i + 1;
-    return new PosText(text, cols, file, line);
+  static fromLine(text: string, file: string, line: number, firstCol = 1): PosText {
+    return new PosText(text, null, file, line, firstCol);
   }
 
   /** Text that all maps to one column (macro values, sequence text with no own origin). */
@@ -51,36 +59,78 @@ export class PosText {
     return this.text.length;
   }
 
+  /** Per-character columns (materialised). */
+  get cols(): number[] {
+    return this.materialise();
+  }
+
+  private materialise(): number[] {
+    if (!this.colArr) {
+      const a = new Array<number>(this.text.length);
+      for (let i = 0; i < a.length; i++) a[i] = this.base + i;
+      this.colArr = a;
+    }
+    return this.colArr;
+  }
+
   colAt(i: number): number {
-    if (this.cols.length === 0) return 1;
-    return this.cols[Math.min(Math.max(i, 0), this.cols.length - 1)] ?? 1;
+    const n = this.text.length;
+    const k = n === 0 ? 0 : Math.min(Math.max(i, 0), n - 1);
+    if (!this.colArr) return this.base + k;
+    if (this.colArr.length === 0) return 1;
+    return this.colArr[Math.min(k, this.colArr.length - 1)] ?? 1;
   }
 
   slice(start: number, end: number = this.text.length): PosText {
-    return new PosText(this.text.slice(start, end), this.cols.slice(start, end), this.file, this.line);
+    if (!this.colArr) return new PosText(this.text.slice(start, end), null, this.file, this.line, this.base + start);
+    return new PosText(this.text.slice(start, end), this.colArr.slice(start, end), this.file, this.line);
   }
 
   /** Replace `len` characters at `start` with `ins`; inserted characters take column `col`. */
   splice(start: number, len: number, ins: string, col: number): void {
+    const cols = this.materialise();
     this.text = this.text.slice(0, start) + ins + this.text.slice(start + len);
-    this.cols.splice(start, len, ...new Array<number>(ins.length).fill(col));
+    cols.splice(start, len, ...new Array<number>(ins.length).fill(col));
+  }
+
+  /** Remove the character at `i`. */
+  remove(i: number): void {
+    const cols = this.materialise();
+    this.text = this.text.slice(0, i) + this.text.slice(i + 1);
+    cols.splice(i, 1);
+  }
+
+  /** Keep only [start, end). */
+  keep(start: number, end: number): void {
+    if (start === 0 && end >= this.text.length) return;
+    this.text = this.text.slice(start, end);
+    if (this.colArr) this.colArr = this.colArr.slice(start, end);
+    else this.base += start;
+  }
+
+  /** Append text mapped to column `col`. */
+  append(t: string, col: number): void {
+    const cols = this.materialise();
+    this.text += t;
+    for (let i = 0; i < t.length; i++) cols.push(col);
   }
 
   /** Replace the content with `other` (positions included). */
   assign(other: PosText): void {
     this.text = other.text;
-    this.cols = other.cols.slice();
+    this.colArr = other.colArr ? other.colArr.slice() : null;
+    this.base = other.base;
     this.file = other.file;
     this.line = other.line;
   }
 
   clone(): PosText {
-    return new PosText(this.text, this.cols.slice(), this.file, this.line);
+    return new PosText(this.text, this.colArr ? this.colArr.slice() : null, this.file, this.line, this.base);
   }
 
   clear(): void {
     this.text = '';
-    this.cols = [];
+    this.colArr = null;
   }
 }
 
@@ -147,20 +197,18 @@ export interface DecommentResult {
  * definitions. Modifies `t` in place.
  */
 export function decomment(t: PosText): DecommentResult {
-  let s = t.text;
-  let cols = t.cols;
   let lead = 0;
-  while (lead < s.length && isBlank(s[lead])) lead++;
-  if (lead) {
-    s = s.slice(lead);
-    cols = cols.slice(lead);
-  }
+  const s0 = t.text;
+  while (lead < s0.length && isBlank(s0[lead])) lead++;
+  if (lead) t.keep(lead, s0.length);
   let quote = false;
   let cont = false;
   let skip = -1;
   let contCol = 0;
   let i = 0;
-  while (i < s.length) {
+  for (;;) {
+    const s = t.text;
+    if (i >= s.length) break;
     const c = s[i];
     if (c === '"') {
       if (skip < 0) quote = !quote;
@@ -171,15 +219,13 @@ export function decomment(t: PosText): DecommentResult {
       if (i + 1 < s.length) {
         const n = s[i + 1];
         if (!quote && (n === '#' || n === '!')) {
-          s = s.slice(0, i) + s.slice(i + 1);
-          cols = cols.slice(0, i).concat(cols.slice(i + 1));
+          t.remove(i);
           i++;
         } else i += 2;
         continue;
       }
-      contCol = cols[i] ?? 1;
-      s = s.slice(0, i);
-      cols = cols.slice(0, i);
+      contCol = t.colAt(i);
+      t.keep(0, i);
       cont = true;
       break;
     }
@@ -187,21 +233,13 @@ export function decomment(t: PosText): DecommentResult {
     i++;
   }
   const res: DecommentResult = {};
-  if (quote) res.unterminated = `Unterminated quote '${s}'`;
-  if (skip >= 0) {
-    s = s.slice(0, skip);
-    cols = cols.slice(0, skip);
-  }
+  if (quote) res.unterminated = `Unterminated quote '${t.text}'`;
+  if (skip >= 0) t.keep(0, skip);
+  const s = t.text;
   let e = s.length;
   while (e > 0 && isBlank(s[e - 1])) e--;
-  s = s.slice(0, e);
-  cols = cols.slice(0, e);
-  if (cont) {
-    s += '\\';
-    cols.push(contCol);
-  }
-  t.text = s;
-  t.cols = cols;
+  t.keep(0, e);
+  if (cont) t.append('\\', contCol);
   return res;
 }
 

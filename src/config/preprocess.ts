@@ -746,7 +746,10 @@ export class Preprocessor {
           continue;
         }
         fr.lineNo = pl.line;
-        buf = new PosText(pl.text, Array.from({ length: pl.text.length }, (_, k) => pl!.col + k), fr.display, pl.line);
+        if (pl.split && pl.col === 1) {
+          this.report('info', `Line is longer than ${MAXBUF - 1} bytes - read in pieces of ${MAXBUF - 1} bytes, as keepalived does`, 'CFG_LINE_SPLIT', { file: fr.display, line: pl.line, col: MAXBUF });
+        }
+        buf = PosText.fromLine(pl.text, fr.display, pl.line, pl.col);
         this.cur = { file: fr.display, line: pl.line, col: 1 };
         const d = decomment(buf);
         if (d.unterminated) this.report('error', d.unterminated, 'CFG_UNTERMINATED_QUOTE', { file: buf.file, line: buf.line, col: buf.colAt(0) });
