@@ -18,9 +18,9 @@
  *
  * Who runs what: the checker worker builds SchedCheckers with from-config.ts, creates a
  * Scheduler(realClock, (c, sig) => runCheck(c.target, sig), onEvent) and forwards its
- * events: `{type:'rs', vs, rs, up, weight}` to the IPVS reconciler (weight is the sum of
- * MISC misc_dynamic and FILE_CHECK weights, a delta on the configured weight), `log`
- * lines to the logger. With CAP_NET_RAW and the addon, the worker should pass
+ * events: `{type:'rs', vs, rs, up, weight, setWeight?}` to the IPVS reconciler (`weight`:
+ * sum of FILE_CHECK deltas to add to the configured weight; `setWeight`: absolute weight
+ * set by a misc_dynamic MISC_CHECK, absent = configured weight), `log` lines to the logger. With CAP_NET_RAW and the addon, the worker should pass
  * `runCheck(target, signal, { pinger: nativePinger(native()) })` so PING_CHECK does not
  * spawn iputils ping for every check.
  *
@@ -43,7 +43,8 @@
  *   - fwmark (SO_MARK) on check sockets and bind_if for non-link-local addresses are not
  *     applied (Node sockets cannot set them); genhash -m is accepted and ignored.
  *   - FILE_CHECK polls the file every delay_loop instead of reacting to inotify.
- *   - MISC_CHECK log lines omit keepalived's retry suffix (", will do …", " on retry …").
+ *   - MISC_CHECK retry suffixes (" on retry i/N", " after N retries") are reconstructed from
+ *     the 2.2.7 binary's strings, not from its source.
  *   - ha_suspend: Scheduler.setEnabled() suspends checkers; watching the VIPs (netlink) is
  *     the worker's job. Reload: Scheduler.reload() keeps unchanged checkers' state.
  */

@@ -16,6 +16,8 @@ export interface LogCtx {
   hasRun: boolean;
   /** This failure exhausted the retries. */
   final: boolean;
+  /** For a non-final failure: which retry this is (1-based). */
+  attempt: number;
   /** SMTP/DNS "[ip]:port" of the checked address. */
   pair: string;
   /** MISC_CHECK: argv[0]. */
@@ -29,8 +31,6 @@ export type AttemptPolicy = 'up-and-logall' | 'up-or-first-and-logall' | 'up-or-
 
 export interface KindLog {
   attemptPolicy: AttemptPolicy;
-  /** MISC: failures while already down are not even counted (no retry, no log). */
-  downOnlyWhenUp: boolean;
   /**
    * A failure once the checker is known down (ran before, is down):
    *   'retry'    like any failure: delay_before_retry while retries are left (TCP, SMTP, PING);
@@ -108,20 +108,25 @@ function dnsMsg(c: LogCtx, r: CheckResult): string {
   }
 }
 
+/**
+ * keepalived 2.2.7's misc lines: "Misc check for [RS VS VS] by [argv0] <what><suffix>[ (<reason> <n>)]."
+ * The suffix wording for retries is reconstructed from the 2.2.7 binary's strings
+ * (" on retry %u/%u", " after %u %s"); their exact conditions are a best effort.
+ */
 function miscLine(c: LogCtx, r: CheckResult, success: boolean): string {
   const head = `Misc check for [${c.rs} VS ${c.vs}] by [${c.script ?? ''}]`;
   if (success) return `${head} succeeded.`;
-  if (r.code === 'MISC_TIMEOUT') return `${head} timed out.`;
-  if (r.code === 'MISC_SIGNAL') return `${head} failed (due to signal ${r.signal ?? 0}).`;
-  if (r.code === 'MISC_SPAWN') return `${head} failed (exited with status 127).`;
-  return `${head} failed (exited with status ${r.exitStatus ?? 1}).`;
+  const suffix = !c.retry ? '' : c.final ? ` after ${c.retry} ${c.retry === 1 ? 'retry' : 'retries'}` : ` on retry ${c.attempt}/${c.retry}`;
+  if (r.code === 'MISC_TIMEOUT') return `${head} timed out${suffix}.`;
+  if (r.code === 'MISC_SIGNAL') return `${head} failed${suffix} (due to signal ${r.signal ?? 0}).`;
+  if (r.code === 'MISC_SPAWN') return `${head} failed${suffix} (exited with status 127).`;
+  return `${head} failed${suffix} (exited with status ${r.exitStatus ?? 1}).`;
 }
 
 export const KIND_LOG: Record<CheckKind, KindLog> = {
   TCP_CHECK: {
     whileDown: 'retry',
     attemptPolicy: 'up-and-logall',
-    downOnlyWhenUp: false,
     up: (c) => `TCP connection to ${c.rs} success.`,
     down: (c) => retries(c, `TCP_CHECK on service ${c.rs}`),
     attempt: (c, r) => (r.code === 'CONNECT_TIMEOUT' ? `TCP connection to ${c.rs} timeout.` : `TCP connection to ${c.rs} failed.`),
@@ -129,7 +134,6 @@ export const KIND_LOG: Record<CheckKind, KindLog> = {
   HTTP_GET: {
     whileDown: 'maxDelay',
     attemptPolicy: 'up-or-first-and-logall',
-    downOnlyWhenUp: false,
     up: (c) => `Remote Web server ${c.rs} succeed on service.`,
     down: (c) => retries(c, `HTTP_CHECK on service ${c.rs}`),
     attempt: (c, r) => `${HTTP_ATTEMPT_MSG[r.code] ?? 'Error connecting'} server ${c.rs}.`,
@@ -137,7 +141,6 @@ export const KIND_LOG: Record<CheckKind, KindLog> = {
   SSL_GET: {
     whileDown: 'maxDelay',
     attemptPolicy: 'up-or-first-and-logall',
-    downOnlyWhenUp: false,
     up: (c) => `Remote Web server ${c.rs} succeed on service.`,
     down: (c) => retries(c, `HTTP_CHECK on service ${c.rs}`),
     attempt: (c, r) => `${HTTP_ATTEMPT_MSG[r.code] ?? 'Error connecting'} server ${c.rs}.`,
@@ -145,7 +148,6 @@ export const KIND_LOG: Record<CheckKind, KindLog> = {
   SMTP_CHECK: {
     whileDown: 'retry',
     attemptPolicy: 'up-or-first-and-logall-or-final',
-    downOnlyWhenUp: false,
     up: (c) => `Remote SMTP server ${c.rs} succeed on service.`,
     down: () => undefined,
     attempt: (c, r) => `SMTP_CHECK ${smtpMsg(c, r)}`,
@@ -153,23 +155,21 @@ export const KIND_LOG: Record<CheckKind, KindLog> = {
   DNS_CHECK: {
     whileDown: 'none',
     attemptPolicy: 'up-or-first-and-logall-or-final',
-    downOnlyWhenUp: false,
     up: () => undefined,
     down: () => undefined,
     attempt: (c, r) => `DNS_CHECK (${c.rs}) ${dnsMsg(c, r)}${c.hasRun && c.final ? ` after ${c.retry} retries` : ''}`,
   },
   MISC_CHECK: {
     whileDown: 'none',
-    attemptPolicy: 'never',
-    downOnlyWhenUp: true,
+    attemptPolicy: 'up-or-first-and-logall',
     up: (c, r) => miscLine(c, r, true),
     down: (c, r) => miscLine(c, r, false),
-    attempt: () => undefined,
+    // the final failure has its own (down) line
+    attempt: (c, r) => (c.final ? undefined : miscLine(c, r, false)),
   },
   PING_CHECK: {
     whileDown: 'retry',
     attemptPolicy: 'up-and-logall',
-    downOnlyWhenUp: false,
     up: (c) => `ICMP connection to ${c.rs} success.`,
     down: (c) => (c.retry && c.hasRun ? `ICMP CHECK on service ${c.rs} of ${c.vs} failed after ${c.retry} retries.` : `ICMP CHECK on service ${c.rs} failed.`),
     attempt: (c, r) => (r.code === 'PING_TIMEOUT' ? `ICMP connection to address ${c.addr} timeout.` : `ICMP connection to ${c.rs} of ${c.vs} failed.`),
@@ -177,7 +177,6 @@ export const KIND_LOG: Record<CheckKind, KindLog> = {
   UDP_CHECK: {
     whileDown: 'none',
     attemptPolicy: 'up-and-logall',
-    downOnlyWhenUp: false,
     up: (c) => `UDP connection to ${c.rs} success.`,
     down: (c) => retries(c, `UDP_CHECK on service ${c.rs}`),
     attempt: (c, r) => (r.code === 'UDP_BAD_REPLY' ? `UDP check to ${c.rs} reply data mismatch.` : `UDP connection to ${c.rs} failed.`),
@@ -185,7 +184,6 @@ export const KIND_LOG: Record<CheckKind, KindLog> = {
   FILE_CHECK: {
     whileDown: 'none',
     attemptPolicy: 'never',
-    downOnlyWhenUp: false,
     up: () => undefined,
     down: () => undefined,
     attempt: () => undefined,

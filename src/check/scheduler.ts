@@ -17,9 +17,11 @@
  *   - per-attempt failure lines follow the kind's policy (log_all_failures).
  *   - once down, failures are polled per the kind's `whileDown` rule (log.ts).
  *
- * A real server is alive while all its checkers are up; its dynamic weight is the sum
- * of the weights its MISC (misc_dynamic) and FILE checkers report. Changes of either
- * are emitted once, as an `rs` event, for the IPVS reconciler.
+ * A real server is alive while all its checkers are up. Weights, for the IPVS reconciler:
+ * `weight` is the sum of the FILE_CHECK deltas (value × weight), to add to the configured
+ * weight; `setWeight` is the absolute weight a misc_dynamic MISC_CHECK last set (exit−2;
+ * absent after exit 0, meaning the configured weight), like keepalived's update_svr_wgt().
+ * Changes of any of these are emitted once, as an `rs` event.
  *
  * Pure: time comes from the Clock port and checks run through the `run` port.
  */
@@ -55,14 +57,23 @@ export interface CheckerState {
   isUp: boolean;
   hasRun: boolean;
   retryIt: number;
-  /** Last weight reported by a dynamic checker (0 otherwise). */
+  /** FILE_CHECK: last weight delta (0 otherwise). */
   weight: number;
+  /** MISC_CHECK misc_dynamic: absolute weight from the last exit status 2..255. */
+  setWeight?: number;
 }
 
 export type SchedEvent =
   | { type: 'log'; line: string }
   | { type: 'checker'; id: string; up: boolean; result: CheckResult }
-  | { type: 'rs'; vs: string; rs: string; up: boolean; weight: number };
+  | { type: 'rs'; vs: string; rs: string; up: boolean; weight: number; setWeight?: number };
+
+/** Aggregate state of one real server. */
+export interface RsState {
+  up: boolean;
+  weight: number;
+  setWeight?: number;
+}
 
 export type RunPort = (c: SchedChecker, signal: AbortSignal) => Promise<CheckResult>;
 
@@ -88,6 +99,7 @@ export function decide(c: SchedChecker, st: CheckerState, r: CheckResult): Decis
     retry: c.retry,
     hasRun: st.hasRun,
     final,
+    attempt: st.retryIt + 1,
     pair: c.pair ?? c.rs,
     addr: c.addr ?? c.rs,
     ...(c.script !== undefined ? { script: c.script } : {}),
@@ -97,16 +109,16 @@ export function decide(c: SchedChecker, st: CheckerState, r: CheckResult): Decis
   let delayMs: number;
 
   if (r.code === 'OK') {
-    next.weight = r.weight ?? 0;
+    if (c.kind === 'MISC_CHECK') {
+      if (r.weight !== undefined) next.setWeight = r.weight;
+      else delete next.setWeight;
+    } else next.weight = r.weight ?? 0;
     if (!st.isUp || !st.hasRun) {
       const l = kl.up(ctx(false), r);
       if (l) lines.push(l);
       if (!st.isUp) transition = 'up';
       next.isUp = true;
     }
-    next.retryIt = 0;
-    delayMs = c.delayLoopMs;
-  } else if (kl.downOnlyWhenUp && !st.isUp) {
     next.retryIt = 0;
     delayMs = c.delayLoopMs;
   } else if (!st.isUp && st.hasRun && kl.whileDown !== 'retry') {
@@ -164,12 +176,10 @@ interface Slot {
   dueAt?: number;
 }
 
-interface RsAgg {
+interface RsAgg extends RsState {
   vs: string;
   rs: string;
   ids: string[];
-  up: boolean;
-  weight: number;
 }
 
 export class Scheduler {
@@ -201,15 +211,15 @@ export class Scheduler {
         this.rss.set(k, agg);
       }
       agg.ids.push(c.id);
-      agg.up = this.aggUp(agg);
+      Object.assign(agg, this.aggregate(agg));
       if (this.running) this.launch(slot);
     }
   }
 
   /** Real-server alive state as currently known (before any check: false when a checker has alpha). */
-  rsState(vs: string, rs: string): { up: boolean; weight: number } | undefined {
+  rsState(vs: string, rs: string): RsState | undefined {
     const a = this.rss.get(`${vs}\u0000${rs}`);
-    return a ? { up: a.up, weight: a.weight } : undefined;
+    return a ? snapshot(a) : undefined;
   }
 
   checkerState(id: string): CheckerState | undefined {
@@ -237,7 +247,7 @@ export class Scheduler {
       const k = key(sl.c);
       old.set(k, [...(old.get(k) ?? []), sl]);
     }
-    const before = new Map([...this.rss].map(([k, a]) => [k, { up: a.up, weight: a.weight }]));
+    const before = new Map([...this.rss].map(([k, a]) => [k, snapshot(a)]));
     this.slots = new Map();
     this.rss = new Map();
     const fresh: Slot[] = [];
@@ -266,10 +276,11 @@ export class Scheduler {
         sl.abort?.abort();
       }
     for (const [k, a] of this.rss) {
-      a.up = this.aggUp(a);
-      a.weight = a.ids.reduce((sum, id) => sum + (this.slots.get(id)?.st.weight ?? 0), 0);
+      const now = this.aggregate(a);
+      Object.assign(a, now);
+      if (now.setWeight === undefined) delete a.setWeight;
       const b = before.get(k);
-      if (b && (b.up !== a.up || b.weight !== a.weight)) this.emit({ type: 'rs', vs: a.vs, rs: a.rs, up: a.up, weight: a.weight });
+      if (b && !sameRs(b, now)) this.emit({ type: 'rs', vs: a.vs, rs: a.rs, ...now });
     }
     if (this.running) for (const sl of fresh) this.launch(sl);
   }
@@ -340,19 +351,30 @@ export class Scheduler {
     this.arm(s, delay);
   }
 
-  private aggUp(a: RsAgg): boolean {
-    return a.ids.every((id) => this.slots.get(id)?.st.isUp ?? true);
+  private aggregate(a: RsAgg): RsState {
+    const sts = a.ids.map((id) => this.slots.get(id)?.st);
+    const up = sts.every((st) => st?.isUp ?? true);
+    const weight = sts.reduce((sum, st) => sum + (st?.weight ?? 0), 0);
+    const setWeight = sts.find((st) => st?.setWeight !== undefined)?.setWeight;
+    return setWeight !== undefined ? { up, weight, setWeight } : { up, weight };
   }
 
   private updateRs(c: SchedChecker): void {
     const a = this.rss.get(this.rsKey(c));
     if (!a) return;
-    const up = this.aggUp(a);
-    const weight = a.ids.reduce((sum, id) => sum + (this.slots.get(id)?.st.weight ?? 0), 0);
-    if (up !== a.up || weight !== a.weight) {
-      a.up = up;
-      a.weight = weight;
-      this.emit({ type: 'rs', vs: a.vs, rs: a.rs, up, weight });
+    const now = this.aggregate(a);
+    if (!sameRs(a, now)) {
+      Object.assign(a, now);
+      if (now.setWeight === undefined) delete a.setWeight;
+      this.emit({ type: 'rs', vs: a.vs, rs: a.rs, ...now });
     }
   }
+}
+
+function snapshot(a: RsState): RsState {
+  return a.setWeight !== undefined ? { up: a.up, weight: a.weight, setWeight: a.setWeight } : { up: a.up, weight: a.weight };
+}
+
+function sameRs(a: RsState, b: RsState): boolean {
+  return a.up === b.up && a.weight === b.weight && a.setWeight === b.setWeight;
 }

@@ -156,7 +156,7 @@ export interface CheckResult {
   code: CheckCode;
   /** Extra human detail (errno text, exit status, the URL…). */
   detail?: string;
-  /** misc_dynamic / FILE_CHECK: weight contribution of this checker (delta to the configured weight, or absolute for misc). */
+  /** MISC misc_dynamic: the absolute weight (exit−2). FILE_CHECK: the delta to the configured weight. */
   weight?: number;
   /** MISC_CHECK: exit status or signal number for the log line. */
   exitStatus?: number;

@@ -198,16 +198,41 @@ test('real server is down while any checker is down; events emitted once per cha
   h.sched.stop();
 });
 
-test('misc_dynamic weights reach the rs event only when they change', async () => {
-  const m = checker({ kind: 'MISC_CHECK', retry: 0, script: 's' });
-  const h = harness([m], { c1: [{ code: 'OK', weight: 5 }, { code: 'OK', weight: 5 }, { code: 'OK', weight: 7 }] });
+test('misc_dynamic sets an absolute weight, FILE_CHECK adds deltas; rs events only on change', async () => {
+  const m = checker({ id: 'm', kind: 'MISC_CHECK', retry: 0, script: 's' });
+  const f = checker({ id: 'f', kind: 'FILE_CHECK', retry: 0 });
+  const h = harness([m, f], {
+    m: [{ code: 'OK', weight: 5 }, { code: 'OK', weight: 5 }, { code: 'OK', weight: 7 }, { code: 'OK' }],
+    f: [{ code: 'OK', weight: 0 }, { code: 'OK', weight: -6 }, { code: 'OK', weight: -6 }, { code: 'OK', weight: -6 }],
+  });
   h.sched.start();
-  await h.clock.advance(21_000);
+  await h.clock.advance(31_000);
   assert.deepEqual(
-    h.rsEvents().map((e) => (e.type === 'rs' ? e.weight : -1)),
-    [5, 7],
+    h.rsEvents().map((e) => (e.type === 'rs' ? [e.weight, e.setWeight] : [])),
+    [
+      [0, 5],
+      [-6, 5],
+      [-6, 7],
+      [-6, undefined],
+    ],
   );
+  assert.deepEqual(h.sched.rsState(VS, RS), { up: true, weight: -6 });
   h.sched.stop();
+});
+
+test('MISC with retries: intermediate failures only with log_all_failures, final line says after N retries', () => {
+  const c = checker({ kind: 'MISC_CHECK', retry: 2, script: '/s', logAllFailures: true });
+  const head = `Misc check for [${RS} VS ${VS}] by [/s]`;
+  let st = decide(c, initialState(c), { code: 'OK' }).state;
+  const d1 = decide(c, st, { code: 'MISC_EXIT', exitStatus: 3 });
+  assert.deepEqual(d1.lines, [`${head} failed on retry 1/2 (exited with status 3).`]);
+  const d2 = decide(c, d1.state, { code: 'MISC_TIMEOUT' });
+  assert.deepEqual(d2.lines, [`${head} timed out on retry 2/2.`]);
+  const d3 = decide(c, d2.state, { code: 'MISC_SIGNAL', signal: 6 });
+  assert.deepEqual(d3.lines, [`${head} failed after 2 retries (due to signal 6).`]);
+  assert.equal(d3.transition, 'down');
+  st = decide({ ...c, logAllFailures: false }, decide(c, d3.state, { code: 'OK' }).state, { code: 'MISC_EXIT', exitStatus: 1 }).state;
+  assert.equal(st.retryIt, 1);
 });
 
 test('MISC_CHECK schedules from the start of the run', async () => {
