@@ -134,3 +134,19 @@ test('scriptArgs: quotes, escapes and errors as keepalived', () => {
   assert.deepEqual(scriptArgs(`x 'open`), { args: [], error: `String 'x 'open': missing terminating '` });
   assert.deepEqual(scriptArgs('x \\'), { args: [], error: `Missing escape char at end: 'x \\'` });
 });
+
+test('a block records where its closing brace was', () => {
+  const r = readText('a {\n  b\n  }\nc { d }\n');
+  assert.deepEqual(r.stmts[0]!.end && [r.stmts[0]!.end.line, r.stmts[0]!.end.col], [3, 3]);
+  assert.deepEqual(r.stmts[1]!.end && [r.stmts[1]!.end.line, r.stmts[1]!.end.col], [4, 7]);
+});
+
+test('CR LF line ends, tabs and form feeds', () => {
+  const r = readText('global_defs {\r\n\trouter_id\tr1\r\n}\r\nx\fy z\r\n');
+  assert.deepEqual(words(r.stmts), ['global_defs', '  router_id r1', 'x y z']);
+  assert.deepEqual(positions(r.stmts)[1], '2:2 router_id | 2:12 r1');
+});
+
+test('a NUL ends the line, as for keepalived', () => {
+  assert.deepEqual(words(readText('a b\0c d\ne\n').stmts), ['a b', 'e']);
+});
