@@ -1,0 +1,147 @@
+/**
+ * rtnetlink port for the VRRP worker, over the `netlink` npm package (0.3.0): interface
+ * addresses (VIPs, v4/v6) add/delete/list, link list and link up/down events.
+ *
+ * The sockets are opened in the network namespace current at construction time.
+ * add of an existing address and delete of a missing one are not errors (keepalived also
+ * tolerates both: a VIP left behind by a previous run is reused, a VIP removed by hand is gone).
+ */
+import { createRtNetlink, type RtNetlinkSocket } from 'netlink';
+import type { LinkMessage } from 'netlink/dist/rt/structs';
+
+export interface LinkInfo {
+  index: number;
+  name: string;
+  /** IFF_UP. */
+  up: boolean;
+  /** IFF_RUNNING (carrier). */
+  running: boolean;
+  mac?: Buffer;
+}
+
+export interface AddrSpec {
+  index: number;
+  family: 4 | 6;
+  address: Buffer;
+  prefixLen: number;
+  /** IPv4 broadcast address. */
+  broadcast?: Buffer;
+  label?: string;
+  /** RT_SCOPE_* (0 universe, 253 link, 254 host). */
+  scope?: number;
+  nodad?: boolean;
+  noprefixroute?: boolean;
+}
+
+export interface AddrInfo {
+  index: number;
+  family: 4 | 6;
+  address: Buffer;
+  prefixLen: number;
+}
+
+/** The rtnetlink port; RtNetlink implements it, tests fake it. */
+export interface NetlinkPort {
+  addAddress(a: AddrSpec): Promise<void>;
+  delAddress(a: AddrSpec): Promise<void>;
+  listAddresses(): Promise<AddrInfo[]>;
+  listLinks(): Promise<LinkInfo[]>;
+  /** Link changes (RTM_NEWLINK) from the kernel. */
+  onLink(cb: (l: LinkInfo) => void): void;
+  close(): void;
+}
+
+const AF_INET = 2;
+const AF_INET6 = 10;
+
+function errCode(e: unknown): string {
+  const x = e as { code?: string; errno?: number; message?: string };
+  return x.code ?? (x.message?.match(/\b(E[A-Z]+)\b/)?.[1] ?? '');
+}
+
+function linkInfo(m: LinkMessage): LinkInfo {
+  const l: LinkInfo = {
+    index: m.data.index ?? 0,
+    name: m.attrs.ifname ?? '',
+    up: !!m.data.flags?.up,
+    running: !!m.data.flags?.running,
+  };
+  if (m.attrs.address && m.attrs.address.length === 6) l.mac = m.attrs.address;
+  return l;
+}
+
+export class RtNetlink implements NetlinkPort {
+  private readonly sock: RtNetlinkSocket;
+  private events: RtNetlinkSocket | undefined;
+  private closed = false;
+
+  constructor() {
+    this.sock = createRtNetlink();
+  }
+
+  private attrs(a: AddrSpec) {
+    const attrs: { address: Buffer; local?: Buffer; broadcast?: Buffer; label?: string } = { address: a.address };
+    if (a.family === 4) {
+      attrs.local = a.address;
+      if (a.broadcast) attrs.broadcast = a.broadcast;
+      if (a.label) attrs.label = a.label;
+    }
+    return attrs;
+  }
+
+  private data(a: AddrSpec) {
+    const flags: { nodad?: true; noprefixroute?: true } = {};
+    if (a.nodad) flags.nodad = true;
+    if (a.noprefixroute) flags.noprefixroute = true;
+    return { family: a.family === 4 ? AF_INET : AF_INET6, prefixlen: a.prefixLen, index: a.index, scope: a.scope ?? 0, flags };
+  }
+
+  async addAddress(a: AddrSpec): Promise<void> {
+    try {
+      await this.sock.newAddress(this.data(a), this.attrs(a), { flags: { create: true, excl: true } } as never);
+    } catch (e) {
+      if (errCode(e) !== 'EEXIST') throw e;
+    }
+  }
+
+  async delAddress(a: AddrSpec): Promise<void> {
+    try {
+      await this.sock.delAddress(this.data(a), this.attrs(a));
+    } catch (e) {
+      const c = errCode(e);
+      if (c !== 'EADDRNOTAVAIL' && c !== 'ENODEV' && c !== 'ESRCH') throw e;
+    }
+  }
+
+  async listAddresses(): Promise<AddrInfo[]> {
+    const out: AddrInfo[] = [];
+    for (const m of await this.sock.getAddresses()) {
+      const fam = m.data.family === AF_INET ? 4 : m.data.family === AF_INET6 ? 6 : 0;
+      const addr = m.attrs.local ?? m.attrs.address;
+      if (!fam || !addr) continue;
+      out.push({ index: m.data.index ?? 0, family: fam, address: addr, prefixLen: m.data.prefixlen ?? 0 });
+    }
+    return out;
+  }
+
+  async listLinks(): Promise<LinkInfo[]> {
+    return (await this.sock.getLinks()).map(linkInfo);
+  }
+
+  onLink(cb: (l: LinkInfo) => void): void {
+    if (!this.events) {
+      this.events = createRtNetlink();
+      this.events.addMembership('LINK');
+    }
+    this.events.on('message', (msgs) => {
+      for (const m of msgs) if (m.kind === 'link') cb(linkInfo(m));
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.sock.socket.close();
+    this.events?.socket.close();
+  }
+}

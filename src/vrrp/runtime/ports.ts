@@ -1,0 +1,55 @@
+/**
+ * The ports the VRRP runtime talks through. src/vrrp/engine.ts supplies the real ones
+ * (src/sys/*); test/unit/vrrp-engine supplies fakes.
+ */
+import type { Clock } from '../../sys/clock';
+import type { GarpPort } from '../../sys/garp';
+import type { NetlinkPort } from '../../sys/netlink-rt';
+import type { RecvMsg, VrrpSocketPort } from '../../sys/rawsock';
+import type { Notifier } from './notifier';
+
+export interface SocketRequest {
+  family: 4 | 6;
+  ifname: string;
+  /** Multicast groups to join. */
+  groups: string[];
+  /** IPv4: we build the IP header (TOS 0xc0, id, TTL) as keepalived does. */
+  hdrincl: boolean;
+  rcvBuf?: number;
+}
+
+export interface RuntimeLog {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+  debug(msg: string): void;
+  /** Only with -D (keepalived's "detailed" lines). */
+  detailed(msg: string): void;
+}
+
+/** A running script (track_script). */
+export interface ScriptRun {
+  /** Resolves with the exit code (null when killed by a signal) and whether the timeout fired. */
+  done: Promise<{ code: number | null; signal: string | null; timedOut: boolean }>;
+  kill(): void;
+}
+
+export interface ScriptRunner {
+  run(argv: string[], opts: { timeoutMs: number; user?: string; group?: string }): ScriptRun;
+}
+
+export interface FileReader {
+  /** File content, or undefined when missing/unreadable. */
+  read(path: string): string | undefined;
+}
+
+export interface RuntimePorts {
+  clock: Clock;
+  netlink: NetlinkPort;
+  garp: GarpPort;
+  openSocket(req: SocketRequest, onMessage: (m: RecvMsg) => void): VrrpSocketPort;
+  log: RuntimeLog;
+  notifier: Notifier;
+  scripts?: ScriptRunner;
+  files?: FileReader;
+}

@@ -1,0 +1,848 @@
+/**
+ * The VRRP runtime: runs the pure core (fsm.ts, receive.ts) against the ports (ports.ts).
+ *
+ *   - one raw socket per interface+family, shared by the instances on it; received datagrams
+ *     are demultiplexed by VRID (receive.ts) and fed to the owning instance's FSM;
+ *   - FSM timers are armed on the Clock port at their absolute deadlines (no drift);
+ *   - actions are executed in order: adverts (IPv4 header built here, TOS 0xc0, ids from 1),
+ *     VIP add/remove through netlink (serialised per instance), GARP/NA bursts, notify
+ *     (Notifier port), log lines (detailed ones only with -D), keepalived.stats counters;
+ *   - trackers (track_interface, track_script, track_file) change the effective priority
+ *     or put the instance in FAULT (trackers.ts);
+ *   - reload keeps instances whose configuration is unchanged, applies VIP-only changes of
+ *     a running instance without a state change, and recreates the others.
+ */
+import type { IpAddressSpec, VrrpInstance, VrrpScript, TrackFile } from '../../config/ast';
+import type { VrrpSlice } from '../../config/index';
+import { formatIp, parseIp } from '../../lib/ip';
+import type { TimerId } from '../../sys/clock';
+import type { LinkInfo } from '../../sys/netlink-rt';
+import type { RecvMsg, VrrpSocketPort } from '../../sys/rawsock';
+import { STATS_LABELS, type AcceptConfig, type AcceptContext, type StatsKey } from '../accept';
+import { initFsm, step, type Action, type FsmEvent, type FsmState, type TimerName, type VrrpState } from '../fsm';
+import { acceptConfigFor, fsmConfigFor } from '../instance';
+import { encodeAdvert, encodeIp4Header, Counters, type DropReason, type RxMeta } from '../packet/advert';
+import { receiveDatagram, type InstanceRx } from '../receive';
+import type { RuntimePorts } from './ports';
+import { effectivePriority, type TrackerState } from './trackers';
+
+const TIMER_EVENT: Record<TimerName, FsmEvent> = {
+  'master-down': { type: 'master-down-timer' },
+  advert: { type: 'advert-timer' },
+  'garp-delay': { type: 'garp-delay-timer' },
+  'garp-lower-prio-delay': { type: 'garp-lower-prio-delay-timer' },
+};
+
+const STATS_KEYS = Object.keys(STATS_LABELS) as StatsKey[];
+
+/** keepalived's numeric states (vrrp.h) for the JSON dump. */
+const STATE_NUM: Record<VrrpState, number> = { INIT: 0, BACKUP: 1, MASTER: 2, FAULT: 3, STOP: 97, DELETED: 98 };
+
+export interface RuntimeSettings {
+  /** -V / --dont-release-vrrp: leave VIPs in place on stop. */
+  dontReleaseVrrp: boolean;
+}
+
+interface SockEntry {
+  key: string;
+  sock: VrrpSocketPort;
+  family: 4 | 6;
+  ifname: string;
+  byVrid: Map<number, InstanceRt>;
+}
+
+function zeroStats(): Record<StatsKey, number> {
+  const s = {} as Record<StatsKey, number>;
+  for (const k of STATS_KEYS) s[k] = 0;
+  return s;
+}
+
+/** Instance configuration without source positions, for reload comparison. */
+function canon(x: unknown): string {
+  return JSON.stringify(x, (k, v: unknown) => (k === 'pos' || k === 'interfacePos' ? undefined : v));
+}
+
+/** One configured vrrp_instance while it runs. */
+export class InstanceRt {
+  fsm: FsmState;
+  readonly acc: AcceptConfig;
+  ctx: AcceptContext = {};
+  readonly timers = new Map<TimerName, TimerId>();
+  stats = zeroStats();
+  readonly drops = new Counters<DropReason>();
+  ipId = 0;
+  /** netlink operations of this instance, in order. */
+  vipQueue: Promise<void> = Promise.resolve();
+  readonly trackers = new Map<string, TrackerState>();
+  lastTransitionMs = Date.now();
+  sock: SockEntry | undefined;
+  /** Destinations of adverts: the multicast group or the unicast peers. */
+  readonly dests: Buffer[];
+  readonly srcAddr: Buffer | undefined;
+  vips: IpAddressSpec[];
+  /** Cached VRRP payloads by priority and destination index (v3 checksums depend on dst). */
+  private readonly pktCache = new Map<number, Buffer>();
+  sendErrors = 0;
+  faultReason: string | undefined;
+
+  constructor(
+    readonly cfg: VrrpInstance,
+    readonly ifindex: number,
+    readonly ifname: string,
+    readonly mac: Buffer | undefined,
+    srcAddr: Buffer | undefined,
+    globalDefs: VrrpSlice['global'],
+  ) {
+    this.srcAddr = srcAddr;
+    this.fsm = initFsm(fsmConfigFor(cfg, globalDefs, srcAddr ? new Uint8Array(srcAddr) : undefined));
+    this.acc = acceptConfigFor(cfg);
+    this.vips = [...cfg.virtualIpaddresses, ...cfg.virtualIpaddressesExcluded];
+    if (cfg.unicastPeers.length > 0) {
+      this.dests = cfg.unicastPeers.flatMap((p) => {
+        const a = parseIp(p.address);
+        return a ? [a.bytes] : [];
+      });
+    } else {
+      const g = cfg.mcastDstIp ?? (cfg.family === 4 ? globalDefs.vrrpMcastGroup4 : globalDefs.vrrpMcastGroup6);
+      const a = parseIp(g) ?? parseIp(cfg.family === 4 ? '224.0.0.18' : 'ff02::12');
+      this.dests = a ? [a.bytes] : [];
+    }
+    if (cfg.oldUnicastChecksum === 'always') this.ctx.oldChecksumActive = true;
+  }
+
+  get name(): string {
+    return this.cfg.name;
+  }
+
+  get unicast(): boolean {
+    return this.cfg.unicastPeers.length > 0;
+  }
+
+  /** The VRRP message for `priority` to dests[i]. */
+  payload(priority: number, i: number): Buffer {
+    const key = priority * 1024 + i;
+    let p = this.pktCache.get(key);
+    if (p) return p;
+    const c = this.fsm.cfg;
+    const dst = this.dests[i]!;
+    const v2 = c.version === 2;
+    const enc = encodeAdvert(
+      {
+        family: this.cfg.family,
+        version: c.version,
+        vrid: this.cfg.virtualRouterId,
+        priority,
+        adverInt: v2 ? Math.max(1, Math.round(c.advertIntervalCs / 100)) : c.advertIntervalCs,
+        addrs: this.acc.vips,
+        ...(v2 ? { authType: this.acc.authType } : {}),
+        ...(v2 && this.acc.authPass ? { authData: this.acc.authPass } : {}),
+      },
+      v2
+        ? {}
+        : {
+            src: this.srcAddr ?? new Uint8Array(this.cfg.family === 4 ? 4 : 16),
+            dst,
+            oldUnicastChecksum: this.unicast && this.ctx.oldChecksumActive === true,
+          },
+    );
+    p = Buffer.from(enc.buffer, enc.byteOffset, enc.byteLength);
+    if (this.pktCache.size > 64) this.pktCache.clear();
+    this.pktCache.set(key, p);
+    return p;
+  }
+
+  clearPacketCache(): void {
+    this.pktCache.clear();
+  }
+}
+
+interface ScriptTracker {
+  cfg: VrrpScript;
+  up: boolean;
+  /** Consecutive results in the direction opposite to `up`. */
+  count: number;
+  running: boolean;
+  timer: TimerId | undefined;
+  users: Set<string>;
+}
+
+interface FileTracker {
+  cfg: TrackFile;
+  value: number;
+  timer: TimerId | undefined;
+}
+
+export class VrrpRuntime {
+  readonly instances = new Map<string, InstanceRt>();
+  private readonly sockets = new Map<string, SockEntry>();
+  private links = new Map<string, LinkInfo>();
+  private slice: VrrpSlice | undefined;
+  private readonly scripts = new Map<string, ScriptTracker>();
+  private readonly files = new Map<string, FileTracker>();
+  private stopped = false;
+  readonly unattributed = new Counters<DropReason>();
+  unknownVrids = 0;
+  private linkWatch = false;
+
+  constructor(
+    private readonly ports: RuntimePorts,
+    private readonly settings: RuntimeSettings,
+  ) {}
+
+  // ---- lifecycle ----
+
+  async start(slice: VrrpSlice): Promise<void> {
+    this.slice = slice;
+    await this.refreshLinks();
+    if (!this.linkWatch) {
+      this.linkWatch = true;
+      this.ports.netlink.onLink((l) => this.onLink(l));
+    }
+    const addrs = await this.ports.netlink.listAddresses();
+    const created: InstanceRt[] = [];
+    for (const inst of slice.vrrpInstances) created.push(this.createInstance(inst, slice, addrs));
+    this.startTrackers(slice);
+    for (const rt of created) this.startInstance(rt);
+  }
+
+  async reload(slice: VrrpSlice): Promise<void> {
+    this.slice = slice;
+    await this.refreshLinks();
+    const addrs = await this.ports.netlink.listAddresses();
+    const keep = new Set<string>();
+    const fresh: InstanceRt[] = [];
+    const wanted = new Map(slice.vrrpInstances.map((i) => [i.name, i]));
+    // trackers are rebuilt: stop the old ones first (their state is kept by name)
+    this.stopTrackers();
+    for (const [name, rt] of this.instances) {
+      const next = wanted.get(name);
+      if (!next) {
+        this.dispatch(rt, { type: 'delete' });
+        this.detach(rt);
+        this.instances.delete(name);
+        continue;
+      }
+      const sameExceptVips = canon({ ...rt.cfg, virtualIpaddresses: [], virtualIpaddressesExcluded: [] }) === canon({ ...next, virtualIpaddresses: [], virtualIpaddressesExcluded: [] });
+      if (sameExceptVips) {
+        if (canon(rt.cfg) !== canon(next)) this.applyVipChange(rt, next);
+        keep.add(name);
+        continue;
+      }
+      this.dispatch(rt, { type: 'delete' });
+      this.detach(rt);
+      this.instances.delete(name);
+    }
+    for (const inst of slice.vrrpInstances) {
+      if (keep.has(inst.name)) continue;
+      fresh.push(this.createInstance(inst, slice, addrs));
+    }
+    this.startTrackers(slice);
+    for (const rt of fresh) this.startInstance(rt);
+    // trackers may have changed weights
+    for (const rt of this.instances.values()) this.reevaluate(rt);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.stopTrackers();
+    for (const rt of this.instances.values()) this.dispatch(rt, { type: 'shutdown' });
+    await Promise.all([...this.instances.values()].map((rt) => rt.vipQueue));
+    for (const rt of this.instances.values()) this.detach(rt);
+    for (const s of this.sockets.values()) s.sock.close();
+    this.sockets.clear();
+    this.ports.garp.close();
+    this.ports.netlink.close();
+  }
+
+  // ---- instances ----
+
+  private ifaceOf(inst: VrrpInstance): string {
+    return inst.interface ?? 'eth0';
+  }
+
+  private createInstance(inst: VrrpInstance, slice: VrrpSlice, addrs: { index: number; family: 4 | 6; address: Buffer }[]): InstanceRt {
+    const ifname = this.ifaceOf(inst);
+    const link = this.links.get(ifname);
+    const ifindex = link?.index ?? 0;
+    let src: Buffer | undefined;
+    if (inst.srcIp) src = parseIp(inst.srcIp)?.bytes;
+    if (!src) {
+      const vipSet = new Set(inst.virtualIpaddresses.map((v) => v.address));
+      const cand = addrs.filter((a) => a.index === ifindex && a.family === inst.family && !vipSet.has(formatIp(a.address)));
+      src = (inst.family === 6 ? cand.find((a) => a.address[0] === 0xfe && (a.address[1]! & 0xc0) === 0x80) : cand[0])?.address;
+    }
+    const rt = new InstanceRt(inst, ifindex, ifname, link?.mac, src, slice.global);
+    this.instances.set(inst.name, rt);
+    // trackers of this instance
+    if (!inst.dontTrackPrimary) rt.trackers.set(`if:${ifname}`, { label: `interface ${ifname}`, kind: 'interface', weight: 0, reverse: false, up: this.linkUp(ifname) });
+    for (const t of inst.trackInterfaces) {
+      rt.trackers.set(`if:${t.name}`, { label: `interface ${t.name}`, kind: 'interface', weight: t.weight, reverse: t.reverse, up: this.linkUp(t.name) });
+    }
+    if (!src) rt.faultReason = `(no IPv${inst.family} address for interface ${ifname})`;
+    return rt;
+  }
+
+  private startInstance(rt: InstanceRt): void {
+    if (!this.attach(rt)) rt.faultReason ??= `(cannot open socket on ${rt.ifname})`;
+    const { priority, faultBy } = effectivePriority(rt.fsm.basePriority, rt.trackers.values());
+    if (priority !== rt.fsm.effectivePriority) this.dispatch(rt, { type: 'priority', priority });
+    if (faultBy || rt.faultReason) this.dispatch(rt, { type: 'fault' });
+    this.dispatch(rt, { type: 'startup' });
+  }
+
+  private attach(rt: InstanceRt): boolean {
+    const fam = rt.cfg.family;
+    const key = `${rt.ifname}/${fam}`;
+    let s = this.sockets.get(key);
+    if (!s) {
+      const groups = rt.unicast ? [] : rt.dests.map((d) => formatIp(d));
+      try {
+        const entry: SockEntry = { key, family: fam, ifname: rt.ifname, byVrid: new Map(), sock: undefined as unknown as VrrpSocketPort };
+        entry.sock = this.ports.openSocket({ family: fam, ifname: rt.ifname, groups, hdrincl: fam === 4, ...(rt.cfg.kernelRxBufSize ? { rcvBuf: rt.cfg.kernelRxBufSize } : {}) }, (m) =>
+          this.onMessage(entry, m),
+        );
+        s = entry;
+        this.sockets.set(key, s);
+      } catch (e) {
+        this.ports.log.error(`(${rt.name}) cannot open VRRP socket on ${rt.ifname}: ${(e as Error).message}`);
+        return false;
+      }
+    } else if (!rt.unicast) {
+      for (const d of rt.dests) {
+        try {
+          s.sock.joinGroup(Buffer.from(d));
+        } catch {
+          /* already joined */
+        }
+      }
+    }
+    const other = s.byVrid.get(rt.cfg.virtualRouterId);
+    if (other && other !== rt) this.ports.log.warn(`(${rt.name}) VRID ${rt.cfg.virtualRouterId} already used by ${other.name} on ${rt.ifname}`);
+    s.byVrid.set(rt.cfg.virtualRouterId, rt);
+    rt.sock = s;
+    return true;
+  }
+
+  private detach(rt: InstanceRt): void {
+    for (const id of rt.timers.values()) this.ports.clock.clear(id);
+    rt.timers.clear();
+    const s = rt.sock;
+    if (!s) return;
+    if (s.byVrid.get(rt.cfg.virtualRouterId) === rt) s.byVrid.delete(rt.cfg.virtualRouterId);
+    rt.sock = undefined;
+    if (s.byVrid.size === 0) {
+      s.sock.close();
+      this.sockets.delete(s.key);
+    }
+  }
+
+  // ---- FSM ----
+
+  dispatch(rt: InstanceRt, ev: FsmEvent): void {
+    const before = rt.fsm.state;
+    const r = step(rt.fsm, ev, this.ports.clock.nowUs);
+    rt.fsm = r.state;
+    if (r.state.state !== before) rt.lastTransitionMs = Date.now();
+    this.perform(rt, r.actions);
+  }
+
+  private perform(rt: InstanceRt, actions: Action[]): void {
+    for (const a of actions) {
+      switch (a.type) {
+        case 'send-advert':
+          this.sendAdvert(rt, a.priority);
+          break;
+        case 'set-vips':
+          this.setVips(rt, true, rt.vips);
+          break;
+        case 'remove-vips':
+          if (this.stopped && this.settings.dontReleaseVrrp) break;
+          this.setVips(rt, false, rt.vips);
+          break;
+        case 'block-vips':
+        case 'unblock-vips':
+          this.ports.log.debug(`(${rt.name}) ${a.type}: no_accept firewall rules are not implemented`);
+          break;
+        case 'send-garp':
+          this.sendGarps(rt, a.repeat);
+          break;
+        case 'arm-timer': {
+          this.ports.clock.clear(rt.timers.get(a.timer));
+          const ev = TIMER_EVENT[a.timer];
+          rt.timers.set(
+            a.timer,
+            this.ports.clock.at(a.atUs, () => {
+              rt.timers.delete(a.timer);
+              this.dispatch(rt, ev);
+            }),
+          );
+          break;
+        }
+        case 'cancel-timer':
+          this.ports.clock.clear(rt.timers.get(a.timer));
+          rt.timers.delete(a.timer);
+          break;
+        case 'notify':
+          this.ports.notifier.notify({ kind: 'instance', name: rt.name, state: a.state, priority: a.priority });
+          break;
+        case 'priority-changed':
+          rt.clearPacketCache();
+          if (rt.cfg.notifyPriorityChanges && (rt.fsm.state === 'MASTER' || rt.fsm.state === 'BACKUP'))
+            this.ports.notifier.notify({ kind: 'priority', name: rt.name, state: rt.fsm.state, from: a.from, to: a.to });
+          break;
+        case 'master-rx-lower-pri':
+          this.ports.notifier.notify({ kind: 'master-rx-lower-pri', name: rt.name, priority: a.priority, src: a.src });
+          break;
+        case 'log':
+          if (a.detail) this.ports.log.detailed(a.text);
+          else this.ports.log.info(a.text);
+          break;
+        case 'stats':
+          rt.stats[a.key]++;
+          break;
+        default: {
+          const never: never = a;
+          void never;
+        }
+      }
+    }
+  }
+
+  // ---- network ----
+
+  private sendAdvert(rt: InstanceRt, priority: number): void {
+    const s = rt.sock;
+    if (!s) return;
+    for (let i = 0; i < rt.dests.length; i++) {
+      const dst = rt.dests[i]!;
+      const vrrp = rt.payload(priority, i);
+      let pkt: Buffer = vrrp;
+      if (rt.cfg.family === 4) {
+        rt.ipId = (rt.ipId + 1) & 0xffff || 1;
+        const hdr = encodeIp4Header({
+          src: rt.srcAddr ?? new Uint8Array(4),
+          dst,
+          id: rt.ipId,
+          payloadLength: vrrp.length,
+          ttl: rt.unicast ? (rt.cfg.unicastTtl ?? 255) : 255,
+        });
+        pkt = Buffer.concat([hdr, vrrp]);
+      }
+      try {
+        s.sock.send(pkt, dst);
+      } catch (e) {
+        rt.sendErrors++;
+        if (rt.sendErrors <= 5 || rt.sendErrors % 100 === 0)
+          this.ports.log.warn(`(${rt.name}) VRRP send error on ${rt.ifname} to ${formatIp(dst)}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  private vipTarget(rt: InstanceRt, v: IpAddressSpec): { index: number; name: string } {
+    if (v.dev) return { index: this.links.get(v.dev)?.index ?? 0, name: v.dev };
+    return { index: rt.ifindex, name: rt.ifname };
+  }
+
+  private setVips(rt: InstanceRt, add: boolean, vips: IpAddressSpec[]): void {
+    const nl = this.ports.netlink;
+    const specs = vips.map((v) => {
+      const t = this.vipTarget(rt, v);
+      const a = parseIp(v.address)!;
+      const brd = v.broadcast && v.broadcast !== '+' && v.broadcast !== '-' ? parseIp(v.broadcast)?.bytes : undefined;
+      return {
+        text: `${v.address}/${v.prefixLen}`,
+        spec: {
+          index: t.index,
+          family: v.family,
+          address: a.bytes,
+          prefixLen: v.prefixLen,
+          ...(brd ? { broadcast: brd } : {}),
+          ...(v.label ? { label: v.label } : {}),
+          ...(v.scope === 'host' ? { scope: 254 } : v.scope === 'link' ? { scope: 253 } : {}),
+          ...(v.family === 6 ? { nodad: true } : {}),
+          ...(v.noPrefixRoute ? { noprefixroute: true } : {}),
+        },
+      };
+    });
+    rt.vipQueue = rt.vipQueue.then(async () => {
+      for (const { text, spec } of specs) {
+        if (!spec.index) continue;
+        try {
+          if (add) await nl.addAddress(spec);
+          else await nl.delAddress(spec);
+        } catch (e) {
+          this.ports.log.error(`(${rt.name}) cannot ${add ? 'add' : 'remove'} ${text}: ${(e as Error).message}`);
+        }
+      }
+    });
+  }
+
+  private sendGarps(rt: InstanceRt, repeat: number): void {
+    const g = this.ports.garp;
+    for (const v of rt.vips) {
+      const t = this.vipTarget(rt, v);
+      const four = v.family === 4;
+      this.ports.log.detailed(`(${rt.name}) Sending/queueing ${four ? 'gratuitous ARPs' : 'Unsolicited Neighbour Adverts'} on ${t.name} for ${v.address}`);
+      const link = this.links.get(t.name);
+      const target = { ifname: t.name, ifindex: t.index, ...(link?.mac ? { mac: link.mac } : {}) };
+      for (let i = 0; i < repeat; i++) {
+        try {
+          if (four) g.sendGarp(target, v.address);
+          else g.sendUnsolicitedNa(target, v.address);
+          this.ports.log.detailed(four ? `Sending gratuitous ARP on ${t.name} for ${v.address}` : `Sending unsolicited Neighbour Advert on ${t.name} for ${v.address}`);
+        } catch (e) {
+          this.ports.log.warn(`(${rt.name}) GARP/NA send error on ${t.name}: ${(e as Error).message}`);
+          break;
+        }
+      }
+    }
+  }
+
+  /** Reload: the VIP lists changed, nothing else. A master adds/removes the difference in place. */
+  private applyVipChange(rt: InstanceRt, next: VrrpInstance): void {
+    const oldVips = rt.vips;
+    const key = (v: IpAddressSpec) => `${v.address}/${v.prefixLen}/${v.dev ?? ''}`;
+    const newVips = [...next.virtualIpaddresses, ...next.virtualIpaddressesExcluded];
+    const oldKeys = new Set(oldVips.map(key));
+    const newKeys = new Set(newVips.map(key));
+    const added = newVips.filter((v) => !oldKeys.has(key(v)));
+    const removed = oldVips.filter((v) => !newKeys.has(key(v)));
+    // the advertised list is part of the accept config and of the packet
+    const fresh = acceptConfigFor(next);
+    (rt as { acc: AcceptConfig }).acc.vips = fresh.vips;
+    (rt as { cfg: VrrpInstance }).cfg = next;
+    rt.vips = newVips;
+    rt.clearPacketCache();
+    if (rt.fsm.vipsSet) {
+      if (removed.length) this.setVips(rt, false, removed);
+      if (added.length) {
+        this.setVips(rt, true, added);
+        this.sendGarps(rt, rt.fsm.cfg.garpMasterRepeat);
+      }
+    }
+  }
+
+  private onMessage(s: SockEntry, m: RecvMsg): void {
+    if (m.truncated) {
+      this.unattributed.inc('too-short');
+      return;
+    }
+    const rx: RxMeta = s.family === 4 ? { family: 4 } : { family: 6, src: m.from, dst: m.to, hopLimit: m.hopLimit };
+    const multicast = s.family === 6 ? m.to.length === 16 && m.to[0] === 0xff : undefined;
+    let found: InstanceRt | undefined;
+    const out = receiveDatagram(m.data, rx, (vrid) => {
+      const rt = s.byVrid.get(vrid);
+      if (!rt) return undefined;
+      found = rt;
+      const ctx: AcceptContext = { ...rt.ctx };
+      if (rt.fsm.masterSrc) ctx.masterSrc = rt.fsm.masterSrc;
+      if (multicast !== undefined) ctx.multicast = multicast;
+      const r: InstanceRx = { accept: rt.acc, ctx };
+      return r;
+    });
+    switch (out.kind) {
+      case 'unattributed':
+        this.unattributed.inc(out.drop);
+        return;
+      case 'unknown-vrid':
+        this.unknownVrids++;
+        if (this.slice?.global && (this.slice.global as { logUnknownVrids?: boolean }).logUnknownVrids)
+          this.ports.log.info(`Unknown VRID(${out.vrid}) received on interface(${s.ifname}). ignoring...`);
+        return;
+      case 'drop': {
+        const rt = found!;
+        rt.drops.inc(out.drop);
+        for (const k of out.stats) rt.stats[k]++;
+        for (const l of out.log) this.ports.log.info(l);
+        return;
+      }
+      case 'accepted': {
+        const rt = found!;
+        for (const k of out.stats) rt.stats[k]++;
+        for (const l of out.log) this.ports.log.info(l);
+        if (out.value.switchToOldChecksum) {
+          rt.ctx.oldChecksumActive = true;
+          rt.clearPacketCache();
+        }
+        this.dispatch(rt, { type: 'advert', advert: out.value.advert, srcText: out.value.srcText });
+        return;
+      }
+    }
+  }
+
+  // ---- links and trackers ----
+
+  private async refreshLinks(): Promise<void> {
+    const links = await this.ports.netlink.listLinks();
+    this.links = new Map(links.map((l) => [l.name, l]));
+  }
+
+  private linkUp(name: string): boolean {
+    const l = this.links.get(name);
+    return !!l && l.up && l.running;
+  }
+
+  private onLink(l: LinkInfo): void {
+    if (this.stopped || !l.name) return;
+    const prev = this.links.get(l.name);
+    this.links.set(l.name, l);
+    const wasUp = !!prev && prev.up && prev.running;
+    const up = l.up && l.running;
+    if (wasUp === up) return;
+    this.ports.log.info(`Netlink reports ${l.name} ${up ? 'up' : 'down'}`);
+    for (const rt of this.instances.values()) {
+      const t = rt.trackers.get(`if:${l.name}`);
+      if (!t) continue;
+      t.up = up;
+      this.reevaluate(rt);
+    }
+  }
+
+  /** Recompute priority/fault of an instance from its trackers. */
+  reevaluate(rt: InstanceRt): void {
+    if (rt.fsm.state === 'STOP' || rt.fsm.state === 'DELETED') return;
+    const { priority, faultBy } = effectivePriority(rt.fsm.basePriority, rt.trackers.values());
+    if (priority !== rt.fsm.effectivePriority) this.dispatch(rt, { type: 'priority', priority });
+    const fault = !!faultBy || !!rt.faultReason;
+    if (fault && !rt.fsm.faulted) {
+      const why = faultBy ? (faultBy.kind === 'interface' ? `(${faultBy.label} down)` : `due to ${faultBy.label}`) : (rt.faultReason ?? '');
+      this.dispatch(rt, { type: 'fault', reason: why });
+    } else if (!fault && rt.fsm.faulted) {
+      this.dispatch(rt, { type: 'fault-cleared' });
+    }
+  }
+
+  private startTrackers(slice: VrrpSlice): void {
+    const scriptsByName = new Map(slice.vrrpScripts.map((s) => [s.name, s]));
+    const filesByName = new Map(slice.trackFiles.map((f) => [f.name, f]));
+    for (const rt of this.instances.values()) {
+      for (const k of [...rt.trackers.keys()]) if (k.startsWith('script:') || k.startsWith('file:')) rt.trackers.delete(k);
+      for (const ref of rt.cfg.trackScripts) {
+        const sc = scriptsByName.get(ref.name);
+        if (!sc) continue;
+        let st = this.scripts.get(ref.name);
+        if (!st) {
+          st = { cfg: sc, up: !sc.initFail, count: 0, running: false, timer: undefined, users: new Set() };
+          this.scripts.set(ref.name, st);
+        } else st.cfg = sc;
+        st.users.add(rt.name);
+        rt.trackers.set(`script:${ref.name}`, { label: `script ${ref.name}`, kind: 'script', weight: ref.weight ?? sc.weight, reverse: ref.reverse || sc.weightReverse, up: st.up });
+      }
+      for (const ref of rt.cfg.trackFiles) {
+        const f = filesByName.get(ref.name);
+        if (!f) continue;
+        let ft = this.files.get(ref.name);
+        if (!ft) {
+          ft = { cfg: f, value: this.readTrackFile(f), timer: undefined };
+          this.files.set(ref.name, ft);
+        } else ft.cfg = f;
+        rt.trackers.set(`file:${ref.name}`, { label: `file ${ref.name}`, kind: 'file', weight: ref.weight ?? f.weight, reverse: ref.reverse || f.weightReverse, up: true, value: ft.value });
+      }
+    }
+    for (const [name, st] of this.scripts) {
+      if (st.users.size === 0 || !scriptsByName.has(name)) {
+        this.scripts.delete(name);
+        continue;
+      }
+      if (st.timer === undefined) this.scheduleScript(st, 0);
+    }
+    for (const ft of this.files.values()) if (ft.timer === undefined) this.scheduleFile(ft);
+  }
+
+  private stopTrackers(): void {
+    for (const st of this.scripts.values()) {
+      this.ports.clock.clear(st.timer);
+      st.timer = undefined;
+      st.users.clear();
+    }
+    for (const ft of this.files.values()) {
+      this.ports.clock.clear(ft.timer);
+      ft.timer = undefined;
+    }
+  }
+
+  private scheduleScript(st: ScriptTracker, delayUs: number): void {
+    const clock = this.ports.clock;
+    st.timer = clock.at(clock.nowUs + delayUs, () => {
+      st.timer = undefined;
+      this.runScript(st);
+      if (!this.stopped) this.scheduleScript(st, st.cfg.intervalUs);
+    });
+  }
+
+  private runScript(st: ScriptTracker): void {
+    const runner = this.ports.scripts;
+    const argv = st.cfg.script?.argv;
+    if (!runner || !argv || argv.length === 0) return;
+    if (st.running) {
+      this.ports.log.info(`Track script ${st.cfg.name} is ${'running'}, expect idle - skipping run`);
+      return;
+    }
+    st.running = true;
+    const user = st.cfg.user ?? st.cfg.script?.user;
+    const group = st.cfg.group ?? st.cfg.script?.group;
+    const run = runner.run(argv, { timeoutMs: Math.max(1, Math.round(st.cfg.timeoutUs / 1000)), ...(user ? { user } : {}), ...(group ? { group } : {}) });
+    void run.done.then((r) => {
+      st.running = false;
+      if (this.stopped) return;
+      if (r.timedOut) this.ports.log.info(`VRRP_Script(${st.cfg.name}) timed_out`);
+      this.scriptResult(st, !r.timedOut && r.code === 0);
+    });
+  }
+
+  /** rise/fall accounting of one script result. */
+  scriptResult(st: ScriptTracker, ok: boolean): void {
+    if (ok === st.up) {
+      st.count = 0;
+      return;
+    }
+    st.count++;
+    const need = ok ? Math.max(1, st.cfg.rise) : Math.max(1, st.cfg.fall);
+    if (st.count < need) return;
+    st.count = 0;
+    st.up = ok;
+    this.ports.log.info(`VRRP_Script(${st.cfg.name}) ${ok ? 'succeeded' : 'failed'}`);
+    for (const rt of this.instances.values()) {
+      const t = rt.trackers.get(`script:${st.cfg.name}`);
+      if (!t) continue;
+      t.up = ok;
+      this.reevaluate(rt);
+    }
+  }
+
+  private readTrackFile(f: TrackFile): number {
+    const text = f.file ? this.ports.files?.read(f.file) : undefined;
+    if (text === undefined) return f.initFile?.value ?? 0;
+    const n = parseInt(text.trim(), 10);
+    return Number.isFinite(n) ? n : 0;
+  }
+
+  private scheduleFile(ft: FileTracker): void {
+    const clock = this.ports.clock;
+    ft.timer = clock.at(clock.nowUs + 500_000, () => {
+      ft.timer = undefined;
+      if (this.stopped) return;
+      const v = this.readTrackFile(ft.cfg);
+      if (v !== ft.value) {
+        ft.value = v;
+        for (const rt of this.instances.values()) {
+          const t = rt.trackers.get(`file:${ft.cfg.name}`);
+          if (!t) continue;
+          t.value = v;
+          this.reevaluate(rt);
+        }
+      }
+      this.scheduleFile(ft);
+    });
+  }
+
+  // ---- dumps ----
+
+  clearStats(): void {
+    for (const rt of this.instances.values()) rt.stats = zeroStats();
+  }
+
+  dumpStats(): string {
+    const out: string[] = [];
+    for (const rt of this.instances.values()) {
+      const s = rt.stats;
+      out.push(
+        `VRRP Instance: ${rt.name}`,
+        '  Advertisements:',
+        `    Received: ${s.advert_rcvd}`,
+        `    Sent: ${s.advert_sent}`,
+        `  Became master: ${s.become_master}`,
+        `  Released master: ${s.release_master}`,
+        '  Packet Errors:',
+        `    Length: ${s.packet_len_err}`,
+        `    TTL: ${s.ip_ttl_err}`,
+        `    Invalid Type: ${s.invalid_type_rcvd}`,
+        `    Advertisement Interval: ${s.advert_interval_err}`,
+        `    Address List: ${s.addr_list_err}`,
+        '  Authentication Errors:',
+        `    Invalid Type: ${s.invalid_authtype}`,
+        `    Type Mismatch: ${s.authtype_mismatch}`,
+        `    Failure: ${s.auth_failure}`,
+        '  Priority Zero:',
+        `    Received: ${s.pri_zero_rcvd}`,
+        `    Sent: ${s.pri_zero_sent}`,
+      );
+    }
+    return out.join('\n') + (out.length ? '\n' : '');
+  }
+
+  dumpData(): string {
+    const out: string[] = ['------< VRRP Topology >------'];
+    for (const rt of this.instances.values()) {
+      const f = rt.fsm;
+      out.push(
+        ` VRRP Instance = ${rt.name}`,
+        `   VRRP Version = ${f.cfg.version}`,
+        `   State = ${f.state}`,
+        `   Wantstate = ${f.faulted ? 'FAULT' : f.state}`,
+        `   Last transition = ${Math.floor(rt.lastTransitionMs / 1000)} (${new Date(rt.lastTransitionMs).toUTCString()})`,
+        `   Interface = ${rt.ifname}`,
+        `   Using src_ip = ${rt.srcAddr ? formatIp(rt.srcAddr) : '(none)'}`,
+        `   Virtual Router ID = ${rt.cfg.virtualRouterId}`,
+        `   Priority = ${f.basePriority}`,
+        `   Effective priority = ${f.effectivePriority}`,
+        `   Advert interval = ${f.cfg.advertIntervalCs * 10} milli-sec`,
+        `   Master advert interval = ${f.masterAdverIntCs * 10} milli-sec`,
+        `   Preempt = ${f.cfg.nopreempt ? 'disabled' : 'enabled'}`,
+        `   Master router = ${f.masterSrc ? formatIp(f.masterSrc) : '(none)'}`,
+        `   Master priority = ${f.masterPriority}`,
+        `   Virtual IP (${rt.vips.length}):`,
+        ...rt.vips.map((v) => `     ${v.address}/${v.prefixLen} dev ${v.dev ?? rt.ifname}`),
+      );
+      if (rt.unicast) out.push(`   Unicast Peer (${rt.dests.length}):`, ...rt.dests.map((d) => `     ${formatIp(d)}`));
+      if (rt.trackers.size) {
+        out.push(`   Tracked objects (${rt.trackers.size}):`);
+        for (const t of rt.trackers.values()) out.push(`     ${t.label} weight ${t.weight}${t.reverse ? ' reverse' : ''} ${t.kind === 'file' ? `value ${t.value ?? 0}` : t.up ? 'UP' : 'DOWN'}`);
+      }
+    }
+    return out.join('\n') + '\n';
+  }
+
+  dumpJson(): unknown {
+    return [...this.instances.values()].map((rt) => ({
+      data: {
+        iname: rt.name,
+        dont_track_primary: rt.cfg.dontTrackPrimary,
+        skip_check_adv_addr: rt.cfg.skipCheckAdvAddr,
+        strict_mode: rt.cfg.strictMode,
+        vmac_ifname: '',
+        ifp_ifname: rt.ifname,
+        master_priority: rt.fsm.masterPriority,
+        last_transition: rt.lastTransitionMs / 1000,
+        garp_delay: rt.fsm.cfg.garpMasterDelayUs / 1_000_000,
+        garp_refresh: rt.fsm.cfg.garpMasterRefreshUs / 1_000_000,
+        garp_rep: rt.fsm.cfg.garpMasterRepeat,
+        garp_refresh_rep: rt.fsm.cfg.garpMasterRefreshRepeat,
+        garp_lower_prio_delay: rt.fsm.cfg.garpLowerPrioDelayUs / 1_000_000,
+        garp_lower_prio_rep: rt.fsm.cfg.garpLowerPrioRepeat,
+        lower_prio_no_advert: rt.fsm.cfg.lowerPrioNoAdvert,
+        higher_prio_send_advert: rt.fsm.cfg.higherPrioSendAdvert,
+        vrid: rt.cfg.virtualRouterId,
+        base_priority: rt.fsm.basePriority,
+        effective_priority: rt.fsm.effectivePriority,
+        vipset: rt.fsm.vipsSet,
+        promote_secondaries: rt.cfg.promoteSecondaries,
+        adver_int: rt.fsm.cfg.advertIntervalCs / 100,
+        master_adver_int: rt.fsm.masterAdverIntCs / 100,
+        accept: rt.fsm.cfg.accept,
+        nopreempt: rt.fsm.cfg.nopreempt,
+        preempt_delay: rt.fsm.cfg.preemptDelayUs / 1_000_000,
+        state: STATE_NUM[rt.fsm.state],
+        wantstate: rt.fsm.faulted ? STATE_NUM.FAULT : STATE_NUM[rt.fsm.state],
+        version: rt.fsm.cfg.version,
+        vips: rt.vips.map((v) => `${v.address}${v.family === 4 && v.prefixLen === 32 ? '' : `/${v.prefixLen}`} dev ${v.dev ?? rt.ifname} scope ${v.scope ?? 'global'}`),
+        track_ifp: rt.cfg.trackInterfaces.map((t) => t.name),
+        track_script: rt.cfg.trackScripts.map((t) => t.name),
+        unicast_peer: rt.dests.length && rt.unicast ? rt.dests.map((d) => formatIp(d)) : [],
+      },
+      stats: { ...rt.stats },
+    }));
+  }
+}
+
