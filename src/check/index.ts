@@ -34,7 +34,7 @@
  *   - HTTP_GET/SSL_GET: all urls are checked in each run and the run is retried as a whole
  *     (keepalived retries per url and, once down, re-polls only the failed url; we re-poll
  *     all of them, at the same max(delay_before_retry, delay_loop)); `fast_recovery` is not
- *     implemented; the "… success to … url(…)" per-url lines are not logged.
+ *     implemented.
  *   - HTTP regex uses JS RegExp on the whole response (header + body, like keepalived's
  *     first buffer); PCRE2-only syntax and options other than caseless/multiline/dotall/utf
  *     are not supported; regex_stack is ignored.

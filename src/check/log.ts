@@ -39,6 +39,8 @@ export interface KindLog {
    */
   whileDown: 'retry' | 'none' | 'maxDelay';
   up(c: LogCtx, r: CheckResult): string | undefined;
+  /** Lines logged before `up` only when the checker was down (not on the first run while up). */
+  upWhileDown?(c: LogCtx, r: CheckResult): string[];
   down(c: LogCtx, r: CheckResult): string | undefined;
   attempt(c: LogCtx, r: CheckResult): string | undefined;
 }
@@ -123,6 +125,11 @@ function miscLine(c: LogCtx, r: CheckResult, success: boolean): string {
   return `${head} failed${suffix} (exited with status ${r.exitStatus ?? 1}).`;
 }
 
+/** While down, each url that passes logs "<test> success to <rs> url(<path>)" (http_handle_response). */
+function httpUrlLines(c: LogCtx, r: CheckResult): string[] {
+  return (r.passed ?? []).map((p) => `${p.test} success to ${c.rs} url(${p.path})`);
+}
+
 export const KIND_LOG: Record<CheckKind, KindLog> = {
   TCP_CHECK: {
     whileDown: 'retry',
@@ -134,6 +141,7 @@ export const KIND_LOG: Record<CheckKind, KindLog> = {
   HTTP_GET: {
     whileDown: 'maxDelay',
     attemptPolicy: 'up-or-first-and-logall',
+    upWhileDown: httpUrlLines,
     up: (c) => `Remote Web server ${c.rs} succeed on service.`,
     down: (c) => retries(c, `HTTP_CHECK on service ${c.rs}`),
     attempt: (c, r) => `${HTTP_ATTEMPT_MSG[r.code] ?? 'Error connecting'} server ${c.rs}.`,
@@ -141,6 +149,7 @@ export const KIND_LOG: Record<CheckKind, KindLog> = {
   SSL_GET: {
     whileDown: 'maxDelay',
     attemptPolicy: 'up-or-first-and-logall',
+    upWhileDown: httpUrlLines,
     up: (c) => `Remote Web server ${c.rs} succeed on service.`,
     down: (c) => retries(c, `HTTP_CHECK on service ${c.rs}`),
     attempt: (c, r) => `${HTTP_ATTEMPT_MSG[r.code] ?? 'Error connecting'} server ${c.rs}.`,

@@ -114,6 +114,7 @@ export function decide(c: SchedChecker, st: CheckerState, r: CheckResult): Decis
       else delete next.setWeight;
     } else next.weight = r.weight ?? 0;
     if (!st.isUp || !st.hasRun) {
+      if (!st.isUp && kl.upWhileDown) lines.push(...kl.upWhileDown(ctx(false), r));
       const l = kl.up(ctx(false), r);
       if (l) lines.push(l);
       if (!st.isUp) transition = 'up';

@@ -163,6 +163,8 @@ export interface CheckResult {
   signal?: number;
   /** HTTP: path of the url that failed or, on success, of the last url checked. */
   url?: string;
+  /** HTTP success: each url checked and the last test it passed ("HTTP status code", "MD5 digest", "Regex match"). */
+  passed?: { path: string; test: string }[];
 }
 
 export type Checker<T> = (target: T, signal: AbortSignal) => Promise<CheckResult>;

@@ -186,6 +186,7 @@ export async function fetchOnce(
 
 export async function run(target: HttpTarget, signal: AbortSignal): Promise<CheckResult> {
   let last: string | undefined;
+  const passed: { path: string; test: string }[] = [];
   for (const url of target.urls) {
     const vhost = url.virtualhost ?? target.virtualhost;
     const f = await fetchOnce(
@@ -207,6 +208,7 @@ export async function run(target: HttpTarget, signal: AbortSignal): Promise<Chec
       return { code: 'HTTP_DIGEST', url: url.path, detail: md5Hex(resp.body) };
     if (!regexPasses(url, resp.raw)) return { code: 'HTTP_REGEX', url: url.path };
     last = url.path;
+    passed.push({ path: url.path, test: url.regex ? 'Regex match' : url.digest ? 'MD5 digest' : 'HTTP status code' });
   }
-  return last !== undefined ? { code: 'OK', url: last } : { code: 'OK' };
+  return last !== undefined ? { code: 'OK', url: last, passed } : { code: 'OK' };
 }

@@ -80,7 +80,11 @@ function target(urls: HttpUrl[], over: Partial<HttpTarget> = {}): HttpTarget {
 }
 
 test('success with the right digest and default status 200-299', async () => {
-  assert.deepEqual(await run(target([{ path: '/ok', digest: md5(BODY) }]), never), { code: 'OK', url: '/ok' });
+  assert.deepEqual(await run(target([{ path: '/ok', digest: md5(BODY) }]), never), {
+    code: 'OK',
+    url: '/ok',
+    passed: [{ path: '/ok', test: 'MD5 digest' }],
+  });
 });
 
 test('request carries KeepAliveClient and Host ip:port, or the virtualhost', async () => {

@@ -93,6 +93,9 @@ test('a real server leaves and rejoins as its web server dies and recovers', asy
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   await waitFor('real server back up', () => rsUps().length === 2);
   assert.deepEqual(rsUps(), [false, true]);
-  await waitFor('both success lines', () => logs().length >= 6);
-  assert.deepEqual(new Set(logs().slice(4, 6)), new Set([`TCP connection to ${rs} success.`, `Remote Web server ${rs} succeed on service.`]));
+  await waitFor('both success lines', () => logs().length >= 7);
+  assert.deepEqual(
+    new Set(logs().slice(4, 7)),
+    new Set([`TCP connection to ${rs} success.`, `MD5 digest success to ${rs} url(/health)`, `Remote Web server ${rs} succeed on service.`]),
+  );
 });

@@ -143,9 +143,15 @@ test('HTTP attempt lines carry the keepalived debug message', () => {
   const d2 = decide(c, d1.state, { code: 'HTTP_DIGEST' });
   assert.deepEqual(d2.lines, [`MD5 digest error to server ${RS}.`, `HTTP_CHECK on service ${RS} failed after 1 retries.`]);
   assert.equal(d2.transition, 'down');
-  const d3 = decide(c, d2.state, { code: 'OK' });
-  assert.deepEqual(d3.lines, [`Remote Web server ${RS} succeed on service.`]);
+  const d3 = decide(c, d2.state, { code: 'OK', passed: [{ path: '/a', test: 'MD5 digest' }, { path: '/b', test: 'HTTP status code' }] });
+  assert.deepEqual(d3.lines, [
+    `MD5 digest success to ${RS} url(/a)`,
+    `HTTP status code success to ${RS} url(/b)`,
+    `Remote Web server ${RS} succeed on service.`,
+  ]);
   assert.equal(d3.transition, 'up');
+  const first = decide(c, initialState(c), { code: 'OK', passed: [{ path: '/a', test: 'MD5 digest' }] });
+  assert.deepEqual(first.lines, [`Remote Web server ${RS} succeed on service.`], 'no per-url lines while up');
 });
 
 test('SMTP logs the reason of the final failure even without log_all_failures', () => {

@@ -1,0 +1,295 @@
+/**
+ * The checker worker engine (keepalived's check process): builds the checkers from the slice,
+ * runs the Scheduler, feeds real-server verdicts to the reconciler (ipvs-reconcile.ts) and
+ * applies the resulting operations through an IpvsPort, in order, one at a time.
+ *
+ *   start:  lvs_flush → lvs_timeouts → initial table (init_services) → checkers start
+ *   event:  rs verdict → LvsState transition (log lines, notifications) → diff → apply
+ *   reload: new model adopts the old state (alive RSs stay in), new scheduler, diff → apply
+ *   stop:   checkers stop; table removed (diff to empty, lvs_flush_on_stop VS: services only,
+ *           ALL: flush) unless dont_release_ipvs (-I)
+ *
+ * Ports: IpvsPort (IpvsClient, or MemIpvsPort with `ipvsDryRun`: every change logged, no
+ * kernel), Clock, the check runner, and a Notifier (notify_up/down, quorum_up/down scripts;
+ * the default one logs what it would run: script execution belongs to the parent).
+ */
+import type { EngineContext, WorkerEngine } from '../workers/engine';
+import type { IpvsPort } from '../sys/ipvs';
+import type { CheckerSlice } from '../config/index';
+import type { LvsScriptSpec } from '../config/ast-lvs';
+import { Scheduler, checkersFromSlice, realClock, runCheck, type Clock, type SchedChecker, type SchedEvent, type CheckResult } from './index';
+import { buildModel, type LvsModel } from './ipvs-model';
+import { LvsState, applyOps, desiredTable, diffTables, type IpvsOp, type Notification, type StepOut, type Table } from './ipvs-reconcile';
+import { MemIpvsPort, formatOp, formatServiceArg } from './ipvs-memport';
+
+/** Settings the engine reads beyond WorkerSettings (the daemon's CLI sets them). */
+export interface CheckEngineSettings {
+  /** Do not remove our IPVS entries on stop (-I, --dont-release-ipvs). */
+  dontReleaseIpvs?: boolean;
+  /** Keep the IPVS table in memory and log every change instead of talking to the kernel (--dry-run). */
+  ipvsDryRun?: boolean;
+}
+
+export interface Notifier {
+  notify(n: Notification): void;
+}
+
+export interface CheckEngineOptions {
+  /** IPVS port to use (tests); default: IpvsClient, or MemIpvsPort with ipvsDryRun. */
+  ipvs?: IpvsPort;
+  clock?: Clock;
+  run?: (c: SchedChecker, signal: AbortSignal) => Promise<CheckResult>;
+  notifier?: Notifier;
+  bootstrapDelayMs?: number;
+}
+
+type Log = EngineContext['log'];
+
+/** The default notifier: logs the script it would run (execution belongs to the parent). */
+export function loggingNotifier(log: Log): Notifier {
+  const argv = (s: LvsScriptSpec): string => s.cmd;
+  return {
+    notify(n) {
+      if (!n.script) return;
+      const what = n.kind === 'rs' ? `${n.up ? 'notify_up' : 'notify_down'} for ${n.rs} of VS ${n.vs}` : `${n.up ? 'quorum_up' : 'quorum_down'} for VS ${n.vs}`;
+      log.info(`keepalived-ts: would run ${what}: ${argv(n.script)} (script execution not wired yet)`);
+    },
+  };
+}
+
+async function openKernelPort(): Promise<IpvsPort> {
+  // Loaded lazily so that unit tests and dry runs never need the native addon.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require('../sys/ipvs') as typeof import('../sys/ipvs');
+  return mod.IpvsClient.open();
+}
+
+export class CheckEngine implements WorkerEngine {
+  private ipvs: IpvsPort | undefined;
+  private slice: CheckerSlice | undefined;
+  private model: LvsModel = { vs: [], skipped: [] };
+  private state: LvsState = new LvsState(this.model);
+  private sched: Scheduler | undefined;
+  /** What we created in the kernel, as far as we know. */
+  private applied: Table = new Map();
+  private queue: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private readonly notifier: Notifier;
+  private readonly clock: Clock;
+  private pendingSync = new Set<string>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly opts: CheckEngineOptions = {},
+  ) {
+    this.notifier = opts.notifier ?? loggingNotifier(ctx.log);
+    this.clock = opts.clock ?? realClock;
+  }
+
+  private get settings(): CheckEngineSettings {
+    return this.ctx.settings as unknown as CheckEngineSettings;
+  }
+
+  /** The table we believe is in the kernel (tests, dumps). */
+  get table(): Table {
+    return this.applied;
+  }
+
+  /** Resolves when every queued IPVS operation has been applied. */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  async start(slice: unknown): Promise<void> {
+    const s = asSlice(slice);
+    this.slice = s;
+    this.ipvs = this.opts.ipvs ?? (this.settings.ipvsDryRun ? new MemIpvsPort((l) => this.ctx.log.info(`dry-run: ${l}`)) : await openKernelPort().catch((e: Error) => {
+      throw new Error(`IPVS: Can't initialize ipvs: ${e.message}`);
+    }));
+    const g = s.global;
+    if (g.lvsFlush) await this.ipvs.flush().catch((e: Error) => this.ctx.log.error(`IPVS: flush failed: ${e.message}`));
+    if (g.lvsTimeouts && (g.lvsTimeouts.tcpS || g.lvsTimeouts.tcpfinS || g.lvsTimeouts.udpS)) {
+      await this.ipvs
+        .setTimeouts({ tcp: g.lvsTimeouts.tcpS ?? 0, tcpFin: g.lvsTimeouts.tcpfinS ?? 0, udp: g.lvsTimeouts.udpS ?? 0 })
+        .catch((e: Error) => this.ctx.log.error(`IPVS: set timeouts failed: ${e.message}`));
+    }
+    this.model = buildModel(s.lvs);
+    for (const r of this.model.skipped) this.ctx.log.warn(`IPVS: ${r} - skipped`);
+    this.state = new LvsState(this.model);
+    this.sched = this.newScheduler(s);
+    const sched = this.sched;
+    this.step(this.state.init((vs, rs) => sched.rsState(vs.text, rs.text)?.up ?? true));
+    await this.idle();
+    sched.start();
+  }
+
+  async reload(slice: unknown): Promise<void> {
+    const s = asSlice(slice);
+    this.slice = s;
+    this.sched?.stop();
+    const model = buildModel(s.lvs);
+    for (const r of model.skipped) this.ctx.log.warn(`IPVS: ${r} - skipped`);
+    const state = new LvsState(model);
+    const adopted = state.adopt(this.state);
+    this.model = model;
+    this.state = state;
+    this.sched = this.newScheduler(s);
+    const sched = this.sched;
+    const out = state.init((vs, rs) => sched.rsState(vs.text, rs.text)?.up ?? true);
+    this.step({ lines: [...adopted.lines, ...out.lines], notifications: [...adopted.notifications, ...out.notifications] });
+    await this.idle();
+    sched.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.sched?.stop();
+    await this.idle();
+    const port = this.ipvs;
+    if (!port) return;
+    const out = this.state.stop();
+    const release = !this.settings.dontReleaseIpvs;
+    if (release) for (const l of out.lines) this.ctx.log.info(l);
+    for (const n of out.notifications) this.notifier.notify(n);
+    const flushOnStop = this.slice?.global.lvsFlushOnStop;
+    if (release) {
+      if (flushOnStop === 'all') await port.flush().catch((e: Error) => this.ctx.log.error(`IPVS: flush failed: ${e.message}`));
+      else await this.applyNow(diffTables(this.applied, new Map(), { serviceOnly: flushOnStop === 'vs' }));
+      this.applied = new Map();
+    }
+    port.close();
+    this.ipvs = undefined;
+  }
+
+  private newScheduler(s: CheckerSlice): Scheduler {
+    const run = this.opts.run ?? ((c: SchedChecker, signal: AbortSignal) => runCheck(c.target, signal));
+    const sched = new Scheduler(
+      this.clock,
+      async (c, signal) => {
+        try {
+          return await run(c, signal);
+        } finally {
+          // after the scheduler has digested this result, follow the real server's verdict
+          this.scheduleSync(c.vs, c.rs);
+        }
+      },
+      (e) => this.onEvent(sched, e),
+      this.opts.bootstrapDelayMs !== undefined ? { bootstrapDelayMs: this.opts.bootstrapDelayMs } : {},
+    );
+    sched.add(checkersFromSlice(s));
+    return sched;
+  }
+
+  private scheduleSync(vs: string, rs: string): void {
+    const k = `${vs}\u0000${rs}`;
+    if (this.pendingSync.has(k)) return;
+    this.pendingSync.add(k);
+    setImmediate(() => {
+      this.pendingSync.delete(k);
+      if (this.sched) this.syncRs(this.sched, vs, rs);
+    });
+  }
+
+  private onEvent(sched: Scheduler, e: SchedEvent): void {
+    if (this.stopped || sched !== this.sched) return;
+    switch (e.type) {
+      case 'log':
+        this.ctx.log.info(e.line);
+        return;
+      case 'checker':
+        return;
+      case 'rs':
+        this.step(this.state.rsVerdict(e.vs, e.rs, e.up, e.weight));
+        return;
+    }
+  }
+
+  /** Make our state follow the scheduler's verdict for one real server (covers reloads). */
+  private syncRs(sched: Scheduler, vs: string, rs: string): void {
+    if (this.stopped || sched !== this.sched) return;
+    const v = sched.rsState(vs, rs);
+    if (!v) return;
+    const ours = this.model.vs.find((m) => m.text === vs)?.rs.find((r) => r.text === rs);
+    if (!ours) return;
+    const vm = this.model.vs.find((m) => m.text === vs)!;
+    const st = this.state.rsState(vm, ours);
+    if (st.alive !== v.up || st.dynWeight !== v.weight) this.step(this.state.rsVerdict(vs, rs, v.up, v.weight));
+  }
+
+  /** Log a transition, notify, and queue the operations that take the kernel to the new table. */
+  private step(out: StepOut): void {
+    for (const l of out.lines) this.ctx.log.info(l);
+    for (const n of out.notifications) this.notifier.notify(n);
+    const want = desiredTable(this.model, this.state);
+    this.queue = this.queue.then(() => this.applyNow(diffTables(this.applied, want)));
+  }
+
+  private async applyNow(ops: IpvsOp[]): Promise<void> {
+    const port = this.ipvs;
+    if (!port) return;
+    for (const o of ops) {
+      try {
+        await applyOne(port, o);
+        this.applied = applyOps(this.applied, [o]);
+      } catch (e) {
+        const err = e as { code?: string; errno?: number; message?: string };
+        if (o.op === 'addService' && err.code === 'EEXIST') {
+          // keepalived logs and carries on with the existing service
+          this.applied = applyOps(this.applied, [o]);
+        } else if (o.op === 'addDest' && err.code === 'EEXIST') {
+          // already there (e.g. not removed by someone else): make it what we want
+          await port.editDest(o.svc, o.dest).then(() => (this.applied = applyOps(this.applied, [o]))).catch(() => undefined);
+        } else if ((o.op === 'delDest' || o.op === 'delService') && (err.code === 'ENOENT' || err.code === 'ESRCH')) {
+          this.applied = applyOps(this.applied, [o]);
+          continue;
+        }
+        this.ctx.log.error(`IPVS (${formatOp(o)}): ${err.code ?? ''} ${err.message ?? String(e)}`.trim());
+      }
+    }
+  }
+
+  dumpData(): string {
+    const lines: string[] = ['------< IPVS Topology >------', ` System cache = ${this.applied.size} service(s)`];
+    for (const vs of this.model.vs) {
+      const vst = this.state.vsState(vs);
+      lines.push(` VS = ${vs.text}`);
+      lines.push(`   Quorum = ${vs.quorum}, hysteresis = ${vs.hysteresis}, quorum state = ${vst.quorumUp ? 'UP' : 'DOWN'}`);
+      for (const svc of vs.services) lines.push(`   Service = ${formatServiceArg(svc)}`);
+      if (vs.sorry) lines.push(`   sorry server = ${vs.sorry.text}${vs.sorry.inhibit ? ' (inhibit)' : ''}, in pool = ${vst.sorryIn ? 'yes' : 'no'}`);
+      for (const r of vs.rs) {
+        const s = this.state.rsState(vs, r);
+        lines.push(`   RS = ${r.text}`);
+        lines.push(`     Alive = ${s.alive ? 'yes' : 'no'}, weight = ${r.weight}${s.dynWeight ? ` (+${s.dynWeight})` : ''}, inhibit = ${r.inhibit ? 'yes' : 'no'}`);
+      }
+    }
+    lines.push('');
+    return lines.join('\n');
+  }
+}
+
+async function applyOne(p: IpvsPort, o: IpvsOp): Promise<void> {
+  switch (o.op) {
+    case 'addService':
+      return p.addService(o.svc);
+    case 'editService':
+      return p.editService(o.svc);
+    case 'delService':
+      return p.delService(o.svc);
+    case 'addDest':
+      return p.addDest(o.svc, o.dest);
+    case 'editDest':
+      return p.editDest(o.svc, o.dest);
+    case 'delDest':
+      return p.delDest(o.svc, o.dest);
+  }
+}
+
+function asSlice(slice: unknown): CheckerSlice {
+  const s = slice as Partial<CheckerSlice> | undefined;
+  if (!s || typeof s !== 'object' || !s.lvs || !s.global) throw new Error('checker: configuration slice has no lvs/global part');
+  return { ...s, trackFiles: s.trackFiles ?? [] } as CheckerSlice;
+}
+
+export function createEngine(ctx: EngineContext, opts: CheckEngineOptions = {}): CheckEngine {
+  return new CheckEngine(ctx, opts);
+}
