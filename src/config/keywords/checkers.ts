@@ -143,6 +143,8 @@ function connKeywords<C extends ConnChecker>(connOf: (t: CkTarget<C>) => ConnOpt
       const ip = parseIp(tok.text);
       if (!ip) {
         bad(ctx, st, `Invalid connect_ip address ${tok.text} - ignoring`);
+        // keepalived has already overwritten the destination's family: no link-local check
+        rawOf(t.chk).dstBroken = true;
         return;
       }
       if (co.bindFamily !== undefined && co.bindFamily !== ip.family) {
@@ -216,7 +218,8 @@ function connKeywords<C extends ConnChecker>(connOf: (t: CkTarget<C>) => ConnOpt
 }
 
 /** check_conn_opts(): an IPv6 link-local destination needs bind_if. */
-function checkConnOpts(co: ConnOpts, at: SourcePos, ctx: Ctx): boolean {
+function checkConnOpts(co: ConnOpts, at: SourcePos, ctx: Ctx, raw?: CheckerRaw): boolean {
+  if (raw?.dstBroken) return true;
   const ip = parseIp(co.dstIp);
   if (ip && isLinkLocal6(ip) && !co.bindIf) {
     ctx.sink.error(at, `Checker link local address ${co.dstIp} requires a bind_if`, 'LVS_LINKLOCAL_NO_BIND_IF');
@@ -470,7 +473,7 @@ function httpKeyword(kind: 'HTTP_GET' | 'SSL_GET'): KeywordDef<{ vs: VirtualServ
         dequeue(t.rs, chk);
         return;
       }
-      if (!checkConnOpts(chk.conn, end, ctx)) dequeue(t.rs, chk);
+      if (!checkConnOpts(chk.conn, end, ctx, rawOf(chk))) dequeue(t.rs, chk);
     },
     { block: true },
   );
@@ -481,6 +484,7 @@ function httpKeyword(kind: 'HTTP_GET' | 'SSL_GET'): KeywordDef<{ vs: VirtualServ
 interface SmtpTarget extends CkTarget<SmtpCheck> {
   hosts: Array<{ conn: ConnOpts; raw: CheckerRaw }>;
   connSet: boolean;
+  hostBlocks: number;
 }
 
 const smtpConnKeywords = connKeywords<SmtpCheck>();
@@ -496,13 +500,16 @@ const smtpTable: KeywordTable<SmtpTarget> = {
   host: kw(
     (st, t, ctx) => {
       ctx.sink.report(st.kw, 'info', 'The SMTP_CHECK host block is deprecated. Please define additional checkers.', 'CFG_DEPRECATED');
-      const conn: ConnOpts = { ...t.chk.conn };
-      const raw: CheckerRaw = { ...rawOf(t.chk) };
+      // a host starts from the real server's address, not from the checker's own options
+      const conn: ConnOpts = newConn(t.rs);
+      const raw: CheckerRaw = { ...rawOf(t.chk), dstIpSet: false, dstPortSet: false, dstBroken: false };
+      delete raw.connectTimeoutUs;
       // a shadow checker so the connection keywords can record what was set
       const shadow: SmtpCheck = { ...t.chk, conn };
       checkerRaw.set(shadow, raw);
       applyTable(st.children ?? [], { ...connKeywords<SmtpCheck>(), ...timingKeywords<SmtpCheck>() }, { vs: t.vs, rs: t.rs, chk: shadow }, ctx);
-      if (checkConnOpts(conn, blockEnd(st, posOf(st.kw)), ctx)) t.hosts.push({ conn, raw });
+      if (checkConnOpts(conn, blockEnd(st, posOf(st.kw)), ctx, raw)) t.hosts.push({ conn, raw });
+      t.hostBlocks++;
     },
     { block: true },
   ),
@@ -527,24 +534,24 @@ const smtpKeyword = kw<{ vs: VirtualServer; rs: RealServer }>(
     const raw = newRaw(1, 1_000_000);
     checkerRaw.set(chk, raw);
     t.rs.checkers.push(chk);
-    const target: SmtpTarget = { vs: t.vs, rs: t.rs, chk, hosts: [], connSet: false };
+    const target: SmtpTarget = { vs: t.vs, rs: t.rs, chk, hosts: [], connSet: false, hostBlocks: 0 };
     applyTable(st.children ?? [], smtpTable, target, ctx);
     const end = blockEnd(st, posOf(st.kw));
-    if (!checkConnOpts(chk.conn, end, ctx)) {
+    // the checker's own connection (the real server unless configured) is always checked;
+    // a failure drops the host{} checkers too
+    if (!checkConnOpts(chk.conn, end, ctx, raw)) {
       dequeue(t.rs, chk);
       return;
     }
+    // each valid host{} becomes a checker with the checker's other settings; the checker's
+    // own connection stays one of them only when some connection option was configured
     const hosts = [...target.hosts];
-    if (!target.connSet && hosts.length > 0) {
-      // the first host takes the place of the checker's own (unconfigured) connection
-      const first = hosts.shift()!;
-      chk.conn = first.conn;
-      chk.fromHostBlock = true;
-      Object.assign(raw, { ...first.raw, alpha: raw.alpha ?? first.raw.alpha });
-    }
+    if (!target.connSet && target.hostBlocks > 0) dequeue(t.rs, chk);
     for (const h of hosts) {
       const copy: SmtpCheck = { ...chk, conn: h.conn, fromHostBlock: true };
-      checkerRaw.set(copy, { ...raw, ...pickDefined(h.raw) });
+      const r: CheckerRaw = { ...raw, ...pickDefined(h.raw) };
+      if (h.raw.connectTimeoutUs === undefined) delete r.connectTimeoutUs;
+      checkerRaw.set(copy, r);
       t.rs.checkers.push(copy);
     }
   },
@@ -591,7 +598,7 @@ const dnsKeyword = kw<{ vs: VirtualServer; rs: RealServer }>(
   (st, t, ctx) => {
     const chk: DnsCheck = { kind: 'DNS_CHECK', conn: newConn(t.rs), type: DEFAULT_DNS_TYPE, name: DEFAULT_DNS_NAME, pos: posOf(st.kw), ...timingDefaults() };
     runChecker(st, t, ctx, chk, newRaw(3, 0), dnsTable);
-    if (!checkConnOpts(chk.conn, blockEnd(st, posOf(st.kw)), ctx)) dequeue(t.rs, chk);
+    if (!checkConnOpts(chk.conn, blockEnd(st, posOf(st.kw)), ctx, rawOf(chk))) dequeue(t.rs, chk);
   },
   { block: true },
 );
@@ -704,7 +711,7 @@ const udpKeyword = kw<{ vs: VirtualServer; rs: RealServer }>(
     };
     runChecker(st, t, ctx, chk, newRaw(1, 1_000_000), udpTable);
     const end = blockEnd(st, posOf(st.kw));
-    if (!checkConnOpts(chk.conn, end, ctx)) {
+    if (!checkConnOpts(chk.conn, end, ctx, rawOf(chk))) {
       dequeue(t.rs, chk);
       return;
     }
@@ -723,7 +730,7 @@ function simpleConnKeyword(kind: 'TCP_CHECK' | 'PING_CHECK'): KeywordDef<{ vs: V
       const chk = { kind, conn: newConn(t.rs), pos: posOf(st.kw), ...timingDefaults() } as TcpCheck | PingCheck;
       if (chk.kind === 'TCP_CHECK') runChecker(st, t, ctx, chk, newRaw(1, 1_000_000), tcpTable);
       else runChecker(st, t, ctx, chk, newRaw(1, 1_000_000), pingTable);
-      if (!checkConnOpts(chk.conn, blockEnd(st, posOf(st.kw)), ctx)) dequeue(t.rs, chk);
+      if (!checkConnOpts(chk.conn, blockEnd(st, posOf(st.kw)), ctx, rawOf(chk))) dequeue(t.rs, chk);
     },
     { block: true },
   );

@@ -150,8 +150,11 @@ export function validateLvs(cfg: LvsConfig, global: LvsGlobalView, sink: Diagnos
               sink.error(a.pos, `(${a.rs}) BFD_CHECK - BFD ${a.name} not configured`, 'LVS_BFD_MISSING');
               return false;
             }
-            if (name !== undefined) sink.error(a.pos, `(${a.rs}) BFD_CHECK - BFD ${a.name} already specified as ${name}`, 'LVS_BFD_DUP');
-            else name = a.name;
+            if (name !== undefined) {
+              sink.error(a.pos, `(${a.rs}) BFD_CHECK - BFD ${a.name} already specified as ${name}`, 'LVS_BFD_DUP');
+              return false;
+            }
+            name = a.name;
           }
           if (name === undefined) return false;
           c.name = name;
