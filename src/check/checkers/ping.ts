@@ -16,7 +16,9 @@ export type Pinger = (target: PingTarget, signal: AbortSignal) => Promise<CheckR
 export const spawnPinger: Pinger = (target, signal) =>
   new Promise((resolve) => {
     const secs = Math.max(0.001, target.connectTimeoutMs / 1000);
-    const args = [net.isIPv6(target.host) ? '-6' : '-4', '-n', '-q', '-c', '1', '-W', secs.toFixed(3)];
+    // whole seconds as an integer: iputils before 2021 does not take fractions
+    const w = Number.isInteger(secs) ? String(secs) : secs.toFixed(3);
+    const args = [net.isIPv6(target.host) ? '-6' : '-4', '-n', '-q', '-c', '1', '-W', w];
     if (target.bindto) args.push('-I', target.bindto);
     args.push(target.host);
     let child;
