@@ -35,16 +35,17 @@ const INCLUDE_VARIANTS: Record<string, number> = {
   include: 0,
   includer: INCLUDE_R,
   includem: INCLUDE_M | INCLUDE_R,
-  includew: INCLUDE_W | INCLUDE_R,
+  includew: INCLUDE_W | INCLUDE_M | INCLUDE_R,
   includeb: INCLUDE_B | INCLUDE_R,
   includea: INCLUDE_ALL,
 };
 
-const INCLUDE_CHECK_NAMES: Record<string, number> = {
-  read: INCLUDE_R,
-  match: INCLUDE_M | INCLUDE_R,
-  wildcard_match: INCLUDE_W | INCLUDE_R,
-  brace_match: INCLUDE_B | INCLUDE_R,
+/** include_check names: [bits added, bit removed by `-name`] (wildcard_match implies match). */
+const INCLUDE_CHECK_NAMES: Record<string, [number, number]> = {
+  read: [INCLUDE_R, INCLUDE_R],
+  match: [INCLUDE_M | INCLUDE_R, INCLUDE_M],
+  wildcard_match: [INCLUDE_W | INCLUDE_M | INCLUDE_R, INCLUDE_W],
+  brace_match: [INCLUDE_B | INCLUDE_R, INCLUDE_B],
 };
 
 /** Bounds that keep hostile input finite. */
@@ -215,8 +216,8 @@ export class Preprocessor {
       if (first && op !== '') val = fr.includeCheck;
       first = false;
       if (bits === undefined) continue; // keepalived's global_defs handler reports it
-      if (op === '-') val &= ~(bits & ~(name === 'read' ? 0 : INCLUDE_R));
-      else val |= bits;
+      if (op === '-') val &= ~bits[1];
+      else val |= bits[0];
     }
     fr.includeCheck = val;
   }
@@ -312,26 +313,31 @@ export class Preprocessor {
       return;
     }
     const alts = braceExpand(pattern);
+    const hasBraces = alts.length > 1;
     const found: string[] = [];
-    let altMissing = false;
+    // an alternative naming a file without wildcards that is not there
+    let missingExplicit = false;
     for (const alt of alts) {
       const m = globFiles(alt, dir);
-      if (m.length === 0 && !hasWildcard(alt)) altMissing = true;
+      if (m.length === 0 && !hasWildcard(alt)) missingExplicit = true;
       found.push(...m);
     }
+    // keepalived 2.2.7 (checked with -t): `match` makes a missing file an error when the
+    // pattern has neither wildcards nor braces, `brace_match` when a brace alternative is
+    // missing (and then nothing is read), `wildcard_match` when nothing matched a wildcard;
+    // otherwise the "missing" lines are printed without effect and "No config files
+    // matched" only logged.
     if (found.length === 0) {
-      // keepalived 2.2.7: an error for `match`, or `brace_match` when there were braces;
-      // otherwise printed but harmless
-      const err = check & INCLUDE_M || (check & INCLUDE_B && alts.length > 1);
-      if (!hasWildcard(pattern)) this.report(err ? INCLUDE_ERROR : 'warning', `Config files missing '${pattern}'.`, 'CFG_INCLUDE_MISSING', pos);
-      else if (check & INCLUDE_W) this.report(INCLUDE_ERROR, `No config files matched '${pattern}'.`, 'CFG_INCLUDE_NO_MATCH', pos);
-      else this.report('info', `No config files matched '${pattern}'.`, 'CFG_INCLUDE_NO_MATCH', pos);
+      if (missingExplicit) {
+        const err = hasBraces ? check & INCLUDE_B : check & INCLUDE_M && !hasWildcard(pattern);
+        this.report(err ? INCLUDE_ERROR : 'warning', `Config files missing '${pattern}'.`, 'CFG_INCLUDE_MISSING', pos);
+      } else {
+        this.report(check & INCLUDE_W ? INCLUDE_ERROR : 'info', `No config files matched '${pattern}'.`, 'CFG_INCLUDE_NO_MATCH', pos);
+      }
       return;
     }
-    // a brace alternative without wildcards matched nothing: brace_match rejects the whole
-    // include, match reports it and reads the rest (keepalived 2.2.7)
-    if (altMissing && check & (INCLUDE_M | INCLUDE_B)) {
-      this.report(INCLUDE_ERROR, `Some config files missing: "${pattern}".`, 'CFG_INCLUDE_SOME_MISSING', pos);
+    if (missingExplicit) {
+      this.report(check & INCLUDE_B ? INCLUDE_ERROR : 'warning', `Some config files missing: "${pattern}".`, 'CFG_INCLUDE_SOME_MISSING', pos);
       if (check & INCLUDE_B) return;
     }
     const pending = found.map((display) => ({ display, abs: path.resolve(dir, display) }));

@@ -100,6 +100,12 @@ test('include variants: messages and severities as keepalived 2.2.7', () => {
       'include',
       'include non\\#exist.conf # comment',
       'includem inc/{one,zz}.conf',
+      'includew nonexist.conf',
+      'include {nonexist*,zz}.conf',
+      'includem {nonexist*,zz}.conf',
+      'includew {nonexist*,zz}.conf',
+      'includeb {nonexist*,zz}.conf',
+      'include inc/{one,zz}.conf',
     ].join('\n') + '\n',
     'inc/one.conf': 'I1\n',
     'inc/exe.conf': { content: 'X\n', mode: 0o755 },
@@ -118,13 +124,19 @@ test('include variants: messages and severities as keepalived 2.2.7', () => {
     "warning 14 Config files missing 'inc/one.conf extra'.",
     `warning 15 Config files missing '"inc/one.conf"'.`,
     "warning 18 Config files missing 'non#exist.conf'.",
-    'security 19 Some config files missing: "inc/{one,zz}.conf".',
+    'warning 19 Some config files missing: "inc/{one,zz}.conf".',
+    "security 20 Config files missing 'nonexist.conf'.",
+    "warning 21 Config files missing '{nonexist*,zz}.conf'.",
+    "warning 22 Config files missing '{nonexist*,zz}.conf'.",
+    "warning 23 Config files missing '{nonexist*,zz}.conf'.",
+    "security 24 Config files missing '{nonexist*,zz}.conf'.",
+    'warning 25 Some config files missing: "inc/{one,zz}.conf".',
   ]);
   // includem with a wildcard that matches nothing is only logged
   assert.ok(r.diagnostics.some((d) => d.severity === 'info' && d.line === 4 && d.message === "No config files matched 'nonexist*.conf'."));
-  // lines 8, 10 and 19 read inc/one.conf (includem reads what matched, includeb nothing);
+  // lines 8, 10, 19 and 25 read inc/one.conf (includem reads what matched, includeb nothing);
   // unknown variants and a bare include are ordinary keywords
-  assert.deepEqual(words(r.stmts), ['I1', 'I1', 'includet nonexist.conf', 'include', 'I1']);
+  assert.deepEqual(words(r.stmts), ['I1', 'I1', 'includet nonexist.conf', 'include', 'I1', 'I1']);
 });
 
 test('include_check in global_defs: applies to the file, inherited by includes, restored after', () => {

@@ -69,3 +69,60 @@ test('parity with keepalived 2.2.7 -t on lexical fixtures', { skip: canRun ? fal
     });
   }
 });
+
+/** One include line per case; keepalived's -t exit (0 or 6) against our include errors. */
+const INCLUDE_CASES = [
+  'include nonexist.conf',
+  'includer nonexist.conf',
+  'includem nonexist.conf',
+  'includew nonexist.conf',
+  'includeb nonexist.conf',
+  'includea nonexist.conf',
+  'include nonexist*.conf',
+  'includem nonexist*.conf',
+  'includew nonexist*.conf',
+  'includeb nonexist*.conf',
+  'include inc/{one,zz}.conf',
+  'includem inc/{one,zz}.conf',
+  'includeb inc/{one,zz}.conf',
+  'includea inc/{one,zz}.conf',
+  'includeb inc/{one,zz*}.conf',
+  'includeb inc/{zz1,zz2}.conf',
+  'includem inc/{zz1,zz2}.conf',
+  'include {nonexist*,zz}.conf',
+  'includew {nonexist*,zz}.conf',
+  'includeb {nonexist*,zz}.conf',
+  'include inc',
+  'includer inc',
+  'includer inc/exe.conf',
+  'include inc/exe.conf',
+  'global_defs {\n include_check\n}\ninclude nonexist.conf',
+  'global_defs {\n include_check +match\n include_check -match\n}\ninclude nonexist.conf',
+  'global_defs {\n include_check +match -read\n}\ninclude nonexist.conf',
+  'global_defs {\n include_check wildcard_match\n include_check match\n}\ninclude nonexist*.conf',
+  'global_defs {\n include_check wildcard_match\n include_check +match\n}\ninclude nonexist*.conf',
+];
+
+test('parity with keepalived 2.2.7 -t: which include problems are errors (exit 6)', { skip: canRun ? false : 'needs root and keepalived' }, async (t) => {
+  const ns = await createNetns('cfgfront');
+  t.after(() => deleteNetns(ns));
+  const tmp = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'kats-cfgfront-inc-'));
+  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  fs.mkdirSync(path.join(tmp, 'inc'));
+  fs.writeFileSync(path.join(tmp, 'inc', 'one.conf'), '# nothing\n');
+  fs.writeFileSync(path.join(tmp, 'inc', 'exe.conf'), '# nothing\n');
+  fs.chmodSync(path.join(tmp, 'inc', 'exe.conf'), 0o755);
+  for (const [i, c] of INCLUDE_CASES.entries()) {
+    const f = `case${i}.conf`;
+    fs.writeFileSync(path.join(tmp, f), c + '\n');
+    const r = await ns.exec(['sh', '-c', `cd '${tmp}' && exec ${KEEPALIVED} -t -f '${f}' -i main`], { ignoreError: true });
+    const o = readConfigTree(path.join(tmp, f), { configId: 'main' });
+    const oursErr = o.diagnostics.some((d) => d.severity === 'security');
+    assert.ok(r.code === 0 || r.code === 6, `${c}: keepalived exit ${r.code}\n${r.stderr}`);
+    assert.equal(oursErr, r.code === 6, `${c}: keepalived exit ${r.code}, ours ${JSON.stringify(o.diagnostics.filter((d) => d.severity !== 'info'))}`);
+    // the printed lines match too
+    const theirLines = theirs(r.stderr, f).all;
+    const ourLines = o.diagnostics.filter((d) => d.severity !== 'info' && d.code?.startsWith('CFG_INCLUDE')).map((d) => `${d.line} ${d.message}`).sort();
+    assert.deepEqual(ourLines, theirLines, c);
+  }
+});
