@@ -174,7 +174,9 @@ function connKeywords<C extends ConnChecker>(connOf: (t: CkTarget<C>) => ConnOpt
         bad(ctx, st, `Invalid bindto address ${tok.text} - ignoring`);
         return;
       }
-      if ((t.chk.kind !== 'SMTP_CHECK' || rawOf(t.chk).dstIpSet) && co.dstFamily !== ip.family) {
+      // an SMTP_CHECK's own destination is unknown while reading unless connect_ip was given
+      const dstKnown = t.chk.kind !== 'SMTP_CHECK' || rawOf(t.chk).dstIpSet || smtpHostShadows.has(t.chk);
+      if (dstKnown && co.dstFamily !== ip.family) {
         bad(ctx, st, `bindto address ${tok.text} does not match address family of connect_ip - skipping`);
         return;
       }
@@ -488,6 +490,8 @@ interface SmtpTarget extends CkTarget<SmtpCheck> {
 }
 
 const smtpConnKeywords = connKeywords<SmtpCheck>();
+/** The stand-in checkers host{} blocks are read into. */
+const smtpHostShadows = new WeakSet<Checker>();
 const smtpTable: KeywordTable<SmtpTarget> = {
   helo_name: kw((st, t, ctx) => {
     if (!st.args[0]) {
@@ -507,6 +511,7 @@ const smtpTable: KeywordTable<SmtpTarget> = {
       // a shadow checker so the connection keywords can record what was set
       const shadow: SmtpCheck = { ...t.chk, conn };
       checkerRaw.set(shadow, raw);
+      smtpHostShadows.add(shadow);
       applyTable(st.children ?? [], { ...connKeywords<SmtpCheck>(), ...timingKeywords<SmtpCheck>() }, { vs: t.vs, rs: t.rs, chk: shadow }, ctx);
       if (checkConnOpts(conn, blockEnd(st, posOf(st.kw)), ctx, raw)) t.hosts.push({ conn, raw });
       t.hostBlocks++;
@@ -584,7 +589,10 @@ const dnsTable: KeywordTable<CkTarget<DnsCheck> & { nameSet?: boolean }> = {
       return;
     }
     const name = tok.text;
-    const invalid = (name.startsWith('.') && name.length > 1) || name.includes('..');
+    // keepalived's test, quirk included: it looks at the character after the start of the
+    // name and after every '.', so `a.b` (second character '.') counts as an empty label
+    let invalid = name.startsWith('.') && name.length > 1;
+    for (let p = 0; !invalid && p >= 0; p = name.indexOf('.', p + 1)) if (name[p + 1] === '.') invalid = true;
     if (invalid) {
       ctx.sink.error(tok, `DNS_CHECK name '${name}' has empty label - ignoring`, 'LVS_BAD_DNS_NAME');
       return;

@@ -70,6 +70,7 @@ function readVsgEntry(st: Stmt, vsg: VirtualServerGroup, ctx: Ctx): VsgEntry | u
   const first = words[0]!;
   const pos = posOf(first);
   if (first.text === 'fwmark') {
+    if (!needParam(st, ctx.sink)) return undefined;
     const n = kaUnsigned(words[1], 0, UINT_MAX, ctx.sink);
     if (n === undefined) {
       ctx.sink.error(first, `(${vsg.name}): fwmark '${words[1]?.text ?? ''}' must be in [0, ${UINT_MAX}] - ignoring`, 'LVS_VSG_BAD_FWMARK');
@@ -90,7 +91,9 @@ function readVsgEntry(st: Stmt, vsg: VirtualServerGroup, ctx: Ctx): VsgEntry | u
   const slash = addrText.indexOf('/');
   const dash = addrText.indexOf('-');
   const baseText = slash >= 0 ? addrText.slice(0, slash) : dash >= 0 ? addrText.slice(0, dash) : addrText;
-  const base = parseSockAddr(baseText, portTok, ctx.sink);
+  // keepalived picks the family from a ':' anywhere in the text, then parses the start
+  let base = parseSockAddr(baseText, portTok, ctx.sink);
+  if (base && base.family !== (addrText.includes(':') ? 6 : 4)) base = undefined;
   if (!base) {
     ctx.sink.error(
       first,

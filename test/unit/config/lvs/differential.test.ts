@@ -17,7 +17,7 @@ import { generateConfig, rng } from './gen';
 import { FIXTURES, keepalivedLines, loadLvsFile, loadLvsText, scriptExists } from './helpers';
 
 const KEEPALIVED = '/usr/sbin/keepalived';
-const SEEDS = Number(process.env['LVS_DIFF_SEEDS'] ?? 60);
+const SEEDS = Number(process.env['LVS_DIFF_SEEDS'] ?? 100);
 const NOISE = /^(Starting|Running on|Command line|Configuration file|NOTICE|Opening file|Stopped|Script user|WARNING - default user)|^ /;
 
 test('random LVS configurations: same lines and verdict as keepalived -t', { skip: (!isRoot() || !fs.existsSync(KEEPALIVED)) && 'needs root and keepalived' }, async () => {

@@ -1,6 +1,7 @@
 /**
  * A seeded generator of random LVS configurations (good and bad values of every keyword),
  * used by the differential test against keepalived and by the robustness test.
+ * `virtual_server fwmark 0` is not generated: keepalived 2.2.7 then prints uninitialised memory.
  * Scripts never get a user other than root: keepalived 2.2.7 -t is killed by SIGTERM when a
  * check script runs as another user, which is not a configuration verdict we can compare.
  */
@@ -22,7 +23,7 @@ type Pool = readonly string[];
 const TIMER: Pool = ['1', '0', '2.5', 'x', '-1', '0.000001', '30', ''];
 const UINT: Pool = ['0', '1', '3', '70000', 'x', '-2', '99999999999', ''];
 const BOOL: Pool = ['', 'on', 'off', 'yes', 'no', 'foo'];
-const IP4: Pool = ['10.0.0.2', '10.0.0.3', '10.0.0.300', 'fe80::1', '2001:db8::2'];
+const IP4: Pool = ['10.0.0.2', '10.0.0.3', '10.0.0.300', 'fe80::1', '2001:db8::2', '10.0.0.2', '2001:db8::3'];
 const PORT: Pool = ['80', '81', '0', '', '70000', 'x'];
 
 const VS_KW: Record<string, Pool> = {
@@ -31,7 +32,7 @@ const VS_KW: Record<string, Pool> = {
   retry: UINT,
   warmup: TIMER,
   delay_before_retry: TIMER,
-  lb_algo: ['rr', 'wlc', 'sh', 'mh', 'xx', 'RR', ''],
+  lb_algo: ['rr', 'wlc', 'sh', 'mh', 'xx', 'RR', '', 'sh', 'twos'],
   lvs_sched: ['rr', 'lc'],
   lb_kind: ['NAT', 'DR', 'TUN', 'TUN type gue port 1', 'TUN type gre csum', 'TUN type ipip csum', 'FOO', 'TUN port 2'],
   lvs_method: ['DR', 'NAT'],
@@ -43,6 +44,9 @@ const VS_KW: Record<string, Pool> = {
   ops: [''],
   hashed: [''],
   'sh-port': [''],
+  'sh-fallback': [''],
+  'mh-port': [''],
+  'flag-1': [''],
   'mh-fallback': [''],
   'flag-2': [''],
   smtp_alert: BOOL,
@@ -53,7 +57,7 @@ const VS_KW: Record<string, Pool> = {
   hysteresis: UINT,
   weight: UINT,
   inhibit_on_failure: [''],
-  ip_family: ['inet', 'inet6', 'foo'],
+  ip_family: ['inet', 'inet6', 'foo', 'inet6'],
   quorum_up: ['/bin/true', '/nonexistent/q.sh', '"/bin/echo up"'],
   quorum_down: ['/nonexistent/q.sh'],
   sorry_server: ['10.0.0.9 80', '10.0.0.9', '2001:db8::9 80', '10.0.0.2 80', 'x'],
@@ -110,11 +114,16 @@ const CHECKERS: Record<string, { kw: Record<string, Pool>; sub?: Record<string, 
         digest: ['0123456789abcdef0123456789abcdef', '0123', '0123456789abcdef0123456789abcdeZ'],
         status_code: ['200', '200-299 404', '99', '300-200', 'x'],
         virtualhost: ['u', ''],
+        regex: ['"a.*b"', ''],
+        regex_no_match: [''],
+        regex_options: ['caseless', 'bogus'],
+        regex_min_offset: ['3', 'x', ''],
+        regex_max_offset: ['1', '10'],
       },
     },
   },
   SSL_GET: { kw: { ...CONN, ...COMMON, enable_sni: BOOL }, sub: { url: { path: ['/'], digest: ['0123456789abcdef0123456789abcdef'] } } },
-  SMTP_CHECK: { kw: { ...CONN, ...COMMON, helo_name: ['h.example', ''] }, sub: { host: { connect_ip: ['10.0.0.40', 'fe80::9'], connect_port: PORT } } },
+  SMTP_CHECK: { kw: { ...CONN, ...COMMON, helo_name: ['h.example', ''] }, sub: { host: { connect_ip: ['10.0.0.40', 'fe80::9', '2001:db8::7'], connect_port: PORT, bind_if: ['eth0'], bindto: ['10.0.0.1', '2001:db8::1'], retry: UINT } } },
   DNS_CHECK: { kw: { ...CONN, ...COMMON, type: ['A', 'mx', 'PTR', ''], name: ['a.b', 'a..b', '.x', '.'] } },
   MISC_CHECK: { kw: { ...COMMON, misc_path: ['/bin/true', '/nonexistent/m.sh', '"/bin/echo a b"'], misc_timeout: UINT, misc_dynamic: [''], user: ['root', ''] } },
   UDP_CHECK: { kw: { ...CONN, ...COMMON, payload: ['0102', 'ff', 'zz', '', '01 02'], require_reply: ['', '01xX', 'q'], min_reply_length: UINT, max_reply_length: UINT } },
@@ -134,18 +143,19 @@ export function generateConfig(seed: number): string {
       lines.push(`${indent}${k}${v ? ' ' + v : ''}`);
     }
   };
-  if (r() < 0.3) lines.push('SSL {', ' ca /x/ca.pem', ' key', '}');
+  if (r() < 0.3) lines.push('SSL {', ' ca /x/ca.pem', pick([' key', ' key /k', ' password p', ' ca /y']), '}');
+  if (r() < 0.1) lines.push('SSL {', '}');
   const groups = ['G1', 'G2'];
   for (const g of groups) {
     if (r() < 0.5) continue;
     lines.push(`virtual_server_group ${g} {`);
     const n = Math.floor(r() * 4);
-    for (let i = 0; i < n; i++) lines.push(' ' + pick(['10.0.1.1-5 80', '10.0.2.0/30 81', 'ae00::2-9 80', 'fwmark 4', 'fwmark 5 inet', '10.0.3.1-1 80', '10.0.3.1/33', 'fwmark 6 foo', '10.0.4.1 0']));
+    for (let i = 0; i < n; i++) lines.push(' ' + pick(['10.0.1.1-5 80', '10.0.2.0/30 81', 'ae00::2-9 80', 'fwmark 4', 'fwmark 5 inet', '10.0.3.1-1 80', '10.0.3.1/33', 'fwmark 6 foo', '10.0.4.1 0', 'fwmark 8 inet6', 'ae00::/120 443', '10.0.5.1-10.0.5.9 80', '10.0.5.9-10.0.5.1 80', '10.0.6.1-ae00::1 80', 'fwmark']));
     lines.push('}');
   }
   const nvs = 1 + Math.floor(r() * 3);
   for (let v = 0; v < nvs; v++) {
-    lines.push(`virtual_server ${pick(['10.0.0.1 80', '10.0.0.1', '10.0.0.1 0', 'fwmark 3', 'fwmark x', 'group G1', 'group G2', 'group G3', '2001:db8::1 80', '10.0.0.999 80'])} {`);
+    lines.push(`virtual_server ${pick(['10.0.0.1 80', '10.0.0.1', '10.0.0.1 0', 'fwmark 3', 'fwmark x', 'group G1', 'group G2', 'group G3', '2001:db8::1 80', '10.0.0.999 80', 'group G1 80', '2001:db8::1'])} {`);
     kwLines(VS_KW, Math.floor(r() * 8), ' ');
     const nrs = Math.floor(r() * 4);
     for (let s = 0; s < nrs; s++) {
