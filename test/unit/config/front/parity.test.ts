@@ -126,3 +126,63 @@ test('parity with keepalived 2.2.7 -t: which include problems are errors (exit 6
     assert.deepEqual(ourLines, theirLines, c);
   }
 });
+
+/** A small seeded generator of lexical configurations (unknown keywords only). */
+function genConfig(rnd: () => number): string {
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
+  const W = ['KA', 'KB', 'kc', 'K_$A', 'K_${A}', '${B}', '$A', 'x$A', 'K${_HASH}z', '"q r"', '"q{r}"', 'a\\#b', 'w,', '$A,', '($A)'];
+  const line = (): string => {
+    const r = rnd();
+    if (r < 0.08) return pick(['$A=' + pick(['va', 'v a', 'p#q', '${B}x', '{', 'x }', '']), '$B=' + pick(['vb', '$A', 'b b', '']), '$C=\\']);
+    if (r < 0.14) return pick(['@main ', '@^main ', '@other ', '@^other ']) + pick(W);
+    if (r < 0.2) return pick(['~SEQ(i,1,2) S$i', '~SEQ(i,3) T_${i}', '~LST(v,a,b) L_$v', '~SEQ(i,0,2,4) U$i {', '~LST({p,q},{1,2},{3}) M_${p}_${q}', '~SEQ(i,2,1) $A']);
+    if (r < 0.25) return pick(['{', '}', '} }', '{ }']);
+    if (r < 0.36) return pick(['$C', 'X $C', '$M', 'Y $M', '']);
+    if (r < 0.46) {
+      const body: string[] = [];
+      for (let k = 1 + Math.floor(rnd() * 3); k > 0; k--) body.push(pick(W) + ' ' + pick(['{', '}', '$A', '@main Q', '~SEQ(j,1,2) J$j', '$N=1', '"s t"', '# cm', '']) + ' \\');
+      return pick(['$M=', '$M= ', '$C=first ']) + ' \\\n' + body.join('\n') + '\n' + pick(W);
+    }
+    const out: string[] = [];
+    for (let k = 1 + Math.floor(rnd() * 4); k > 0; k--) out.push(pick([...W, '{', '}', '# c', '! d', '"', '{ KZ }']));
+    return pick(['', ' ', '\t']) + out.join(pick([' ', '  ', '\t']));
+  };
+  const lines: string[] = [];
+  for (let k = 2 + Math.floor(rnd() * 10); k > 0; k--) lines.push(line());
+  return lines.join('\n') + '\n';
+}
+
+test('differential: seeded random lexical configurations read as keepalived 2.2.7 reads them', { skip: canRun ? false : 'needs root and keepalived' }, async (t) => {
+  const ns = await createNetns('cfgfront');
+  t.after(() => deleteNetns(ns));
+  const tmp = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'kats-cfgfront-diff-'));
+  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  let seed = 12;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  let compared = 0;
+  for (let i = 0; i < 40; i++) {
+    const text = genConfig(rnd);
+    const f = `d${i}.conf`;
+    fs.writeFileSync(path.join(tmp, f), text);
+    const r = await ns.exec(['sh', '-c', `cd '${tmp}' && exec ${KEEPALIVED} -t -f '${f}' -i main`], { ignoreError: true });
+    if (r.code > 6 || /double free|corrupt|Segmentation/.test(r.stderr)) continue; // keepalived crashed
+    const k = theirs(r.stderr, f);
+    const readOurs = readConfigTree(path.join(tmp, f), { configId: 'main' });
+    const kws: string[] = [];
+    const walk = (sts: readonly Stmt[]) => {
+      for (const s of sts) {
+        kws.push(`${s.kw.line} Unknown keyword '${s.kw.text}'`);
+        if (s.children) walk(s.children);
+      }
+    };
+    walk(readOurs.stmts);
+    const msgs = readOurs.diagnostics.filter((d) => d.severity !== 'info' && !IGNORED.test(d.message)).map((d) => (d.line > 0 ? `${d.line} ${d.message}` : d.message));
+    assert.deepEqual(kws, k.kws, `case ${i}:\n${text}`);
+    assert.deepEqual([...kws, ...msgs].sort(), k.all, `case ${i}:\n${text}`);
+    compared++;
+  }
+  assert.ok(compared >= 30, `only ${compared} cases compared`);
+});
