@@ -1,0 +1,251 @@
+/**
+ * The VRRP runtime with fakes (fake clock, sockets, netlink, GARP, scripts, files): timers,
+ * adverts on the wire (bytes decoded back), VIPs, GARP, stop, trackers, reload diff, demux.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { decodeAdvert } from '../../../src/vrrp/packet/advert';
+import { VrrpRuntime } from '../../../src/vrrp/runtime/runtime';
+import { Harness, sliceOf, v4Advert } from './fakes';
+
+const G = 'global_defs {\n  router_id t\n  enable_script_security\n  script_user root\n}\n';
+
+function inst(o: { name?: string; vrid?: number; prio?: number; extra?: string; vips?: string[]; int?: string } = {}): string {
+  return `vrrp_instance ${o.name ?? 'VI_1'} {
+  state BACKUP
+  interface eth0
+  virtual_router_id ${o.vrid ?? 51}
+  priority ${o.prio ?? 100}
+  advert_int ${o.int ?? '1'}
+  version 3
+${o.extra ?? ''}
+  virtual_ipaddress {
+${(o.vips ?? ['10.0.0.100/24']).map((v) => `    ${v}`).join('\n')}
+  }
+}
+`;
+}
+
+/** v3 at 1 s, priority 100: 3 s + (256-100)*100cs*625/16 µs. */
+const DOWN_US = 3_000_000 + Math.floor((156 * 100 * 625) / 16);
+
+async function started(text: string, opts: { dontReleaseVrrp?: boolean } = {}) {
+  const h = new Harness();
+  const rt = new VrrpRuntime(h.ports, { dontReleaseVrrp: opts.dontReleaseVrrp ?? false });
+  await rt.start(sliceOf(text));
+  return { h, rt };
+}
+
+function lastState(h: Harness): string | undefined {
+  const n = h.notes.at(-1);
+  return n && n.kind === 'instance' ? n.state : undefined;
+}
+
+function ms(h: Harness, re: RegExp): number {
+  return h.logs.filter((l) => re.test(l)).length;
+}
+
+test('starts in BACKUP (init), becomes MASTER exactly at the master-down interval, adds VIPs, GARPs, advertises without drift', async () => {
+  const { h, rt } = await started(G + inst());
+  assert.ok(h.logged(/^\(VI_1\) Entering BACKUP STATE \(init\)$/));
+  assert.deepEqual(h.notes[0], { kind: 'instance', name: 'VI_1', state: 'BACKUP', priority: 100 });
+  const t0 = h.clock.nowUs;
+  assert.deepEqual([...h.sock().groups], ['224.0.0.18']);
+  await h.advance(DOWN_US - 1, 1_000_000);
+  assert.equal(rt.instances.get('VI_1')!.fsm.state, 'BACKUP');
+  assert.equal(h.sock().sent.length, 0, 'a backup does not advertise');
+  await h.advance(1);
+  assert.equal(rt.instances.get('VI_1')!.fsm.state, 'MASTER');
+  assert.ok(h.logged(/^\(VI_1\) Receive advertisement timeout$/));
+  assert.ok(h.logged(/^\(VI_1\) Entering MASTER STATE$/));
+  await h.advance(10_000);
+  assert.ok(h.netlink.ops.includes('add 10.0.0.100/24@2'));
+  assert.ok(h.netlink.has('10.0.0.100'));
+  assert.equal(h.garp.sent.filter((s) => s === 'arp eth0 10.0.0.100').length, 5, 'garp_master_repeat 5');
+  await h.advance(10_000_000, 250_000);
+  const sent = h.sock().sent;
+  assert.equal(sent[0]!.atUs, t0 + DOWN_US, 'first advert on becoming master');
+  for (let i = 1; i < sent.length; i++) assert.equal(sent[i]!.atUs - sent[i - 1]!.atUs, 1_000_000, `advert ${i} on time`);
+  assert.ok(sent.length >= 10);
+  // bytes on the wire: IPv4 header as keepalived (TOS 0xc0, TTL 255, ids from 1), valid v3 advert
+  for (const [i, s] of sent.entries()) {
+    assert.equal(s.dest, '224.0.0.18');
+    assert.equal(s.data[1], 0xc0);
+    assert.equal(s.data.readUInt16BE(4), i + 1);
+    const d = decodeAdvert(s.data, { family: 4 });
+    assert.ok(d.ok, JSON.stringify(d));
+    if (d.ok) {
+      assert.equal(d.value.ttl, 255);
+      assert.equal(d.value.priority, 100);
+      assert.equal(d.value.vrid, 51);
+      assert.equal(d.value.advertIntervalCs, 100);
+      assert.deepEqual([...d.value.src!], [10, 0, 0, 1]);
+      assert.deepEqual(d.value.addrs.map((a) => [...a]), [[10, 0, 0, 100]]);
+      assert.equal(d.value.checksumVariant, 'standard');
+    }
+  }
+  await rt.stop();
+});
+
+test('a master yields to a higher-priority advert and removes its VIPs; a backup hearing a master stays backup', async () => {
+  const { h, rt } = await started(G + inst());
+  await h.advance(DOWN_US + 100_000);
+  assert.equal(rt.instances.get('VI_1')!.fsm.state, 'MASTER');
+  h.sock().deliver(v4Advert({ src: '10.0.0.2', vrid: 51, priority: 150, vips: ['10.0.0.100'] }));
+  await h.advance(10_000);
+  const vi = rt.instances.get('VI_1')!;
+  assert.equal(vi.fsm.state, 'BACKUP');
+  assert.ok(h.logged(/^\(VI_1\) Master received advert from 10\.0\.0\.2 with higher priority 150, ours 100$/));
+  assert.ok(h.netlink.ops.includes('del 10.0.0.100/24@2'));
+  assert.ok(!h.netlink.has('10.0.0.100'));
+  assert.equal(lastState(h), 'BACKUP');
+  const n = h.sock().sent.length;
+  for (let i = 0; i < 10; i++) {
+    h.sock().deliver(v4Advert({ src: '10.0.0.2', vrid: 51, priority: 150, vips: ['10.0.0.100'] }));
+    await h.advance(1_000_000, 100_000);
+  }
+  assert.equal(vi.fsm.state, 'BACKUP');
+  assert.equal(h.sock().sent.length, n, 'no adverts while backup');
+  assert.equal(vi.stats.advert_rcvd, 11);
+  // bad packets are counted and logged with keepalived's words
+  h.sock().deliver(v4Advert({ src: '10.0.0.2', vrid: 51, priority: 150, vips: ['10.0.0.100'], ttl: 64 }));
+  h.sock().deliver(v4Advert({ src: '10.0.0.2', vrid: 51, priority: 150, vips: ['10.0.0.99'] }));
+  h.sock().deliver(v4Advert({ src: '10.0.0.2', vrid: 99, priority: 150, vips: ['10.0.0.100'] }));
+  assert.equal(vi.stats.ip_ttl_err, 1);
+  assert.equal(vi.stats.addr_list_err, 1);
+  assert.equal(rt.unknownVrids, 1);
+  assert.ok(h.logged(/^\(VI_1\) invalid TTL\/HL\. Received 64 and expect 255$/));
+  assert.ok(h.logged(/^\(VI_1\) ip address associated with VRID 51 not present in MASTER advert: 10\.0\.0\.100$/));
+  await rt.stop();
+});
+
+test('stop: a master sends priority 0 and removes VIPs (kept with -V); sockets and netlink closed', async () => {
+  for (const keep of [false, true]) {
+    const { h, rt } = await started(G + inst(), { dontReleaseVrrp: keep });
+    await h.advance(DOWN_US + 100_000);
+    await rt.stop();
+    assert.deepEqual(h.sock().priorities().slice(-1), [0]);
+    assert.ok(h.logged(/^\(VI_1\) sent 0 priority$/));
+    assert.equal(h.netlink.has('10.0.0.100'), keep);
+    assert.equal(h.sock().closed, true);
+    assert.equal(h.netlink.closed, true);
+    assert.equal(h.clock.size, 0, 'no timers left');
+    assert.equal(lastState(h), 'STOP');
+  }
+});
+
+test('track_script: weight changes the advertised priority after `fall` failures, weight 0 faults, rise clears', async () => {
+  const text =
+    G +
+    'vrrp_script chk {\n  script "/bin/chk"\n  interval 1\n  weight -60\n  fall 2\n  rise 2\n}\n' +
+    'vrrp_script must {\n  script "/bin/must"\n  interval 1\n  weight 0\n}\n' +
+    inst({ extra: '  track_script {\n    chk\n    must\n  }' });
+  const { h, rt } = await started(text);
+  const vi = rt.instances.get('VI_1')!;
+  await h.advance(DOWN_US + 100_000);
+  assert.equal(vi.fsm.state, 'MASTER');
+  assert.ok(h.scriptRuns.includes('/bin/chk') && h.scriptRuns.includes('/bin/must'));
+  h.scriptResults.set('/bin/chk', 1);
+  await h.advance(1_000_000, 50_000);
+  assert.equal(vi.fsm.effectivePriority, 100, 'one failure is not enough (fall 2)');
+  await h.advance(1_000_000, 50_000);
+  assert.ok(h.logged(/^VRRP_Script\(chk\) failed$/));
+  assert.ok(h.logged(/^\(VI_1\) Changing effective priority from 100 to 40$/));
+  assert.equal(vi.fsm.effectivePriority, 40);
+  await h.advance(1_100_000, 50_000);
+  assert.equal(h.sock().priorities().at(-1), 40, 'adverts carry the effective priority');
+  h.scriptResults.set('/bin/chk', 0);
+  await h.advance(2_000_000, 50_000);
+  assert.ok(h.logged(/^VRRP_Script\(chk\) succeeded$/));
+  assert.equal(vi.fsm.effectivePriority, 100);
+  // weight 0: FAULT while failing
+  h.scriptResults.set('/bin/must', 1);
+  await h.advance(1_000_000, 50_000);
+  assert.equal(vi.fsm.state, 'FAULT');
+  assert.ok(!h.netlink.has('10.0.0.100'), 'VIPs removed in FAULT');
+  assert.equal(h.sock().priorities().at(-1), 0, 'leaving MASTER for FAULT sends priority 0');
+  h.scriptResults.set('/bin/must', 0);
+  await h.advance(1_000_000, 50_000);
+  assert.equal(vi.fsm.state, 'BACKUP');
+  await rt.stop();
+});
+
+test('track_interface and the primary interface: link down -> FAULT, up -> BACKUP; weighted interface changes priority', async () => {
+  const text = G + inst({ extra: '  track_interface {\n    eth1 weight -30\n  }' });
+  const { h, rt } = await started(text);
+  const vi = rt.instances.get('VI_1')!;
+  h.netlink.setLink('eth1', false);
+  assert.equal(vi.fsm.effectivePriority, 70);
+  h.netlink.setLink('eth1', true);
+  assert.equal(vi.fsm.effectivePriority, 100);
+  h.netlink.setLink('eth0', false);
+  assert.equal(vi.fsm.state, 'FAULT');
+  assert.ok(h.logged(/Netlink reports eth0 down/));
+  h.netlink.setLink('eth0', true);
+  assert.equal(vi.fsm.state, 'BACKUP');
+  await h.advance(DOWN_US + 10_000);
+  assert.equal(vi.fsm.state, 'MASTER');
+  await rt.stop();
+});
+
+test('track_file: value x weight, weight 0 faults on non-zero', async () => {
+  const text =
+    G +
+    'track_file tf {\n  file "/tmp/tf"\n  weight 10\n}\n' +
+    'track_file tz {\n  file "/tmp/tz"\n  weight 0\n}\n' +
+    inst({ extra: '  track_file {\n    tf\n    tz\n  }' });
+  const h0 = new Harness();
+  h0.files.set('/tmp/tf', '5\n');
+  const rt = new VrrpRuntime(h0.ports, { dontReleaseVrrp: false });
+  await rt.start(sliceOf(text));
+  const vi = rt.instances.get('VI_1')!;
+  assert.equal(vi.fsm.effectivePriority, 150);
+  h0.files.set('/tmp/tf', '-2');
+  await h0.advance(600_000, 100_000);
+  assert.equal(vi.fsm.effectivePriority, 80);
+  assert.equal(vi.fsm.state, 'BACKUP');
+  h0.files.set('/tmp/tz', '1');
+  await h0.advance(600_000, 100_000);
+  assert.equal(vi.fsm.state, 'FAULT');
+  h0.files.set('/tmp/tz', '0');
+  await h0.advance(600_000, 100_000);
+  assert.equal(vi.fsm.state, 'BACKUP');
+  await rt.stop();
+});
+
+test('reload: a VIP added to a MASTER is added in place without a state change; removed instance sends priority 0', async () => {
+  const { h, rt } = await started(G + inst() + inst({ name: 'VI_2', vrid: 52, vips: ['10.0.0.102/24'] }));
+  await h.advance(DOWN_US + 100_000);
+  assert.equal(h.sockets.length, 1, 'one socket per interface and family');
+  const transitions = h.logs.filter((l) => /Entering/.test(l)).length;
+  await rt.reload(sliceOf(G + inst({ vips: ['10.0.0.100/24', '10.0.0.101/24'] })));
+  await h.advance(10_000);
+  assert.equal(h.logs.filter((l) => /Entering/.test(l)).length, transitions, 'no state change for VI_1');
+  assert.equal(rt.instances.get('VI_1')!.fsm.state, 'MASTER');
+  assert.ok(h.netlink.has('10.0.0.101') && h.netlink.has('10.0.0.100'));
+  assert.ok(h.garp.sent.includes('arp eth0 10.0.0.101'));
+  assert.ok(!h.netlink.has('10.0.0.102'), 'VI_2 deleted: its VIP removed');
+  await h.advance(1_000_000);
+  const last = h.sock().sent.at(-1)!;
+  const d = decodeAdvert(last.data, { family: 4 });
+  assert.ok(d.ok && d.value.count === 2 && d.value.vrid === 51, 'adverts carry the new VIP list');
+  assert.equal(ms(h, /^\(VI_2\) sent 0 priority$/), 1);
+  await rt.stop();
+});
+
+test('demux by VRID on a shared socket; dumps', async () => {
+  const { h, rt } = await started(G + inst() + inst({ name: 'VI_2', vrid: 52, vips: ['10.0.0.102/24'], prio: 200 }));
+  await h.advance(DOWN_US + 100_000);
+  h.sock().deliver(v4Advert({ src: '10.0.0.2', vrid: 52, priority: 250, vips: ['10.0.0.102'] }));
+  await h.advance(10_000);
+  assert.equal(rt.instances.get('VI_1')!.fsm.state, 'MASTER');
+  assert.equal(rt.instances.get('VI_2')!.fsm.state, 'BACKUP');
+  const stats = rt.dumpStats();
+  assert.match(stats, /VRRP Instance: VI_2\n  Advertisements:\n    Received: 1\n/);
+  assert.match(rt.dumpData(), /VRRP Instance = VI_1[\s\S]*State = MASTER/);
+  const j = rt.dumpJson() as { data: { iname: string; state: number } }[];
+  assert.deepEqual(j.map((x) => [x.data.iname, x.data.state]), [['VI_1', 2], ['VI_2', 1]]);
+  rt.clearStats();
+  assert.match(rt.dumpStats(), /VRRP Instance: VI_2\n  Advertisements:\n    Received: 0\n/);
+  await rt.stop();
+});
