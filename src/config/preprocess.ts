@@ -95,7 +95,6 @@ interface Frame {
   dir: string;
   lines: PhysLine[];
   idx: number;
-  lineNo: number;
   includeCheck: number;
   seqs: Seq[];
   ml: MlQueue | null;
@@ -244,7 +243,9 @@ export class Preprocessor {
       if (params.length > 2) this.sink.report(this.cur, 'info', `Too many parameters or extra text for \${_RANDOM ${txt}}`, 'CFG_RANDOM_PARAMS');
     }
     const span = max - min + 1;
-    if (!(span > 0)) return String(min);
+    // C does this in unsigned long: with MAX < MIN the modulus is huge, so random() + MIN
+    if (span === 0) return String(min);
+    if (span < 0) return String(this.rng.next() + min);
     return String((this.rng.next() % span) + min);
   }
 
@@ -285,7 +286,6 @@ export class Preprocessor {
       dir: path.dirname(abs),
       lines: splitPhysical(content),
       idx: 0,
-      lineNo: 0,
       includeCheck: parentCheck,
       seqs: [],
       ml: null,
@@ -751,7 +751,6 @@ export class Preprocessor {
           if (fr.pending.length) this.openNext(fr.pending, fr.pendingCheck, fr.pendingPos);
           continue;
         }
-        fr.lineNo = pl.line;
         if (pl.split && pl.col === 1) {
           this.report('info', `Line is longer than ${MAXBUF - 1} bytes - read in pieces of ${MAXBUF - 1} bytes, as keepalived does`, 'CFG_LINE_SPLIT', { file: fr.display, line: pl.line, col: MAXBUF });
         }
