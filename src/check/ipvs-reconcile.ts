@@ -362,7 +362,9 @@ export function desiredTable(model: LvsModel, st: LvsState): Table {
         e = { svc, dests: new Map(), vs: vs.text };
         t.set(k, e);
       }
-      for (const d of dests) {
+      for (const d0 of dests) {
+        // fwmark services ignore real server ports (keepalived: "port will be ignored")
+        const d = svc.fwmark && d0.port ? { ...d0, port: 0 } : d0;
         const dk = destKey(d);
         // a sorry server that is also a real server: the real server's entry wins
         if (!e.dests.has(dk)) e.dests.set(dk, d);
