@@ -154,6 +154,7 @@ function connKeywords<C extends ConnChecker>(connOf: (t: CkTarget<C>) => ConnOpt
       co.dstIp = ip.text;
       co.dstFamily = ip.family;
       rawOf(t.chk).dstIpSet = true;
+      rawOf(t.chk).connConfigured = true;
     }),
     connect_port: kw((st, t, ctx) => {
       const tok = needParam(st, ctx.sink);
@@ -163,6 +164,7 @@ function connKeywords<C extends ConnChecker>(connOf: (t: CkTarget<C>) => ConnOpt
       else {
         connOf(t).dstPort = v;
         rawOf(t.chk).dstPortSet = true;
+        rawOf(t.chk).connConfigured = true;
       }
     }),
     bindto: kw((st, t, ctx) => {
@@ -182,13 +184,17 @@ function connKeywords<C extends ConnChecker>(connOf: (t: CkTarget<C>) => ConnOpt
       }
       co.bindIp = ip.text;
       co.bindFamily = ip.family;
+      rawOf(t.chk).connConfigured = true;
     }),
     bind_port: kw((st, t, ctx) => {
       const tok = needParam(st, ctx.sink);
       if (!tok) return;
       const v = kaUnsigned(tok, 1, 65535, ctx.sink);
       if (v === undefined) bad(ctx, st, `Invalid checker bind_port '${tok.text}'`);
-      else connOf(t).bindPort = v;
+      else {
+        connOf(t).bindPort = v;
+        rawOf(t.chk).connConfigured = true;
+      }
     }),
     bind_if: kw((st, t, ctx) => {
       const tok = needParam(st, ctx.sink);
@@ -198,6 +204,7 @@ function connKeywords<C extends ConnChecker>(connOf: (t: CkTarget<C>) => ConnOpt
         return;
       }
       connOf(t).bindIf = tok.text;
+      rawOf(t.chk).connConfigured = true;
     }),
     connect_timeout: kw((st, t, ctx) => {
       const tok = needParam(st, ctx.sink);
@@ -214,7 +221,10 @@ function connKeywords<C extends ConnChecker>(connOf: (t: CkTarget<C>) => ConnOpt
       if (!tok) return;
       const v = kaUnsigned(tok, 0, UINT_MAX, ctx.sink);
       if (v === undefined) bad(ctx, st, `Invalid fwmark connection value '${tok.text}'`);
-      else connOf(t).fwmark = v;
+      else {
+        connOf(t).fwmark = v;
+        rawOf(t.chk).connConfigured = true;
+      }
     }),
   };
 }
@@ -485,11 +495,9 @@ function httpKeyword(kind: 'HTTP_GET' | 'SSL_GET'): KeywordDef<{ vs: VirtualServ
 
 interface SmtpTarget extends CkTarget<SmtpCheck> {
   hosts: Array<{ conn: ConnOpts; raw: CheckerRaw }>;
-  connSet: boolean;
   hostBlocks: number;
 }
 
-const smtpConnKeywords = connKeywords<SmtpCheck>();
 /** The stand-in checkers host{} blocks are read into. */
 const smtpHostShadows = new WeakSet<Checker>();
 const smtpTable: KeywordTable<SmtpTarget> = {
@@ -500,13 +508,14 @@ const smtpTable: KeywordTable<SmtpTarget> = {
     }
     t.chk.heloName = st.args[0].text;
   }),
-  ...(timingKeywords<SmtpCheck>() as KeywordTable<SmtpTarget>),
-  host: kw(
+  ...connKeywords<SmtpCheck>(),
+  ...timingKeywords<SmtpCheck>(),
+  host: kw<SmtpTarget>(
     (st, t, ctx) => {
       ctx.sink.report(st.kw, 'info', 'The SMTP_CHECK host block is deprecated. Please define additional checkers.', 'CFG_DEPRECATED');
       // a host starts from the real server's address, not from the checker's own options
       const conn: ConnOpts = newConn(t.rs);
-      const raw: CheckerRaw = { ...rawOf(t.chk), dstIpSet: false, dstPortSet: false, dstBroken: false };
+      const raw: CheckerRaw = { ...rawOf(t.chk), dstIpSet: false, dstPortSet: false, dstBroken: false, connConfigured: false };
       delete raw.connectTimeoutUs;
       // a shadow checker so the connection keywords can record what was set
       const shadow: SmtpCheck = { ...t.chk, conn };
@@ -519,12 +528,6 @@ const smtpTable: KeywordTable<SmtpTarget> = {
     { block: true },
   ),
 };
-for (const [name, def] of Object.entries(smtpConnKeywords)) {
-  smtpTable[name] = kw<SmtpTarget>((st, t, ctx) => {
-    t.connSet = true;
-    def.handler(st, t, ctx);
-  });
-}
 
 const smtpKeyword = kw<{ vs: VirtualServer; rs: RealServer }>(
   (st, t, ctx) => {
@@ -539,19 +542,21 @@ const smtpKeyword = kw<{ vs: VirtualServer; rs: RealServer }>(
     const raw = newRaw(1, 1_000_000);
     checkerRaw.set(chk, raw);
     t.rs.checkers.push(chk);
-    const target: SmtpTarget = { vs: t.vs, rs: t.rs, chk, hosts: [], connSet: false, hostBlocks: 0 };
+    const target: SmtpTarget = { vs: t.vs, rs: t.rs, chk, hosts: [], hostBlocks: 0 };
     applyTable(st.children ?? [], smtpTable, target, ctx);
     const end = blockEnd(st, posOf(st.kw));
-    // the checker's own connection (the real server unless configured) is always checked;
-    // a failure drops the host{} checkers too
-    if (!checkConnOpts(chk.conn, end, ctx, raw)) {
-      dequeue(t.rs, chk);
-      return;
-    }
-    // each valid host{} becomes a checker with the checker's other settings; the checker's
-    // own connection stays one of them only when some connection option was configured
+    // keepalived 2.2.7: when the checker's own connection options were configured it stays a
+    // checker (and is checked); otherwise valid host{} blocks replace it ("The main ip of the
+    // real server ... must explicitly be checked by a host directive"), and only without any
+    // valid host is the real server itself checked. Each valid host{} is a checker with the
+    // checker's other settings.
     const hosts = [...target.hosts];
-    if (!target.connSet && target.hostBlocks > 0) dequeue(t.rs, chk);
+    if (raw.connConfigured || hosts.length === 0) {
+      if (!checkConnOpts(chk.conn, end, ctx, raw)) {
+        dequeue(t.rs, chk);
+        return;
+      }
+    } else dequeue(t.rs, chk);
     for (const h of hosts) {
       const copy: SmtpCheck = { ...chk, conn: h.conn, fromHostBlock: true };
       const r: CheckerRaw = { ...raw, ...pickDefined(h.raw) };

@@ -40,6 +40,8 @@ export interface CheckerRaw {
   connectTimeoutUs?: number;
   dstIpSet: boolean;
   dstPortSet: boolean;
+  /** Some connection option (other than connect_timeout) was set successfully. */
+  connConfigured?: boolean;
   /** An invalid connect_ip was given (keepalived then skips the link-local check). */
   dstBroken?: boolean;
   /** Kind defaults (queue_checker: retry 1, delay_before_retry 1 s; 0 = use delay_loop). */

@@ -66,6 +66,8 @@ function linkGroup(vs: VirtualServer, cfg: LvsConfig, sink: DiagnosticSink): Vir
 function scriptsOf(cfg: LvsConfig): LvsScriptSpec[] {
   const out: LvsScriptSpec[] = [];
   for (const vs of cfg.virtualServers) {
+    // checkers of real servers dropped while reading stay queued in keepalived
+    for (const rs of parseDroppedRs.get(vs) ?? []) for (const c of rs.checkers) if (c.kind === 'MISC_CHECK') out.push(c.script);
     if (vs.quorumUp) out.push(vs.quorumUp);
     if (vs.quorumDown) out.push(vs.quorumDown);
     for (const rs of vs.realServers) {
