@@ -158,7 +158,8 @@ export class InstanceRt {
 
 interface ScriptTracker {
   cfg: VrrpScript;
-  up: boolean;
+  /** undefined until the first result (keepalived's SCRIPT_INIT_STATE_INIT), unless init_fail. */
+  up: boolean | undefined;
   /** Consecutive results in the direction opposite to `up`. */
   count: number;
   running: boolean;
@@ -623,7 +624,7 @@ export class VrrpRuntime {
         if (!sc) continue;
         let st = this.scripts.get(ref.name);
         if (!st) {
-          st = { cfg: sc, up: !sc.initFail, count: 0, running: false, timer: undefined, users: new Set() };
+          st = { cfg: sc, up: sc.initFail ? false : undefined, count: 0, running: false, timer: undefined, users: new Set() };
           this.scripts.set(ref.name, st);
         } else st.cfg = sc;
         st.users.add(rt.name);
@@ -697,9 +698,12 @@ export class VrrpRuntime {
       st.count = 0;
       return;
     }
-    st.count++;
-    const need = ok ? Math.max(1, st.cfg.rise) : Math.max(1, st.cfg.fall);
-    if (st.count < need) return;
+    if (st.up !== undefined) {
+      // rise/fall consecutive results; the first result of a new script decides at once
+      st.count++;
+      const need = ok ? Math.max(1, st.cfg.rise) : Math.max(1, st.cfg.fall);
+      if (st.count < need) return;
+    }
     st.count = 0;
     st.up = ok;
     this.ports.log.info(`VRRP_Script(${st.cfg.name}) ${ok ? 'succeeded' : 'failed'}`);

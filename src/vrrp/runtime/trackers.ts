@@ -2,14 +2,14 @@
  * Tracker arithmetic shared by track_interface, track_script and track_file (keepalived's
  * vrrp_track.c semantics as documented in keepalived.conf(5)):
  *
- *   weight 0   the instance goes to FAULT while the tracked object is down;
- *   weight W>0 +W is added to the priority while the object is up;
- *   weight W<0 |W| is subtracted while the object is down;
- *   reverse    the object's up/down status is inverted first.
+ *   weight 0   the instance goes to FAULT while the tracked object is down (reverse: while up);
+ *   weight W>0 +W is added to the priority while the object is up (reverse: −W);
+ *   weight W<0 |W| is subtracted while the object is down (reverse: +|W|);
+ *   a script that has not returned yet (init) counts neither way.
  *
- * track_file contributes value × weight (value read from the file); weight 0 faults on a
- * non-zero value. The effective priority of a non-owner is clamped to 1..254; an address
- * owner (base priority 255) is never changed by tracking.
+ * track_file contributes value × weight clamped to −254..253, where −254 means FAULT;
+ * weight 0 faults on a non-zero value. The effective priority of a non-owner is clamped to
+ * 1..254; an address owner (base priority 255) is never changed by tracking.
  */
 
 export interface TrackerState {
@@ -18,8 +18,8 @@ export interface TrackerState {
   kind: 'interface' | 'script' | 'file';
   weight: number;
   reverse: boolean;
-  /** Up (interface up / script succeeding) — for files: value !== 0 is "down" with weight 0. */
-  up: boolean;
+  /** Up (interface up / script succeeding); undefined = script not run yet (init). */
+  up: boolean | undefined;
   /** track_file value. */
   value?: number;
 }
@@ -29,13 +29,14 @@ export function trackerEffect(t: TrackerState): { delta: number; fault: boolean 
   if (t.kind === 'file') {
     const v = t.value ?? 0;
     if (t.weight === 0) return { delta: 0, fault: v !== 0 };
-    const d = v * t.weight;
-    return { delta: t.reverse ? -d : d, fault: false };
+    const d = Math.max(-254, Math.min(253, v * t.weight * (t.reverse ? -1 : 1)));
+    return d <= -254 ? { delta: 0, fault: true } : { delta: d, fault: false };
   }
-  const up = t.reverse ? !t.up : t.up;
-  if (t.weight === 0) return { delta: 0, fault: !up };
-  if (t.weight > 0) return { delta: up ? t.weight : 0, fault: false };
-  return { delta: up ? 0 : t.weight, fault: false };
+  if (t.up === undefined) return { delta: 0, fault: false };
+  const m = t.reverse ? -1 : 1;
+  if (t.weight === 0) return { delta: 0, fault: t.up === t.reverse };
+  if (t.weight > 0) return { delta: t.up ? t.weight * m : 0, fault: false };
+  return { delta: t.up ? 0 : t.weight * m, fault: false };
 }
 
 /** Base priority + tracker deltas, clamped as keepalived does; the first faulting tracker. */

@@ -31,14 +31,23 @@ test('RealClock fires in deadline order, never early, honours clear, leaves noth
 
 const t = (o: Partial<TrackerState>): TrackerState => ({ label: 'x', kind: 'script', weight: 0, reverse: false, up: true, ...o });
 
-test('tracker weights: +W while up, -|W| while down, 0 faults, reverse inverts; files value x weight', () => {
+test('tracker weights as keepalived: +W while up, -|W| while down, 0 faults, reverse multiplies by -1; files value x weight', () => {
   assert.deepEqual(trackerEffect(t({ weight: 20, up: true })), { delta: 20, fault: false });
   assert.deepEqual(trackerEffect(t({ weight: 20, up: false })), { delta: 0, fault: false });
   assert.deepEqual(trackerEffect(t({ weight: -20, up: false })), { delta: -20, fault: false });
   assert.deepEqual(trackerEffect(t({ weight: -20, up: true })), { delta: 0, fault: false });
   assert.deepEqual(trackerEffect(t({ weight: 0, up: false })), { delta: 0, fault: true });
   assert.deepEqual(trackerEffect(t({ weight: 0, up: true, reverse: true })), { delta: 0, fault: true });
-  assert.deepEqual(trackerEffect(t({ weight: 20, up: false, reverse: true })), { delta: 20, fault: false });
+  // reverse (keepalived's weight_multiplier -1): W>0 subtracts while up, W<0 adds while down
+  assert.deepEqual(trackerEffect(t({ weight: 20, up: true, reverse: true })), { delta: -20, fault: false });
+  assert.deepEqual(trackerEffect(t({ weight: 20, up: false, reverse: true })), { delta: 0, fault: false });
+  assert.deepEqual(trackerEffect(t({ weight: -20, up: false, reverse: true })), { delta: 20, fault: false });
+  assert.deepEqual(trackerEffect(t({ weight: 0, up: false, reverse: true })), { delta: 0, fault: false });
+  // a script that has not returned yet counts neither way
+  assert.deepEqual(trackerEffect(t({ weight: -20, up: undefined })), { delta: 0, fault: false });
+  assert.deepEqual(trackerEffect(t({ weight: 0, up: undefined })), { delta: 0, fault: false });
+  assert.deepEqual(trackerEffect(t({ kind: 'file', weight: -100, value: 3 })), { delta: 0, fault: true });
+  assert.deepEqual(trackerEffect(t({ kind: 'file', weight: 100, value: 3 })), { delta: 253, fault: false });
   assert.deepEqual(trackerEffect(t({ kind: 'file', weight: 3, value: 4 })), { delta: 12, fault: false });
   assert.deepEqual(trackerEffect(t({ kind: 'file', weight: 0, value: 4 })), { delta: 0, fault: true });
 });

@@ -145,6 +145,7 @@ test('track_script: weight changes the advertised priority after `fall` failures
   await h.advance(DOWN_US + 100_000);
   assert.equal(vi.fsm.state, 'MASTER');
   assert.ok(h.scriptRuns.includes('/bin/chk') && h.scriptRuns.includes('/bin/must'));
+  assert.equal(ms(h, /^VRRP_Script\(chk\) succeeded$/), 1, 'the first result decides at once');
   h.scriptResults.set('/bin/chk', 1);
   await h.advance(1_000_000, 50_000);
   assert.equal(vi.fsm.effectivePriority, 100, 'one failure is not enough (fall 2)');
@@ -156,7 +157,7 @@ test('track_script: weight changes the advertised priority after `fall` failures
   assert.equal(h.sock().priorities().at(-1), 40, 'adverts carry the effective priority');
   h.scriptResults.set('/bin/chk', 0);
   await h.advance(2_000_000, 50_000);
-  assert.ok(h.logged(/^VRRP_Script\(chk\) succeeded$/));
+  assert.equal(ms(h, /^VRRP_Script\(chk\) succeeded$/), 2, 'first result at start, then after rise 2');
   assert.equal(vi.fsm.effectivePriority, 100);
   // weight 0: FAULT while failing
   h.scriptResults.set('/bin/must', 1);
