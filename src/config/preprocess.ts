@@ -279,7 +279,8 @@ export class Preprocessor {
     }
     this.report('info', `Opening file '${display}'.`, 'CFG_OPENING_FILE', pos);
     this.files.push(abs);
-    const parentCheck = this.stack[this.stack.length - 1]?.includeCheck ?? 0;
+    // -e is the main file's starting include_check (its own include_check lines can change it)
+    const parentCheck = this.stack[this.stack.length - 1]?.includeCheck ?? (this.allConfig ? INCLUDE_ALL : 0);
     this.stack.push({
       display,
       abs,
@@ -351,7 +352,7 @@ export class Preprocessor {
     const variant = INCLUDE_VARIANTS[m[1]!];
     if (variant === undefined) return false;
     const fr = this.stack[this.stack.length - 1];
-    const check = (this.allConfig ? INCLUDE_ALL : 0) | (fr?.includeCheck ?? 0) | variant;
+    const check = (fr?.includeCheck ?? 0) | variant;
     const pos: SourcePos = { file: buf.file, line: buf.line, col: buf.colAt(0) };
     this.includeGlob(m[2]!, check, fr?.dir ?? process.cwd(), pos);
     return true;

@@ -112,11 +112,13 @@ test('parity with keepalived 2.2.7 -t: which include problems are errors (exit 6
   fs.writeFileSync(path.join(tmp, 'inc', 'one.conf'), '# nothing\n');
   fs.writeFileSync(path.join(tmp, 'inc', 'exe.conf'), '# nothing\n');
   fs.chmodSync(path.join(tmp, 'inc', 'exe.conf'), 0o755);
-  for (const [i, c] of INCLUDE_CASES.entries()) {
-    const f = `case${i}.conf`;
-    fs.writeFileSync(path.join(tmp, f), c + '\n');
-    const r = await ns.exec(['sh', '-c', `cd '${tmp}' && exec ${KEEPALIVED} -t -f '${f}' -i main`], { ignoreError: true });
-    const o = readConfigTree(path.join(tmp, f), { configId: 'main' });
+  for (const [n, c] of [...INCLUDE_CASES, ...INCLUDE_CASES.map((x) => `-e ${x}`)].entries()) {
+    // the second round runs with -e (every include checked)
+    const e = c.startsWith('-e ');
+    const f = `case${n}.conf`;
+    fs.writeFileSync(path.join(tmp, f), (e ? c.slice(3) : c) + '\n');
+    const r = await ns.exec(['sh', '-c', `cd '${tmp}' && exec ${KEEPALIVED} -t ${e ? '-e ' : ''}-f '${f}' -i main`], { ignoreError: true });
+    const o = readConfigTree(path.join(tmp, f), { configId: 'main', ...(e ? { allConfig: true } : {}) });
     const oursErr = o.diagnostics.some((d) => d.severity === 'security');
     assert.ok(r.code === 0 || r.code === 6, `${c}: keepalived exit ${r.code}\n${r.stderr}`);
     assert.equal(oursErr, r.code === 6, `${c}: keepalived exit ${r.code}, ours ${JSON.stringify(o.diagnostics.filter((d) => d.severity !== 'info'))}`);
