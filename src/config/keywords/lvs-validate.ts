@@ -82,19 +82,20 @@ function scriptsOf(cfg: LvsConfig): LvsScriptSpec[] {
 /** Resolve a real server's inherited values (validate_check_config "Take default values"). */
 function resolveRs(rs: RealServer, vs: VirtualServer, g: LvsGlobalView): void {
   const raw = rsRaw.get(rs);
-  rs.alpha = raw?.alpha ?? vs.alpha;
-  rs.inhibitOnFailure = raw?.inhibit ?? vs.inhibitOnFailure;
-  rs.connectTimeoutUs = raw?.connectTimeoutUs ?? vs.connectTimeoutUs;
-  rs.delayLoopUs = raw?.delayLoopUs ?? vs.delayLoopUs;
-  const retry = raw?.retry ?? vs.retry;
+  if (!raw) return; // already resolved (validated before, or deserialised)
+  rs.alpha = raw.alpha ?? vs.alpha;
+  rs.inhibitOnFailure = raw.inhibit ?? vs.inhibitOnFailure;
+  rs.connectTimeoutUs = raw.connectTimeoutUs ?? vs.connectTimeoutUs;
+  rs.delayLoopUs = raw.delayLoopUs ?? vs.delayLoopUs;
+  const retry = raw.retry ?? vs.retry;
   if (retry !== undefined) rs.retry = retry;
-  const warmup = raw?.warmupUs ?? vs.warmupUs;
+  const warmup = raw.warmupUs ?? vs.warmupUs;
   if (warmup !== undefined) rs.warmupUs = warmup;
-  const dbr = raw?.delayBeforeRetryUs ?? vs.delayBeforeRetryUs;
+  const dbr = raw.delayBeforeRetryUs ?? vs.delayBeforeRetryUs;
   if (dbr !== undefined) rs.delayBeforeRetryUs = dbr;
-  rs.weight = raw?.weight ?? vs.weight;
+  rs.weight = raw.weight ?? vs.weight;
   // inconsistent with the other smtp_alert defaults, kept by keepalived for compatibility
-  rs.smtpAlert = raw?.smtpAlert ?? g.smtpAlertChecker ?? g.smtpAlert ?? true;
+  rs.smtpAlert = raw.smtpAlert ?? g.smtpAlertChecker ?? g.smtpAlert ?? true;
 }
 
 /** Resolve a checker's timing and connection defaults from its real server. */
@@ -247,7 +248,7 @@ function validateVs(vs: VirtualServer, vsg: VirtualServerGroup | null, g: LvsGlo
     raw.schedulerSet = true;
   }
 
-  vs.smtpAlert = raw?.smtpAlert ?? g.smtpAlertChecker ?? g.smtpAlert ?? false;
+  if (raw) vs.smtpAlert = raw.smtpAlert ?? g.smtpAlertChecker ?? g.smtpAlert ?? false;
 
   const fwdDefault = (): void => {
     if (raw && !raw.forwardingSet) {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadLvsText, keepalivedLines, show } from './helpers';
 import type { Checker, HttpCheck, MiscCheck, DnsCheck, UdpCheck, SmtpCheck, RealServer, VirtualServer } from '../../../../src/config/ast-lvs';
-import { formatVs, formatRs, formatVsgEntry, formatChecker } from '../../../../src/config/ast-lvs';
+import { formatVs, formatRs, formatVsgEntry, formatChecker, validateLvs } from '../../../../src/config/ast-lvs';
 import { readHexStr, kaTimerUs, kaUnsigned, splitCommand } from '../../../../src/config/keywords/lvs-values';
 import { DiagnosticSink } from '../../../../src/config/diagnostics';
 import type { Token } from '../../../../src/config/types';
@@ -236,4 +236,26 @@ test('status codes: ranges merged, bad ones reported one by one', () => {
     "(keepalived.conf: Line 9) Invalid HTTP_GET status code '300-299'",
     "(keepalived.conf: Line 9) Invalid HTTP_GET status code '1000'",
   ]);
+});
+
+test('validateLvs is idempotent: a second run changes nothing and reports nothing new', () => {
+  const r = loadLvsText(
+    `global_defs {\n smtp_alert_checker on\n}\n${HEAD} alpha\n smtp_alert off\n real_server 10.0.0.2 80 {\n alpha off\n smtp_alert off\n TCP_CHECK {\n retry 4\n }\n }\n}\n`,
+    { scriptFound: () => true },
+  );
+  const before = JSON.stringify(r.cfg);
+  const vs = r.cfg.virtualServers[0]!;
+  assert.deepEqual([vs.smtpAlert, vs.realServers[0]!.alpha, vs.realServers[0]!.smtpAlert], [false, false, false]);
+  const sink = new DiagnosticSink();
+  validateLvs(r.cfg, r.global, sink);
+  assert.equal(JSON.stringify(r.cfg), before);
+  assert.deepEqual(sink.items, []);
+});
+
+test('global smtp_alert_checker is the default for virtual and real servers', () => {
+  const { vs } = vsOf(`global_defs {\n smtp_alert_checker on\n}\n${HEAD} real_server 10.0.0.2 80 {\n }\n}\n`);
+  assert.equal(vs.smtpAlert, true);
+  assert.equal(vs.realServers[0]!.smtpAlert, true);
+  const off = vsOf(`global_defs {\n smtp_alert off\n}\n${HEAD} real_server 10.0.0.2 80 {\n }\n}\n`).vs;
+  assert.deepEqual([off.smtpAlert, off.realServers[0]!.smtpAlert], [false, false]);
 });
