@@ -191,7 +191,7 @@ export class Preprocessor {
   /** Open the main configuration file (a glob, like keepalived's -f). */
   start(file: string): void {
     const dir = process.cwd();
-    this.includeGlob(file, this.allConfig ? INCLUDE_ALL : 0, dir, undefined);
+    this.includeGlob(file, this.allConfig ? INCLUDE_ALL : 0, dir, undefined, true);
   }
 
   /** Apply `include_check [[+|-]type …]` to the file being read (restored when it closes). */
@@ -308,7 +308,7 @@ export class Preprocessor {
   }
 
   /** keepalived's read_conf_file() for a main file or an include line. */
-  private includeGlob(pattern: string, check: number, dir: string, pos: SourcePos | undefined): void {
+  private includeGlob(pattern: string, check: number, dir: string, pos: SourcePos | undefined, main = false): void {
     if (this.stack.length >= this.limits.maxIncludeDepth) {
       this.report('error', `Include nesting deeper than ${this.limits.maxIncludeDepth} - '${pattern}' not read`, 'CFG_INCLUDE_DEPTH', pos);
       return;
@@ -340,6 +340,9 @@ export class Preprocessor {
     if (missingExplicit) {
       this.report(check & INCLUDE_B ? INCLUDE_ERROR : 'warning', `Some config files missing: "${pattern}".`, 'CFG_INCLUDE_SOME_MISSING', pos);
       if (check & INCLUDE_B) return;
+    }
+    if (main && found.length > 1) {
+      this.report('error', `WARNING, multiple configuration file matches of ${pattern}, starting with ${found[0]}`, 'CFG_MULTIPLE_FILES', pos);
     }
     const pending = found.map((display) => ({ display, abs: path.resolve(dir, display) }));
     this.openNext(pending, check, pos);

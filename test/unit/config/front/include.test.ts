@@ -213,3 +213,14 @@ test('files: every file opened, absolute, in order', () => {
     t.cleanup();
   }
 });
+
+test('a main file glob matching several files: all are read, with keepalived\'s warning (an error for -t)', () => {
+  const t = tempTree({ 'a.conf': 'MA\n', 'b.conf': 'MB\n' });
+  try {
+    const r = readConfigTree(path.join(t.dir, '*.conf'), { configId: 'x' });
+    assert.deepEqual(words(r.stmts), ['MA', 'MB']);
+    assert.deepEqual(problems(r), [`error 0 WARNING, multiple configuration file matches of ${t.dir}/*.conf, starting with ${t.dir}/a.conf`]);
+  } finally {
+    t.cleanup();
+  }
+});
