@@ -84,6 +84,8 @@ export class InstanceRt {
   private readonly pktCache = new Map<number, Buffer>();
   sendErrors = 0;
   faultReason: string | undefined;
+  /** Started after its weight-0 scripts returned: keepalived then logs "Entering BACKUP STATE" without "(init)". */
+  deferredStart = false;
 
   constructor(
     readonly cfg: VrrpInstance,
@@ -165,6 +167,7 @@ interface ScriptTracker {
   running: boolean;
   timer: TimerId | undefined;
   users: Set<string>;
+  lastCode?: number;
 }
 
 interface FileTracker {
@@ -286,6 +289,21 @@ export class VrrpRuntime {
 
   private startInstance(rt: InstanceRt): void {
     if (!this.attach(rt)) rt.faultReason ??= `(cannot open socket on ${rt.ifname})`;
+    this.tryStart(rt);
+  }
+
+  /** A weight-0 script that has not returned yet holds the instance in INIT (keepalived's num_script_init). */
+  private waitingForScripts(rt: InstanceRt): boolean {
+    for (const t of rt.trackers.values()) if (t.kind === 'script' && t.weight === 0 && t.up === undefined) return true;
+    return false;
+  }
+
+  private tryStart(rt: InstanceRt): void {
+    if (rt.fsm.state !== 'INIT') return;
+    if (this.waitingForScripts(rt)) {
+      rt.deferredStart = true;
+      return;
+    }
     const { priority, faultBy } = effectivePriority(rt.fsm.basePriority, rt.trackers.values());
     if (priority !== rt.fsm.effectivePriority) this.dispatch(rt, { type: 'priority', priority });
     if (faultBy || rt.faultReason) this.dispatch(rt, { type: 'fault' });
@@ -389,6 +407,8 @@ export class VrrpRuntime {
           break;
         case 'priority-changed':
           rt.clearPacketCache();
+          // 2.2.7 re-sends a GARP burst when a master's effective priority changes (observed)
+          if (rt.fsm.state === 'MASTER' && rt.fsm.cfg.garpMasterRepeat > 0) this.sendGarps(rt, rt.fsm.cfg.garpMasterRepeat);
           if (rt.cfg.notifyPriorityChanges && (rt.fsm.state === 'MASTER' || rt.fsm.state === 'BACKUP'))
             this.ports.notifier.notify({ kind: 'priority', name: rt.name, state: rt.fsm.state, from: a.from, to: a.to });
           break;
@@ -396,6 +416,10 @@ export class VrrpRuntime {
           this.ports.notifier.notify({ kind: 'master-rx-lower-pri', name: rt.name, priority: a.priority, src: a.src });
           break;
         case 'log':
+          if (rt.deferredStart && a.text.endsWith(' Entering BACKUP STATE (init)')) {
+            this.ports.log.info(a.text.slice(0, -' (init)'.length));
+            break;
+          }
           if (a.detail) this.ports.log.detailed(a.text);
           else this.ports.log.info(a.text);
           break;
@@ -603,12 +627,17 @@ export class VrrpRuntime {
   /** Recompute priority/fault of an instance from its trackers. */
   reevaluate(rt: InstanceRt): void {
     if (rt.fsm.state === 'STOP' || rt.fsm.state === 'DELETED') return;
+    if (rt.fsm.state === 'INIT') {
+      if (rt.deferredStart) this.tryStart(rt);
+      return;
+    }
     const { priority, faultBy } = effectivePriority(rt.fsm.basePriority, rt.trackers.values());
     if (priority !== rt.fsm.effectivePriority) this.dispatch(rt, { type: 'priority', priority });
     const fault = !!faultBy || !!rt.faultReason;
     if (fault && !rt.fsm.faulted) {
-      const why = faultBy ? (faultBy.kind === 'interface' ? `(${faultBy.label} down)` : `due to ${faultBy.label}`) : (rt.faultReason ?? '');
-      this.dispatch(rt, { type: 'fault', reason: why });
+      // keepalived 2.2.7 logs only the state change (observed), the cause is in the dump
+      this.ports.log.debug(`(${rt.name}) fault: ${faultBy ? faultBy.label : (rt.faultReason ?? '')}`);
+      this.dispatch(rt, { type: 'fault' });
     } else if (!fault && rt.fsm.faulted) {
       this.dispatch(rt, { type: 'fault-cleared' });
     }
@@ -687,13 +716,20 @@ export class VrrpRuntime {
     void run.done.then((r) => {
       st.running = false;
       if (this.stopped) return;
-      if (r.timedOut) this.ports.log.info(`VRRP_Script(${st.cfg.name}) timed_out`);
-      this.scriptResult(st, !r.timedOut && r.code === 0);
+      const name = st.cfg.name;
+      if (r.timedOut) {
+        this.ports.log.info(`VRRP_Script(${name}) timed_out`);
+      } else if (r.code !== null && st.lastCode !== undefined && r.code !== st.lastCode) {
+        this.ports.log.info(`Script \`${name}\` now returning ${r.code}`);
+      }
+      if (r.code !== null) st.lastCode = r.code;
+      const why = r.timedOut ? ' (timed out)' : r.code !== null ? ` (exited with status ${r.code})` : ` (due to signal ${r.signal ?? '?'})`;
+      this.scriptResult(st, !r.timedOut && r.code === 0, why);
     });
   }
 
   /** rise/fall accounting of one script result. */
-  scriptResult(st: ScriptTracker, ok: boolean): void {
+  scriptResult(st: ScriptTracker, ok: boolean, why = ''): void {
     if (ok === st.up) {
       st.count = 0;
       return;
@@ -706,7 +742,7 @@ export class VrrpRuntime {
     }
     st.count = 0;
     st.up = ok;
-    this.ports.log.info(`VRRP_Script(${st.cfg.name}) ${ok ? 'succeeded' : 'failed'}`);
+    this.ports.log.info(`VRRP_Script(${st.cfg.name}) ${ok ? 'succeeded' : `failed${why}`}`);
     for (const rt of this.instances.values()) {
       const t = rt.trackers.get(`script:${st.cfg.name}`);
       if (!t) continue;

@@ -142,6 +142,10 @@ test('track_script: weight changes the advertised priority after `fall` failures
     inst({ extra: '  track_script {\n    chk\n    must\n  }' });
   const { h, rt } = await started(text);
   const vi = rt.instances.get('VI_1')!;
+  assert.equal(vi.fsm.state, 'INIT', 'a weight-0 script that has not returned holds the instance');
+  await h.advance(1);
+  assert.ok(h.logged(/^\(VI_1\) Entering BACKUP STATE$/), 'then BACKUP without "(init)", as 2.2.7');
+  assert.ok(!h.logged(/Entering BACKUP STATE \(init\)/));
   await h.advance(DOWN_US + 100_000);
   assert.equal(vi.fsm.state, 'MASTER');
   assert.ok(h.scriptRuns.includes('/bin/chk') && h.scriptRuns.includes('/bin/must'));
@@ -150,8 +154,10 @@ test('track_script: weight changes the advertised priority after `fall` failures
   await h.advance(1_000_000, 50_000);
   assert.equal(vi.fsm.effectivePriority, 100, 'one failure is not enough (fall 2)');
   await h.advance(1_000_000, 50_000);
-  assert.ok(h.logged(/^VRRP_Script\(chk\) failed$/));
+  assert.ok(h.logged(/^VRRP_Script\(chk\) failed \(exited with status 1\)$/));
+  assert.ok(h.logged(/^Script `chk` now returning 1$/));
   assert.ok(h.logged(/^\(VI_1\) Changing effective priority from 100 to 40$/));
+  assert.equal(h.garp.sent.length, 10, 'a master GARPs again when its priority changes (2.2.7)');
   assert.equal(vi.fsm.effectivePriority, 40);
   await h.advance(1_100_000, 50_000);
   assert.equal(h.sock().priorities().at(-1), 40, 'adverts carry the effective priority');
