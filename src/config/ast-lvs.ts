@@ -87,7 +87,8 @@ export interface VirtualServerGroup {
 export type VsKey =
   | { kind: 'ip'; ip: string; family: Family; port: number }
   | { kind: 'fwmark'; fwmark: number }
-  | { kind: 'group'; name: string };
+  /** `seq` numbers the virtual servers naming the same group (0, 1, …); keepalived prints it as the port. */
+  | { kind: 'group'; name: string; seq: number };
 
 export interface SorryServer {
   ip: string;

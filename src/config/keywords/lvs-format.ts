@@ -4,7 +4,7 @@
  * format_rs, format_vsge; utils.c inet_sockaddrtotrio):
  *   `[10.0.0.1]:tcp:80`   address VS / any RS (protocol of the VS; `none` for fwmark)
  *   `FWM 5`               fwmark VS
- *   `[NAME]:0`            group VS (the port of a group VS is always 0)
+ *   `[NAME]:0`            group VS (the "port" is 0 for the first VS naming the group, 1 for the next …)
  *   `10.0.1.1-10.0.1.10,80` / `10.0.1.5,80` / `FWM 7`   group entries
  */
 import type { LvsProtocol, RealServer, VirtualServer, VsgEntry, Checker } from '../ast-lvs';
@@ -22,7 +22,7 @@ export function formatSockTrio(ip: string, protocol: LvsProtocol | undefined, po
 export function formatVs(vs: Pick<VirtualServer, 'key' | 'protocol'>): string {
   switch (vs.key.kind) {
     case 'group':
-      return `[${vs.key.name}]:0`;
+      return `[${vs.key.name}]:${vs.key.seq}`;
     case 'fwmark':
       return `FWM ${vs.key.fwmark}`;
     case 'ip':

@@ -35,7 +35,7 @@ function sameAddr(a: { ip: string; port: number }, b: { ip: string; port: number
 }
 
 /** link_vsg_to_vs(): find the group; check its families against the virtual server's. */
-function linkGroup(vs: VirtualServer, cfg: LvsConfig, sink: DiagnosticSink): VirtualServerGroup | undefined | null {
+function linkGroup(vs: VirtualServer, cfg: LvsConfig, sink: DiagnosticSink, linked: Map<string, number>): VirtualServerGroup | undefined | null {
   if (vs.key.kind !== 'group') return null;
   const name = vs.key.name;
   const vsg = cfg.virtualServerGroups.find((g) => g.name === name);
@@ -54,11 +54,16 @@ function linkGroup(vs: VirtualServer, cfg: LvsConfig, sink: DiagnosticSink): Vir
       sink.warn(undefined, `${name}: address family doesn't match virtual server ${formatVs(vs)} - ignoring`, 'LVS_VSG_FAMILY');
       return undefined;
     }
-  } else if (has4 !== has6) {
-    vs.family = has4 ? 4 : 6;
-  } else if (!has4 && !has6) {
-    sink.warn(undefined, `${name}: Virtual server ${formatVs(vs)} address family cannot be determined, defaulting to IPv4`, 'LVS_VSG_FAMILY');
-    vs.family = 4;
+  }
+  const seq = linked.get(name) ?? 0;
+  linked.set(name, seq + 1);
+  vs.key = { kind: 'group', name, seq };
+  if (vs.family === undefined) {
+    if (has4 !== has6) vs.family = has4 ? 4 : 6;
+    else if (!has4 && !has6) {
+      sink.warn(undefined, `${name}: Virtual server ${formatVs(vs)} address family cannot be determined, defaulting to IPv4`, 'LVS_VSG_FAMILY');
+      vs.family = 4;
+    }
   }
   return vsg;
 }
@@ -168,8 +173,9 @@ export function validateLvs(cfg: LvsConfig, global: LvsGlobalView, sink: Diagnos
   }
 
   const kept: VirtualServer[] = [];
+  const linked = new Map<string, number>();
   for (const vs of cfg.virtualServers) {
-    const vsg = linkGroup(vs, cfg, sink);
+    const vsg = linkGroup(vs, cfg, sink, linked);
     if (vsg === undefined) continue;
     if (validateVs(vs, vsg, global, sink)) kept.push(vs);
   }

@@ -751,7 +751,7 @@ export const lvsRootKeywords: KeywordTable<LvsConfig> = {
           needParam(st, ctx.sink, 1);
           return;
         }
-        key = { kind: 'group', name: a1.text };
+        key = { kind: 'group', name: a1.text, seq: 0 }; // numbered when linked (validateLvs)
       } else if (a0.text === 'fwmark') {
         if (!needParam(st, ctx.sink, 1)) return;
         const n = kaUnsigned(a1, 0, UINT_MAX, ctx.sink);

@@ -184,7 +184,8 @@ test('identity strings as keepalived prints them', () => {
   assert.equal(formatVs(b), 'FWM 5');
   assert.equal(formatVs(c), '[2001:db8::1]:udp:443');
   assert.equal(formatChecker(c.realServers[0]!.checkers[0]!, c.realServers[0]!, c), '[2001:db8::2]:udp:80');
-  assert.equal(formatVs({ key: { kind: 'group', name: 'G' } }), '[G]:0');
+  assert.equal(formatVs({ key: { kind: 'group', name: 'G', seq: 0 } }), '[G]:0');
+  assert.equal(formatVs({ key: { kind: 'group', name: 'G', seq: 2 } }), '[G]:2');
   const g = r.cfg.virtualServerGroups[0]!;
   assert.deepEqual(g.entries.map(formatVsgEntry), ['10.0.1.1-10.0.1.10,80', 'FWM 7', 'ae00::2-ae00::9,80']);
 });
