@@ -85,7 +85,7 @@ test('virtual_server_group and IPv6 samples: ranges and fwmarks', { skip }, () =
   const vsg = g.cfg.virtualServerGroups[0]!;
   assert.ok(vsg.entries.some((e) => e.kind === 'range' && e.start === '192.168.200.3' && e.end === '192.168.200.10' && e.port === 80));
   assert.ok(vsg.entries.some((e) => e.kind === 'fwmark'));
-  assert.deepEqual(g.vss[0]!.key, { kind: 'group', name: vsg.name });
+  assert.deepEqual(g.vss[0]!.key, { kind: 'group', name: vsg.name, seq: 0 });
   const v6 = sample('IPv6');
   assert.ok(v6.cfg.virtualServerGroups[0]!.entries.some((e) => e.kind === 'range' && e.start === 'ae00::2' && e.end === 'ae00::9'));
   const vs = v6.vss[0]!;
