@@ -84,6 +84,7 @@ export class InstanceRt {
   private readonly pktCache = new Map<number, Buffer>();
   sendErrors = 0;
   faultReason: string | undefined;
+  group: { name: string; members: InstanceRt[] } | undefined;
   /** Started after its weight-0 scripts returned: keepalived then logs "Entering BACKUP STATE" without "(init)". */
   deferredStart = false;
 
@@ -158,6 +159,11 @@ export class InstanceRt {
   }
 }
 
+interface SyncGroupRt {
+  name: string;
+  members: InstanceRt[];
+}
+
 interface ScriptTracker {
   cfg: VrrpScript;
   /** undefined until the first result (keepalived's SCRIPT_INIT_STATE_INIT), unless init_fail. */
@@ -205,6 +211,7 @@ export class VrrpRuntime {
     const addrs = await this.ports.netlink.listAddresses();
     const created: InstanceRt[] = [];
     for (const inst of slice.vrrpInstances) created.push(this.createInstance(inst, slice, addrs));
+    this.buildGroups(slice);
     this.startTrackers(slice);
     for (const rt of created) this.startInstance(rt);
   }
@@ -240,6 +247,7 @@ export class VrrpRuntime {
       if (keep.has(inst.name)) continue;
       fresh.push(this.createInstance(inst, slice, addrs));
     }
+    this.buildGroups(slice);
     this.startTrackers(slice);
     for (const rt of fresh) this.startInstance(rt);
     // trackers may have changed weights
@@ -306,7 +314,8 @@ export class VrrpRuntime {
     }
     const { priority, faultBy } = effectivePriority(rt.fsm.basePriority, rt.trackers.values());
     if (priority !== rt.fsm.effectivePriority) this.dispatch(rt, { type: 'priority', priority });
-    if (faultBy || rt.faultReason) this.dispatch(rt, { type: 'fault' });
+    const groupFault = rt.group?.members.some((m) => m !== rt && this.ownFault(m)) ?? false;
+    if (faultBy || rt.faultReason || groupFault) this.dispatch(rt, { type: 'fault' });
     this.dispatch(rt, { type: 'startup' });
   }
 
@@ -358,12 +367,78 @@ export class VrrpRuntime {
 
   // ---- FSM ----
 
-  dispatch(rt: InstanceRt, ev: FsmEvent): void {
+  dispatch(rt: InstanceRt, ev: FsmEvent, quietLog?: RegExp): void {
     const before = rt.fsm.state;
     const r = step(rt.fsm, ev, this.ports.clock.nowUs);
     rt.fsm = r.state;
-    if (r.state.state !== before) rt.lastTransitionMs = Date.now();
-    this.perform(rt, r.actions);
+    const after = r.state.state;
+    if (after !== before) rt.lastTransitionMs = Date.now();
+    this.perform(rt, quietLog ? r.actions.filter((a) => !(a.type === 'log' && quietLog.test(a.text))) : r.actions);
+    if (after !== before && rt.group && !this.syncing) this.syncGroup(rt, before, after);
+  }
+
+  // ---- sync groups ----
+
+  private syncing = false;
+
+  /**
+   * vrrp_sync_group: a member going MASTER takes the BACKUP members with it, a member going from
+   * MASTER to BACKUP takes the MASTER members back; FAULT is handled by reevaluate() (any member
+   * faulted faults the group). The pure FSM has no "sync" event: a BACKUP member is moved by its
+   * master-down timeout, a MASTER member by a synthetic higher-priority advert whose log line is
+   * suppressed.
+   */
+  private syncGroup(rt: InstanceRt, before: VrrpState, after: VrrpState): void {
+    const g = rt.group!;
+    const others = g.members.filter((m) => m !== rt && this.instances.get(m.name) === m);
+    this.syncing = true;
+    try {
+      if (after === 'MASTER') {
+        const moving = others.filter((m) => m.fsm.state === 'BACKUP' && m.fsm.timers['master-down'] !== undefined);
+        if (moving.length) this.ports.log.info(`VRRP_Group(${g.name}) Syncing instances to MASTER state`);
+        for (const m of moving) this.dispatch(m, { type: 'master-down-timer' }, /Receive advertisement timeout/);
+      } else if (after === 'BACKUP' && before === 'MASTER') {
+        const moving = others.filter((m) => m.fsm.state === 'MASTER');
+        if (moving.length) this.ports.log.info(`VRRP_Group(${g.name}) Syncing instances to BACKUP state`);
+        for (const m of moving) {
+          const adv = {
+            family: m.cfg.family,
+            version: m.fsm.cfg.version,
+            type: 1,
+            vrid: m.cfg.virtualRouterId,
+            priority: 255,
+            count: 0,
+            authType: 0,
+            adverInt: m.fsm.masterAdverIntCs,
+            advertIntervalCs: m.fsm.masterAdverIntCs,
+            rsvd: 0,
+            checksum: 0,
+            addrs: [],
+            checksumVariant: 'unchecked' as const,
+            ttl: 255,
+          };
+          this.dispatch(m, { type: 'advert', advert: adv, srcText: '' }, /Master received advert/);
+        }
+      } else if (after === 'FAULT' && !this.faultLogged.has(g.name)) {
+        this.faultLogged.add(g.name);
+        this.ports.log.info(`VRRP_Group(${g.name}) Syncing instances to FAULT state`);
+      }
+      if (after !== 'FAULT') this.faultLogged.delete(g.name);
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  private readonly faultLogged = new Set<string>();
+
+  private buildGroups(slice: VrrpSlice): void {
+    for (const rt of this.instances.values()) rt.group = undefined;
+    for (const sg of slice.syncGroups) {
+      const members = sg.group.map((x) => this.instances.get(x.name)).filter((x): x is InstanceRt => !!x);
+      if (members.length < 2) continue;
+      const grp: SyncGroupRt = { name: sg.name, members };
+      for (const m of members) m.group = grp;
+    }
   }
 
   private perform(rt: InstanceRt, actions: Action[]): void {
@@ -620,8 +695,18 @@ export class VrrpRuntime {
       const t = rt.trackers.get(`if:${l.name}`);
       if (!t) continue;
       t.up = up;
-      this.reevaluate(rt);
+      this.reevaluateAll(rt);
     }
+  }
+
+  private ownFault(rt: InstanceRt): boolean {
+    return !!rt.faultReason || !!effectivePriority(rt.fsm.basePriority, rt.trackers.values()).faultBy;
+  }
+
+  /** Recompute priority/fault of an instance (and of its sync group) from the trackers. */
+  private reevaluateAll(rt: InstanceRt): void {
+    if (!rt.group) return this.reevaluate(rt);
+    for (const m of rt.group.members) this.reevaluate(m);
   }
 
   /** Recompute priority/fault of an instance from its trackers. */
@@ -633,7 +718,7 @@ export class VrrpRuntime {
     }
     const { priority, faultBy } = effectivePriority(rt.fsm.basePriority, rt.trackers.values());
     if (priority !== rt.fsm.effectivePriority) this.dispatch(rt, { type: 'priority', priority });
-    const fault = !!faultBy || !!rt.faultReason;
+    const fault = this.ownFault(rt) || (rt.group?.members.some((m) => m !== rt && this.ownFault(m)) ?? false);
     if (fault && !rt.fsm.faulted) {
       // keepalived 2.2.7 logs only the state change (observed), the cause is in the dump
       this.ports.log.debug(`(${rt.name}) fault: ${faultBy ? faultBy.label : (rt.faultReason ?? '')}`);
@@ -747,7 +832,7 @@ export class VrrpRuntime {
       const t = rt.trackers.get(`script:${st.cfg.name}`);
       if (!t) continue;
       t.up = ok;
-      this.reevaluate(rt);
+      this.reevaluateAll(rt);
     }
   }
 
@@ -770,7 +855,7 @@ export class VrrpRuntime {
           const t = rt.trackers.get(`file:${ft.cfg.name}`);
           if (!t) continue;
           t.value = v;
-          this.reevaluate(rt);
+          this.reevaluateAll(rt);
         }
       }
       this.scheduleFile(ft);

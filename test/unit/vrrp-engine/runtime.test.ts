@@ -256,3 +256,35 @@ test('demux by VRID on a shared socket; dumps', async () => {
   assert.match(rt.dumpStats(), /VRRP Instance: VI_2\n  Advertisements:\n    Received: 0\n/);
   await rt.stop();
 });
+
+test('vrrp_sync_group: members follow each other to MASTER, to BACKUP and into FAULT', async () => {
+  const text =
+    G +
+    'vrrp_sync_group G1 {\n  group {\n    VI_1\n    VI_2\n  }\n}\n' +
+    inst({ extra: '  track_interface {\n    eth1\n  }' }) +
+    inst({ name: 'VI_2', vrid: 52, vips: ['10.0.0.102/24'], prio: 50 });
+  const { h, rt } = await started(text);
+  const v1 = rt.instances.get('VI_1')!;
+  const v2 = rt.instances.get('VI_2')!;
+  // VI_1 (prio 100) times out first and takes VI_2 (prio 50, longer skew) with it
+  await h.advance(DOWN_US + 10_000);
+  assert.equal(v1.fsm.state, 'MASTER');
+  assert.equal(v2.fsm.state, 'MASTER');
+  assert.ok(h.logged(/^VRRP_Group\(G1\) Syncing instances to MASTER state$/));
+  await h.advance(10_000);
+  assert.ok(h.netlink.has('10.0.0.102'));
+  // a higher-priority master for VI_2 only: VI_1 follows it to BACKUP
+  h.sock().deliver(v4Advert({ src: '10.0.0.2', vrid: 52, priority: 200, vips: ['10.0.0.102'] }));
+  assert.equal(v2.fsm.state, 'BACKUP');
+  assert.equal(v1.fsm.state, 'BACKUP');
+  assert.ok(h.logged(/^VRRP_Group\(G1\) Syncing instances to BACKUP state$/));
+  assert.ok(!h.logs.some((l) => /Master received advert from  with/.test(l)), 'no synthetic advert log line');
+  // eth1 (tracked by VI_1 only) down: both FAULT; up: both BACKUP
+  h.netlink.setLink('eth1', false);
+  assert.equal(v1.fsm.state, 'FAULT');
+  assert.equal(v2.fsm.state, 'FAULT');
+  h.netlink.setLink('eth1', true);
+  assert.equal(v1.fsm.state, 'BACKUP');
+  assert.equal(v2.fsm.state, 'BACKUP');
+  await rt.stop();
+});
