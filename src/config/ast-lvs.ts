@@ -327,6 +327,12 @@ export interface LvsValidateOptions {
    * When absent every script counts as found.
    */
   scriptFound?: (argv0: string) => boolean;
+  /**
+   * Whether a user / group name exists (scripts with an unknown `user [group]` are dropped by
+   * keepalived, a MISC_CHECK with "Failed to set uid/gid …"). When absent, all exist.
+   */
+  userExists?: (name: string) => boolean;
+  groupExists?: (name: string) => boolean;
 }
 
 export { emptyLvsConfig, lvsRootKeywords } from './keywords/lvs';

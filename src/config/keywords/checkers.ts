@@ -60,6 +60,8 @@ type ConnChecker = Extract<Checker, { conn: ConnOpts }>;
 export const fileTrackAttempts = new WeakMap<FileCheck, Array<{ name: string; pos: SourcePos }>>();
 /** Every `name` line of a BFD_CHECK, in order, with the real server as printed then. */
 export const bfdNameAttempts = new WeakMap<BfdCheck, Array<{ name: string | undefined; pos: SourcePos; rs: string }>>();
+/** Where a MISC_CHECK's `user` line was (validateLvs reports a failed lookup there). */
+export const miscUserPos = new WeakMap<MiscCheck, SourcePos>();
 /** Where a checker's block ends (for messages keepalived prints at the closing brace). */
 export const checkerEndPos = new WeakMap<Checker, SourcePos>();
 /** url blocks' parse-time regex state (pattern set, parameters set). */
@@ -648,6 +650,7 @@ const miscTable: KeywordTable<CkTarget<MiscCheck> & { pathSet?: boolean; removed
     }
     t.chk.script.user = st.args[0].text;
     if (st.args[1]) t.chk.script.group = st.args[1].text;
+    miscUserPos.set(t.chk, posOf(st.kw));
   }),
 };
 

@@ -22,8 +22,9 @@ import type {
   VirtualServerGroup,
 } from '../ast-lvs';
 import { checkerRaw, rsRaw, vsRaw } from './lvs-state';
-import { checkerEndPos, fileTrackAttempts, bfdNameAttempts } from './checkers';
-import { sorryForwardingSet, parseDroppedRs, DEFAULT_PERSISTENCE_TIMEOUT_S, DEFAULT_SCHEDULER } from './lvs';
+import { checkerEndPos, fileTrackAttempts, bfdNameAttempts, miscUserPos } from './checkers';
+import { cmdStr } from './lvs-values';
+import { sorryForwardingSet, parseDroppedRs, scriptAttempts, DEFAULT_PERSISTENCE_TIMEOUT_S, DEFAULT_SCHEDULER } from './lvs';
 import { formatRs, formatVs, formatVsgEntry } from './lvs-format';
 
 function copyFwd(f: Forwarding): Forwarding {
@@ -168,6 +169,37 @@ export function validateLvs(cfg: LvsConfig, global: LvsGlobalView, sink: Diagnos
           c.name = name;
         }
         return true;
+      });
+    }
+  }
+
+  // script users: keepalived drops scripts whose user/group do not exist; the first script
+  // that stays is kept, later lines are reported as duplicates
+  const userOk = (sp: LvsScriptSpec): boolean =>
+    (sp.user === undefined || (opts.userExists ?? (() => true))(sp.user)) && (sp.group === undefined || (opts.groupExists ?? (() => true))(sp.group));
+  type ScriptField = 'quorumUp' | 'quorumDown' | 'notifyUp' | 'notifyDown';
+  const replay = (owner: Partial<Record<ScriptField, LvsScriptSpec>>, field: ScriptField, kwName: string): void => {
+    const list = scriptAttempts.get(owner)?.get(field);
+    if (!list) return;
+    let cur: LvsScriptSpec | undefined;
+    for (const a of list) {
+      if (cur) sink.error(a.spec.pos, `(${a.vsgName}) ${kwName} script already specified - ignoring ${a.text}`, 'LVS_DUP_SCRIPT');
+      else if (userOk(a.spec)) cur = a.spec;
+    }
+    if (cur) owner[field] = cur;
+    else delete owner[field];
+    scriptAttempts.get(owner)!.delete(field);
+  };
+  for (const vs of cfg.virtualServers) {
+    replay(vs, 'quorumUp', 'quorum_up');
+    replay(vs, 'quorumDown', 'quorum_down');
+    for (const rs of [...vs.realServers, ...(parseDroppedRs.get(vs) ?? [])]) {
+      replay(rs, 'notifyUp', 'notify_up');
+      replay(rs, 'notifyDown', 'notify_down');
+      rs.checkers = rs.checkers.filter((c) => {
+        if (c.kind !== 'MISC_CHECK' || c.script.user === undefined || userOk(c.script)) return true;
+        sink.error(miscUserPos.get(c) ?? c.pos, `Failed to set uid/gid for misc checker script ${cmdStr(c.script)} - removing`, 'LVS_MISC_USER');
+        return false;
       });
     }
   }

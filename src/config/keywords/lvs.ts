@@ -8,6 +8,7 @@ import { applyTable, kw, type Ctx, type KeywordTable } from './table';
 import type {
   Forwarding,
   LvsConfig,
+  LvsScriptSpec,
   RealServer,
   SorryServer,
   SslConfig,
@@ -316,15 +317,36 @@ function vsgName(vs: VirtualServer): string {
   return vs.key.kind === 'group' ? vs.key.name : '(null)';
 }
 
-function notifyKw(field: 'notifyUp' | 'notifyDown', name: string) {
+/**
+ * Every notify_up/notify_down/quorum_up/quorum_down line, in order. keepalived keeps the first
+ * script whose user/group exist and reports later ones as duplicates; validateLvs() replays
+ * the lines once user lookups are possible.
+ */
+export interface ScriptAttempt {
+  spec: LvsScriptSpec;
+  /** The first word as written (for the duplicate message). */
+  text: string;
+  /** vs->vsgname as keepalived prints it. */
+  vsgName: string;
+}
+export const scriptAttempts = new WeakMap<object, Map<string, ScriptAttempt[]>>();
+
+function recordScript(owner: object, field: string, st: Stmt, vsg: string): LvsScriptSpec | undefined {
+  const spec = readNotifyScript(st);
+  if (!spec) return undefined;
+  let m = scriptAttempts.get(owner);
+  if (!m) scriptAttempts.set(owner, (m = new Map()));
+  const list = m.get(field) ?? [];
+  list.push({ spec, text: st.args[0]!.text, vsgName: vsg });
+  m.set(field, list);
+  return spec;
+}
+
+function notifyKw(field: 'notifyUp' | 'notifyDown') {
   return kw<RsTarget>((st, t, ctx) => {
     if (!needParam(st, ctx.sink)) return;
-    if (t.rs[field]) {
-      ctx.sink.error(st.kw, `(${vsgName(t.vs)}) ${name} script already specified - ignoring ${st.args[0]!.text}`, 'LVS_DUP_SCRIPT');
-      return;
-    }
-    const s = readNotifyScript(st);
-    if (s) t.rs[field] = s;
+    const s = recordScript(t.rs, field, st, vsgName(t.vs));
+    if (s && !t.rs[field]) t.rs[field] = s;
   });
 }
 
@@ -358,8 +380,8 @@ export const realServerKeywords: KeywordTable<RsTarget> = {
     else t.rs.lowerThreshold = v;
   }),
   inhibit_on_failure: rsBool('inhibit', 'Invalid inhibit_on_failure parameter'),
-  notify_up: notifyKw('notifyUp', 'notify_up'),
-  notify_down: notifyKw('notifyDown', 'notify_down'),
+  notify_up: notifyKw('notifyUp'),
+  notify_down: notifyKw('notifyDown'),
   alpha: rsBool('alpha', 'Invalid alpha parameter'),
   retry: kw((st, t, ctx) => {
     const tok = needParam(st, ctx.sink);
@@ -440,12 +462,8 @@ const forwardingKw = kw<VirtualServer>((st, vs, ctx) => {
 function quorumScript(field: 'quorumUp' | 'quorumDown') {
   return kw<VirtualServer>((st, vs, ctx) => {
     if (!needParam(st, ctx.sink)) return;
-    if (vs[field]) {
-      ctx.sink.error(st.kw, `(${vsgName(vs)}) ${field === 'quorumUp' ? 'quorum_up' : 'quorum_down'} script already specified - ignoring ${st.args[0]!.text}`, 'LVS_DUP_SCRIPT');
-      return;
-    }
-    const s = readNotifyScript(st);
-    if (s) vs[field] = s;
+    const s = recordScript(vs, field, st, vsgName(vs));
+    if (s && !vs[field]) vs[field] = s;
   });
 }
 

@@ -71,7 +71,9 @@ export function loadLvsFile(file: string, opts: LoadOptions = {}): Loaded {
   const lvsStmts = r.stmts.filter((s) => Object.prototype.hasOwnProperty.call(lvsRootKeywords, s.kw.text));
   applyTable(lvsStmts, lvsRootKeywords, cfg, { sink, configId: 'test' });
   const global = globalView(r.stmts);
-  if (opts.validate !== false) validateLvs(cfg, global, sink, opts.scriptFound ? { scriptFound: opts.scriptFound } : {});
+  if (opts.validate !== false) {
+    validateLvs(cfg, global, sink, { ...(opts.scriptFound ? { scriptFound: opts.scriptFound } : {}), userExists: hostNameExists('/etc/passwd'), groupExists: hostNameExists('/etc/group') });
+  }
   return { cfg, diags: sink.items, global };
 }
 
@@ -96,6 +98,17 @@ export function show(d: Diagnostic): string {
 /** The lines keepalived -t would print: errors, fatal and security (not our warnings/info). */
 export function keepalivedLines(diags: Diagnostic[]): string[] {
   return diags.filter((d) => d.severity === 'error' || d.severity === 'fatal' || d.severity === 'security').map(show);
+}
+
+/** Names from /etc/passwd or /etc/group (numeric ids count as existing). */
+function hostNameExists(file: string): (name: string) => boolean {
+  let names: Set<string>;
+  try {
+    names = new Set(fs.readFileSync(file, 'utf8').split('\n').map((l) => l.split(':')[0]!));
+  } catch {
+    return () => true;
+  }
+  return (name) => names.has(name) || /^\d+$/.test(name);
 }
 
 /** A script counts as found when its file exists (what keepalived sees on this machine). */
