@@ -103,9 +103,11 @@ export class CheckEngine implements WorkerEngine {
   async start(slice: unknown): Promise<void> {
     const s = asSlice(slice);
     this.slice = s;
-    this.ipvs = this.opts.ipvs ?? (this.settings.ipvsDryRun ? new MemIpvsPort((l) => this.ctx.log.info(`dry-run: ${l}`)) : await openKernelPort().catch((e: Error) => {
-      throw new Error(`IPVS: Can't initialize ipvs: ${e.message}`);
-    }));
+    this.model = buildModel(s.lvs);
+    this.state = new LvsState(this.model);
+    // Like keepalived, no virtual server means no IPVS at all (nothing to open, nothing to check).
+    if (this.model.vs.length === 0 && !this.opts.ipvs) return;
+    this.ipvs = await this.openPort();
     const g = s.global;
     if (g.lvsFlush) await this.ipvs.flush().catch((e: Error) => this.ctx.log.error(`IPVS: flush failed: ${e.message}`));
     if (g.lvsTimeouts && (g.lvsTimeouts.tcpS || g.lvsTimeouts.tcpfinS || g.lvsTimeouts.udpS)) {
@@ -113,9 +115,7 @@ export class CheckEngine implements WorkerEngine {
         .setTimeouts({ tcp: g.lvsTimeouts.tcpS ?? 0, tcpFin: g.lvsTimeouts.tcpfinS ?? 0, udp: g.lvsTimeouts.udpS ?? 0 })
         .catch((e: Error) => this.ctx.log.error(`IPVS: set timeouts failed: ${e.message}`));
     }
-    this.model = buildModel(s.lvs);
     for (const r of this.model.skipped) this.ctx.log.warn(`IPVS: ${r} - skipped`);
-    this.state = new LvsState(this.model);
     this.sched = this.newScheduler(s);
     const sched = this.sched;
     this.step(this.state.init((vs, rs) => sched.rsState(vs.text, rs.text)?.up ?? true));
@@ -123,11 +123,20 @@ export class CheckEngine implements WorkerEngine {
     sched.start();
   }
 
+  private async openPort(): Promise<IpvsPort> {
+    if (this.opts.ipvs) return this.opts.ipvs;
+    if (this.settings.ipvsDryRun) return new MemIpvsPort((l) => this.ctx.log.info(`dry-run: ${l}`));
+    return openKernelPort().catch((e: Error) => {
+      throw new Error(`IPVS: Can't initialize ipvs: ${e.message}`);
+    });
+  }
+
   async reload(slice: unknown): Promise<void> {
     const s = asSlice(slice);
     this.slice = s;
     this.sched?.stop();
     const model = buildModel(s.lvs);
+    if (!this.ipvs && model.vs.length > 0) this.ipvs = await this.openPort();
     for (const r of model.skipped) this.ctx.log.warn(`IPVS: ${r} - skipped`);
     const state = new LvsState(model);
     const adopted = state.adopt(this.state);

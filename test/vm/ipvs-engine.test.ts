@@ -14,6 +14,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { IpvsClient, type IpvsError } from '../../src/sys/ipvs';
@@ -117,24 +118,30 @@ async function table(): Promise<string> {
   return out.join('\n--\n');
 }
 
-/** Wait until the table has been the same for `quietMs` (and differs from `from` when given). */
+/** `ipvsadm -Ln` only: the cheap view polled while waiting. */
+async function quick(): Promise<string> {
+  return (await pexec('ipvsadm', ['-Ln'], { encoding: 'utf8' })).stdout;
+}
+
+/** Wait until the table has been the same for `quietMs` (and differs from `from` when given); return all views. */
 async function settle(opts: { from?: string; quietMs?: number; maxMs?: number } = {}): Promise<string> {
-  const quiet = opts.quietMs ?? 1500;
+  const quiet = opts.quietMs ?? 1200;
   const deadline = Date.now() + (opts.maxMs ?? 10000);
-  let last = await table();
+  const from = opts.from?.split('\n--\n')[0];
+  let last = await quick();
   let since = Date.now();
   while (Date.now() < deadline) {
-    await sleep(250);
-    const t = await table();
+    await sleep(200);
+    const t = await quick();
     if (t !== last) {
       last = t;
       since = Date.now();
       continue;
     }
-    if (opts.from !== undefined && t === opts.from) continue;
-    if (Date.now() - since >= quiet) return t;
+    if (from !== undefined && t.split('\n').slice(1).join('\n') === from) continue;
+    if (Date.now() - since >= quiet) break;
   }
-  return last;
+  return table();
 }
 
 /** The log lines both must print the same (real server / quorum / sorry server changes). */
@@ -148,60 +155,102 @@ function keyLines(text: string): string[] {
 }
 
 interface Run {
+  /** Milliseconds per phase, for the diagnostics. */
+  ms: number[];
   start: string;
   failed: string;
+  /** After the reload (when the case has one). */
+  reloaded?: string;
   stopped: string;
   lines: string[];
 }
 
-async function runKeepalived(conf: string, fail: [string, number], L: Listeners): Promise<Run> {
+async function runKeepalived(conf0: string, fail: [string, number], L: Listeners, reloadConf?: string): Promise<Run> {
   await client!.flush();
   await L.allUp();
+  // keepalived re-reads its file on SIGHUP: give it a copy we can replace
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kats-ka-'));
+  const conf = path.join(dir, 'keepalived.conf');
+  fs.copyFileSync(conf0, conf);
   const child = spawn('keepalived', ['-C', '-n', '-l', '-D', '-f', conf, '-p', '/tmp/kats-ka.pid', '-c', '/tmp/kats-ka-c.pid'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr.on('data', (b: Buffer) => (out += b.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const ms: number[] = [];
+  let t0 = Date.now();
+  const mark = () => {
+    ms.push(Date.now() - t0);
+    t0 = Date.now();
+  };
   try {
     await sleep(500);
-    const start = await settle({ quietMs: 2000 });
+    const start = await settle({ quietMs: 1800 });
+    mark();
     await L.down(...fail);
     const failed = await settle({ from: start });
+    mark();
+    let reloaded: string | undefined;
+    if (reloadConf) {
+      fs.copyFileSync(reloadConf, conf);
+      child.kill('SIGHUP');
+      reloaded = await settle({ from: failed });
+    }
     child.kill('SIGTERM');
     await Promise.race([exited, sleep(5000)]);
     const stopped = await table();
-    return { start, failed, stopped, lines: keyLines(out) };
+    mark();
+    return { ms, start, failed, ...(reloaded !== undefined ? { reloaded } : {}), stopped, lines: keyLines(out) };
   } finally {
     if (child.exitCode === null) {
       child.kill('SIGKILL');
       await exited;
     }
+    fs.rmSync(dir, { recursive: true, force: true });
     await L.allUp();
   }
 }
 
-async function runOurs(conf: string, fail: [string, number], L: Listeners): Promise<Run & { dump: string }> {
-  await client!.flush();
-  await L.allUp();
+function sliceFor(conf: string) {
   const loaded = loadConfig(conf, { configId: 'kats' });
   // keepalived's own warnings (port ignored, quorum reduced) may be there; only fatal ones stop us
   assert.deepEqual(loaded.diagnostics.filter((d) => d.severity === 'fatal'), [], 'configuration loads');
+  return checkerSlice(loaded.config);
+}
+
+async function runOurs(conf: string, fail: [string, number], L: Listeners, reloadConf?: string): Promise<Run & { dump: string }> {
+  await client!.flush();
+  await L.allUp();
   let out = '';
   const log = new Logger({ ident: 'Keepalived_healthcheckers', facility: 3, syslog: false, console: true, format: 'text', detail: 1, consoleWrite: (l) => (out += l) });
   const settings = { logDetail: 1, logConsole: true, logFormat: 'text', noSyslog: true, logFacility: 3, flushLogFile: false, releaseVips: false, dontReleaseVrrp: false, dontReleaseIpvs: false, addressMonitoring: false, identSuffix: '', processName: '' } satisfies WorkerSettings;
   const ipvs = await IpvsClient.open();
   const eng = createEngine({ role: 'checker', log, settings }, { ipvs });
   let stoppedEngine = false;
+  const ms: number[] = [];
+  let t0 = Date.now();
+  const mark = () => {
+    ms.push(Date.now() - t0);
+    t0 = Date.now();
+  };
   try {
-    await eng.start(checkerSlice(loaded.config));
-    const start = await settle({ quietMs: 2000 });
+    await eng.start(sliceFor(conf));
+    const start = await settle({ quietMs: 1800 });
+    mark();
     await L.down(...fail);
     const failed = await settle({ from: start });
+    mark();
+    let reloaded: string | undefined;
+    if (reloadConf) {
+      await eng.reload(sliceFor(reloadConf));
+      reloaded = await settle({ from: failed });
+    }
     const dump = eng.dumpData();
     await eng.stop();
     stoppedEngine = true;
     const stopped = await table();
-    return { start, failed, stopped, lines: keyLines(out), dump };
+    mark();
+    return { ms, start, failed, ...(reloaded !== undefined ? { reloaded } : {}), stopped, lines: keyLines(out), dump };
   } finally {
     if (!stoppedEngine) await eng.stop().catch(() => undefined);
     log.close();
@@ -209,12 +258,13 @@ async function runOurs(conf: string, fail: [string, number], L: Listeners): Prom
   }
 }
 
-const CASES: Array<{ conf: string; fail: [string, number]; what: string }> = [
+const CASES: Array<{ conf: string; fail: [string, number]; what: string; reload?: string }> = [
   { conf: 'nat.conf', fail: ['10.200.1.1', 8081], what: 'NAT + persistence/granularity + thresholds, UDP DR, RS without checker' },
   { conf: 'tun-fwmark.conf', fail: ['10.200.1.1', 8081], what: 'fwmark TUN persistent, GUE/GRE tunnels, sh-port' },
   { conf: 'group.conf', fail: ['10.200.1.2', 8082], what: 'virtual_server_group: range, address, fwmark' },
   { conf: 'sorry.conf', fail: ['10.200.1.1', 8081], what: 'quorum, hysteresis, sorry_server (+inhibit), alpha' },
   { conf: 'inhibit.conf', fail: ['10.200.1.1', 8081], what: 'inhibit_on_failure, alpha, VS-level weight' },
+  { conf: 'reload-a.conf', reload: 'reload-b.conf', fail: ['10.200.1.1', 8081], what: 'then reload: VS/RS added and removed, weight and scheduler changed' },
 ];
 
 const L = new Listeners();
@@ -227,12 +277,18 @@ for (const c of CASES) {
       return;
     }
     const conf = path.join(FIX, c.conf);
-    const ka = await runKeepalived(conf, c.fail, L);
-    const ours = await runOurs(conf, c.fail, L);
+    const reload = c.reload ? path.join(FIX, c.reload) : undefined;
+    const ka = await runKeepalived(conf, c.fail, L, reload);
+    const ours = await runOurs(conf, c.fail, L, reload);
+    t.diagnostic(`phases (ms) keepalived ${ka.ms.join('/')} ours ${ours.ms.join('/')}`);
     assert.notEqual(ka.start, ka.failed, 'keepalived changed the table on the failure (test is meaningful)');
     assert.match(ka.start, /->/, 'keepalived programmed destinations');
     assert.equal(ours.start, ka.start, 'table at start');
     assert.equal(ours.failed, ka.failed, 'table after the failure');
+    if (c.reload) {
+      assert.notEqual(ka.reloaded, ka.failed, 'keepalived changed the table on reload');
+      assert.equal(ours.reloaded, ka.reloaded, 'table after the reload');
+    }
     assert.equal(ka.stopped, ours.stopped, 'table after stop');
     assert.doesNotMatch(ours.stopped, /TCP|UDP|FWM/, 'our entries are removed on stop');
     assert.deepEqual(ours.lines, ka.lines, 'real server / quorum / sorry server log lines');

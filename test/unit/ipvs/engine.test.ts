@@ -187,3 +187,12 @@ test('a slice without an lvs part is refused (start rejects)', async () => {
   const eng = createEngine({ role: 'checker', log, settings: settings() }, { ipvs: new MemIpvsPort() });
   await assert.rejects(eng.start({}), /no lvs/);
 });
+
+test('no virtual server: no IPVS port is opened (VRRP-only configurations run on hosts without IPVS)', async () => {
+  const { log } = captureLogger();
+  // no `ipvs` option and no dry-run: opening the kernel port would fail on this host if tried
+  const eng = createEngine({ role: 'checker', log, settings: settings() }, { clock: new ManualClock() });
+  await eng.start(sliceOf('global_defs {\n  router_id kats\n}\n'));
+  assert.match(eng.dumpData(), /System cache = 0 service/);
+  await eng.stop();
+});
