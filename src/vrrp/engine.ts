@@ -41,16 +41,17 @@ export class VrrpEngine implements WorkerEngine {
       openSocket: (req, onMessage) =>
         VrrpRawSocket.open(
           { family: req.family, ifname: req.ifname, groups: req.groups, hdrincl: req.hdrincl, ...(req.rcvBuf ? { rcvBuf: req.rcvBuf } : {}) },
-          { onMessage, onError: (e) => log.debug(`VRRP socket error on ${req.ifname}: ${e.message}`) },
+          { onMessage, onError: (e) => log.detailed(`VRRP socket error on ${req.ifname}: ${e.message}`, 2) },
         ),
       log: {
         info: (m) => log.info(m),
         warn: (m) => log.warn(m),
         error: (m) => log.error(m),
-        debug: (m) => log.debug(m),
+        // keepalived has no such lines: only shown with more detail than -D gives
+        debug: (m) => log.detailed(m, 2),
         detailed: (m) => log.detailed(m),
       },
-      notifier: this.notifier ?? new LogNotifier((m) => log.debug(m)),
+      notifier: this.notifier ?? new LogNotifier((m) => log.detailed(m, 2)),
       scripts: { run: (argv, o) => execArgv(argv, o) },
       files: {
         read: (p) => {
