@@ -33,6 +33,9 @@ const TIMER_EVENT: Record<TimerName, FsmEvent> = {
   'garp-lower-prio-delay': { type: 'garp-lower-prio-delay-timer' },
 };
 
+/** FSM log lines keepalived 2.2.7 prints only with -D although the core marks them plain. */
+const DETAIL_ONLY = /\) sent 0 priority$/;
+
 const STATS_KEYS = Object.keys(STATS_LABELS) as StatsKey[];
 
 /** keepalived's numeric states (vrrp.h) for the JSON dump. */
@@ -495,7 +498,8 @@ export class VrrpRuntime {
             this.ports.log.info(a.text.slice(0, -' (init)'.length));
             break;
           }
-          if (a.detail) this.ports.log.detailed(a.text);
+          // "sent 0 priority" is a -D line in 2.2.7 (observed without -D: absent)
+          if (a.detail || DETAIL_ONLY.test(a.text)) this.ports.log.detailed(a.text);
           else this.ports.log.info(a.text);
           break;
         case 'stats':

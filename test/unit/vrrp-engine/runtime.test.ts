@@ -288,3 +288,19 @@ test('vrrp_sync_group: members follow each other to MASTER, to BACKUP and into F
   assert.equal(v2.fsm.state, 'BACKUP');
   await rt.stop();
 });
+
+test('log lines with and without -D, as keepalived 2.2.7 prints them', async () => {
+  const run = async (detail: boolean) => {
+    const h = new Harness(detail);
+    const rt = new VrrpRuntime(h.ports, { dontReleaseVrrp: false });
+    await rt.start(sliceOf(G + inst()));
+    await h.advance(DOWN_US + 100_000);
+    await rt.stop();
+    return h.logs;
+  };
+  const plain = await run(false);
+  assert.deepEqual(plain, ['(VI_1) Entering BACKUP STATE (init)', '(VI_1) Entering MASTER STATE']);
+  const detailed = await run(true);
+  for (const re of [/^\(VI_1\) removing VIPs\.$/, /^\(VI_1\) Receive advertisement timeout$/, /^\(VI_1\) setting VIPs\.$/, /^\(VI_1\) Sending\/queueing gratuitous ARPs on eth0 for 10\.0\.0\.100$/, /^Sending gratuitous ARP on eth0 for 10\.0\.0\.100$/, /^\(VI_1\) sent 0 priority$/])
+    assert.ok(detailed.some((l) => re.test(l)), `-D line ${re}`);
+});
