@@ -312,6 +312,11 @@ export interface LvsGlobalView {
   /** global_defs smtp_alert / smtp_alert_checker; undefined = not configured. */
   smtpAlert?: boolean;
   smtpAlertChecker?: boolean;
+  /**
+   * global_defs script_user (its user name), if configured. Without it, and with
+   * enable_script_security, scripts without a user need the user keepalived_script.
+   */
+  scriptUser?: string;
   /** Names of `track_file` blocks (FILE_CHECK references them). */
   trackFiles: ReadonlySet<string>;
   /** Names of `bfd_instance` blocks (BFD_CHECK references them). */

@@ -7,6 +7,7 @@
  * real server / virtual server by validateLvs().
  */
 import type { Stmt, SourcePos } from '../types';
+import { DiagnosticSink, type Diagnostic } from '../diagnostics';
 import { applyTable, kw, type Ctx, type KeywordDef, type KeywordTable } from './table';
 import type {
   BfdCheck,
@@ -26,7 +27,7 @@ import type {
   UdpCheck,
   VirtualServer,
 } from '../ast-lvs';
-import { INT_MAX, UINT_MAX, needParam, cmdStr, kaTimerUs, kaTrueFalse, kaUnsigned, posOf, readHexStr, readMiscPath } from './lvs-values';
+import { INT_MAX, UINT_MAX, nextSeq, needParam, cmdStr, kaTimerUs, kaTrueFalse, kaUnsigned, posOf, readHexStr, readMiscPath } from './lvs-values';
 import { blockEnd, checkerRaw, type CheckerRaw } from './lvs-state';
 import { formatRs } from './lvs-format';
 import { parseIp, isLinkLocal6 } from '../../lib/ip';
@@ -60,8 +61,12 @@ type ConnChecker = Extract<Checker, { conn: ConnOpts }>;
 export const fileTrackAttempts = new WeakMap<FileCheck, Array<{ name: string; pos: SourcePos }>>();
 /** Every `name` line of a BFD_CHECK, in order, with the real server as printed then. */
 export const bfdNameAttempts = new WeakMap<BfdCheck, Array<{ name: string | undefined; pos: SourcePos; rs: string }>>();
+/** Reading order of MISC_CHECKs (for the first-script message of script users). */
+export const miscSeq = new WeakMap<MiscCheck, number>();
 /** Where a MISC_CHECK's `user` line was (validateLvs reports a failed lookup there). */
-export const miscUserPos = new WeakMap<MiscCheck, SourcePos>();
+export const miscUserPos = new WeakMap<MiscCheck, { pos: SourcePos; cmd: string }>();
+/** MISC_CHECKs without misc_path: validateLvs reports them unless their user line failed first. */
+export const miscNoPath = new WeakSet<MiscCheck>();
 /** Where a checker's block ends (for messages keepalived prints at the closing brace). */
 export const checkerEndPos = new WeakMap<Checker, SourcePos>();
 /** url blocks' parse-time regex state (pattern set, parameters set). */
@@ -650,9 +655,30 @@ const miscTable: KeywordTable<CkTarget<MiscCheck> & { pathSet?: boolean; removed
     }
     t.chk.script.user = st.args[0].text;
     if (st.args[1]) t.chk.script.group = st.args[1].text;
-    miscUserPos.set(t.chk, posOf(st.kw));
+    miscUserPos.set(t.chk, { pos: posOf(st.kw), cmd: cmdStr(t.pathSet ? t.chk.script : undefined) });
   }),
 };
+
+/**
+ * After a `user NAME` line keepalived may already have removed the checker (unknown user), and
+ * then ignores the rest of the block. User lookups happen in validateLvs, so messages of later
+ * lines are held (miscDeferred) and only reported if the user turns out to exist.
+ */
+export const miscDeferred = new WeakMap<MiscCheck, Diagnostic[]>();
+const miscTableDeferring: typeof miscTable = {};
+for (const [name, def] of Object.entries(miscTable)) {
+  miscTableDeferring[name] = {
+    ...def,
+    handler: (st, t, ctx) => {
+      if (!miscUserPos.has(t.chk)) return def.handler(st, t, ctx);
+      const held = new DiagnosticSink();
+      def.handler(st, t, { ...ctx, sink: held });
+      const list = miscDeferred.get(t.chk) ?? [];
+      list.push(...held.items);
+      miscDeferred.set(t.chk, list);
+    },
+  };
+}
 
 const miscKeyword = kw<{ vs: VirtualServer; rs: RealServer }>(
   (st, t, ctx) => {
@@ -664,11 +690,10 @@ const miscKeyword = kw<{ vs: VirtualServer; rs: RealServer }>(
       pos: posOf(st.kw),
       ...timingDefaults(),
     };
-    const target = runChecker(st, t, ctx, chk, newRaw(0, 1_000_000), miscTable);
-    if (!target.pathSet) {
-      ctx.sink.error(blockEnd(st, posOf(st.kw)), 'No script path has been specified for MISC_CHECKER - skipping', 'LVS_MISC_NO_PATH');
-      dequeue(t.rs, chk);
-    }
+    miscSeq.set(chk, nextSeq());
+    const target = runChecker(st, t, ctx, chk, newRaw(0, 1_000_000), miscTableDeferring);
+    checkerEndPos.set(chk, blockEnd(st, posOf(st.kw)));
+    if (!target.pathSet) miscNoPath.add(chk);
   },
   { block: true },
 );

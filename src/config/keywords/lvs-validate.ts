@@ -10,6 +10,7 @@
  * are reported without a position too.
  */
 import type { DiagnosticSink } from '../diagnostics';
+import type { SourcePos } from '../types';
 import type {
   Checker,
   Forwarding,
@@ -22,7 +23,7 @@ import type {
   VirtualServerGroup,
 } from '../ast-lvs';
 import { checkerRaw, rsRaw, vsRaw } from './lvs-state';
-import { checkerEndPos, fileTrackAttempts, bfdNameAttempts, miscUserPos } from './checkers';
+import { checkerEndPos, fileTrackAttempts, bfdNameAttempts, miscUserPos, miscSeq, miscNoPath, miscDeferred } from './checkers';
 import { cmdStr } from './lvs-values';
 import { sorryForwardingSet, parseDroppedRs, scriptAttempts, DEFAULT_PERSISTENCE_TIMEOUT_S, DEFAULT_SCHEDULER } from './lvs';
 import { formatRs, formatVs, formatVsgEntry } from './lvs-format';
@@ -174,9 +175,19 @@ export function validateLvs(cfg: LvsConfig, global: LvsGlobalView, sink: Diagnos
   }
 
   // script users: keepalived drops scripts whose user/group do not exist; the first script
-  // that stays is kept, later lines are reported as duplicates
-  const userOk = (sp: LvsScriptSpec): boolean =>
-    (sp.user === undefined || (opts.userExists ?? (() => true))(sp.user)) && (sp.group === undefined || (opts.groupExists ?? (() => true))(sp.group));
+  // that stays is kept, later lines are reported as duplicates. A script without a user gets
+  // the default user: script_user, else (with enable_script_security) keepalived_script,
+  // which must then exist.
+  const userExists = opts.userExists ?? (() => true);
+  const defaultOk = global.scriptUser !== undefined ? userExists(global.scriptUser) : !global.enableScriptSecurity || userExists('keepalived_script');
+  const noDefault: Array<{ seq: number; pos: SourcePos }> = [];
+  const userOk = (sp: LvsScriptSpec, seq: number): boolean => {
+    if (sp.user === undefined) {
+      if (!defaultOk) noDefault.push({ seq, pos: sp.pos });
+      return defaultOk;
+    }
+    return userExists(sp.user) && (sp.group === undefined || (opts.groupExists ?? (() => true))(sp.group));
+  };
   type ScriptField = 'quorumUp' | 'quorumDown' | 'notifyUp' | 'notifyDown';
   const replay = (owner: Partial<Record<ScriptField, LvsScriptSpec>>, field: ScriptField, kwName: string): void => {
     const list = scriptAttempts.get(owner)?.get(field);
@@ -184,12 +195,13 @@ export function validateLvs(cfg: LvsConfig, global: LvsGlobalView, sink: Diagnos
     let cur: LvsScriptSpec | undefined;
     for (const a of list) {
       if (cur) sink.error(a.spec.pos, `(${a.vsgName}) ${kwName} script already specified - ignoring ${a.text}`, 'LVS_DUP_SCRIPT');
-      else if (userOk(a.spec)) cur = a.spec;
+      else if (userOk(a.spec, a.seq)) cur = a.spec;
     }
     if (cur) owner[field] = cur;
     else delete owner[field];
     scriptAttempts.get(owner)!.delete(field);
   };
+  const miscNoDefault: Array<{ seq: number; pos: SourcePos; msg: string }> = [];
   for (const vs of cfg.virtualServers) {
     replay(vs, 'quorumUp', 'quorum_up');
     replay(vs, 'quorumDown', 'quorum_down');
@@ -197,12 +209,35 @@ export function validateLvs(cfg: LvsConfig, global: LvsGlobalView, sink: Diagnos
       replay(rs, 'notifyUp', 'notify_up');
       replay(rs, 'notifyDown', 'notify_down');
       rs.checkers = rs.checkers.filter((c) => {
-        if (c.kind !== 'MISC_CHECK' || c.script.user === undefined || userOk(c.script)) return true;
-        sink.error(miscUserPos.get(c) ?? c.pos, `Failed to set uid/gid for misc checker script ${cmdStr(c.script)} - removing`, 'LVS_MISC_USER');
-        return false;
+        if (c.kind !== 'MISC_CHECK') return true;
+        const end = checkerEndPos.get(c) ?? c.pos;
+        // order as keepalived: the user line (removes at once), the block end (no path),
+        // then the default user
+        if (c.script.user !== undefined && !userOk(c.script, 0)) {
+          const u = miscUserPos.get(c);
+          sink.error(u?.pos ?? c.pos, `Failed to set uid/gid for misc checker script ${u?.cmd ?? cmdStr(c.script)} - removing`, 'LVS_MISC_USER');
+          return false;
+        }
+        for (const d of miscDeferred.get(c) ?? []) sink.add(d);
+        miscDeferred.delete(c);
+        if (miscNoPath.has(c)) {
+          sink.error(end, 'No script path has been specified for MISC_CHECKER - skipping', 'LVS_MISC_NO_PATH');
+          return false;
+        }
+        if (c.script.user === undefined && !userOk(c.script, miscSeq.get(c) ?? 0)) {
+          miscNoDefault.push({ seq: miscSeq.get(c) ?? 0, pos: end, msg: `Unable to set default user for misc script ${cmdStr(c.script)} - removing` });
+          return false;
+        }
+        return true;
       });
     }
   }
+  // the default-user failure is reported once, at the first script that needed it
+  const firstNoDefault = noDefault.sort((a, b) => a.seq - b.seq)[0];
+  if (firstNoDefault && global.scriptUser === undefined) {
+    sink.error(firstNoDefault.pos, 'Unable to set default user keepalived_script for script', 'LVS_SCRIPT_USER');
+  }
+  for (const m of miscNoDefault) sink.error(m.pos, m.msg, 'LVS_SCRIPT_USER');
 
   const kept: VirtualServer[] = [];
   const linked = new Map<string, number>();

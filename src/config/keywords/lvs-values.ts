@@ -16,6 +16,12 @@ export const INT_MAX = 2147483647;
 /** keepalived's "no upper limit" for timers: ULONG_MAX - 1 microseconds. */
 export const TIMER_NO_MAX = 18446744073709551614n;
 
+let seqCounter = 0;
+/** A increasing number giving the reading order of script lines (across files). */
+export function nextSeq(): number {
+  return ++seqCounter;
+}
+
 export function posOf(t: Token): SourcePos {
   return { file: t.file, line: t.line, col: t.col };
 }

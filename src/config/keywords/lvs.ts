@@ -19,7 +19,7 @@ import type {
   TunnelType,
   TunnelCsum,
 } from '../ast-lvs';
-import { INT_MAX, UINT_MAX, needParam, kaTimerUs, kaTrueFalse, kaUnsigned, parseSockAddr, posOf, readNotifyScript } from './lvs-values';
+import { INT_MAX, UINT_MAX, nextSeq, needParam, kaTimerUs, kaTrueFalse, kaUnsigned, parseSockAddr, posOf, readNotifyScript } from './lvs-values';
 import { blockEnd, rsRaw, vsRaw } from './lvs-state';
 import { formatRs, formatVs } from './lvs-format';
 import { rsCheckerKeywords } from './checkers';
@@ -328,6 +328,8 @@ export interface ScriptAttempt {
   text: string;
   /** vs->vsgname as keepalived prints it. */
   vsgName: string;
+  /** Reading order. */
+  seq: number;
 }
 export const scriptAttempts = new WeakMap<object, Map<string, ScriptAttempt[]>>();
 
@@ -337,7 +339,7 @@ function recordScript(owner: object, field: string, st: Stmt, vsg: string): LvsS
   let m = scriptAttempts.get(owner);
   if (!m) scriptAttempts.set(owner, (m = new Map()));
   const list = m.get(field) ?? [];
-  list.push({ spec, text: st.args[0]!.text, vsgName: vsg });
+  list.push({ spec, text: st.args[0]!.text, vsgName: vsg, seq: nextSeq() });
   m.set(field, list);
   return spec;
 }

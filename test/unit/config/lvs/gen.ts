@@ -143,6 +143,11 @@ export function generateConfig(seed: number): string {
       lines.push(`${indent}${k}${v ? ' ' + v : ''}`);
     }
   };
+  if (r() < 0.25) {
+    lines.push('global_defs {', ' enable_script_security');
+    if (r() < 0.4) lines.push(` script_user ${pick(['root', 'nosuchuser'])}`);
+    lines.push('}');
+  }
   if (r() < 0.3) lines.push('SSL {', ' ca /x/ca.pem', pick([' key', ' key /k', ' password p', ' ca /y']), '}');
   if (r() < 0.1) lines.push('SSL {', '}');
   const groups = ['G1', 'G2'];

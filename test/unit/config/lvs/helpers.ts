@@ -56,6 +56,8 @@ function globalView(stmts: Stmt[]): LvsGlobalView {
     trackFiles: names(['track_file', 'vrrp_track_file']),
     bfdInstances: names(['bfd_instance']),
   };
+  const su = gd.filter((s) => s.kw.text === 'script_user').pop()?.args[0]?.text;
+  if (su !== undefined) view.scriptUser = su;
   const sa = bool('smtp_alert');
   if (sa !== undefined) view.smtpAlert = sa;
   const sac = bool('smtp_alert_checker');

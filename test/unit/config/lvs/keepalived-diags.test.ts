@@ -30,7 +30,9 @@ const sorted = (a: string[]) => [...a].sort();
 for (const conf of fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.conf'))) {
   const recFile = path.join(FIXTURES, conf.replace(/\.conf$/, '.diag.json'));
   if (!fs.existsSync(recFile)) continue;
-  test(`fixture ${conf}: same lines and verdict as keepalived -t`, () => {
+  // recorded on a machine without the user keepalived_script
+  const skip = conf === 'diag-default-script-user.conf' && fs.readFileSync('/etc/passwd', 'utf8').split('\n').some((l) => l.startsWith('keepalived_script:'));
+  test(`fixture ${conf}: same lines and verdict as keepalived -t`, { skip }, () => {
     const rec = JSON.parse(fs.readFileSync(recFile, 'utf8')) as Recorded;
     const { diags } = loadLvsFile(path.join(FIXTURES, conf), { scriptFound: scriptExists });
     assert.deepEqual(sorted(keepalivedLines(diags)), sorted(rec.lines));
