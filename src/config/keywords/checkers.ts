@@ -625,7 +625,7 @@ const dnsKeyword = kw<{ vs: VirtualServer; rs: RealServer }>(
 
 /* MISC_CHECK */
 
-const miscTable: KeywordTable<CkTarget<MiscCheck> & { pathSet?: boolean; removed?: boolean }> = {
+const miscTable: KeywordTable<CkTarget<MiscCheck> & { pathSet?: boolean }> = {
   ...timingKeywords<MiscCheck>(),
   misc_path: kw((st, t) => {
     const s = readMiscPath(st);

@@ -28,15 +28,16 @@ export function posOf(t: Token): SourcePos {
 
 /**
  * strvec_slot() on a missing word: keepalived prints this and stops reading the configuration
- * (exit code 2), so it is fatal. Returns the token at `index` of the arguments, or undefined.
+ * (exit code 2; verdict.ts maps the code CFG_MISSING_PARAMETER to that). Returns the token at
+ * `index` of the arguments, or undefined.
  */
 export function needParam(st: Stmt, sink: DiagnosticSink, index = 0): Token | undefined {
   const t = st.args[index];
   if (!t) {
-    sink.fatal(
+    sink.error(
       st.kw,
       `*** Configuration line starting \`${st.kw.text}\` is missing a parameter after keyword \`${st.kw.text}\` at word position ${index + 2}`,
-      'CFG_MISSING_PARAM',
+      'CFG_MISSING_PARAMETER',
     );
   }
   return t;

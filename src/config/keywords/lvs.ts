@@ -21,7 +21,6 @@ import type {
 } from '../ast-lvs';
 import { INT_MAX, UINT_MAX, nextSeq, needParam, kaTimerUs, kaTrueFalse, kaUnsigned, parseSockAddr, posOf, readNotifyScript } from './lvs-values';
 import { blockEnd, rsRaw, vsRaw } from './lvs-state';
-import { formatRs, formatVs } from './lvs-format';
 import { rsCheckerKeywords } from './checkers';
 import { parseIp, compareIp } from '../../lib/ip';
 
@@ -819,6 +818,3 @@ function vsEndHandler(vs: VirtualServer, ctx: Ctx): void {
     vs.family = mixed || fam === undefined ? 4 : fam;
   }
 }
-
-/** For tests and dumps: the identity strings used in diagnostics. */
-export { formatVs, formatRs };
