@@ -311,8 +311,17 @@ export class LvsState {
   adopt(prev: LvsState): StepOut {
     const out = emptyOut();
     const prevVs = new Map(prev.model.vs.map((v) => [v.id, v]));
+    /** clear_service_rs: the line for a real server that goes away with its entry. */
+    const removing = (v: VsModel, r: RsModel): void => {
+      const s = prev.rs.get(`${v.id}\u0000${r.text}`);
+      const vst = prev.vs.get(v.id);
+      const set = (!!s?.alive && !(v.sorry && vst?.sorryIn)) || r.inhibit;
+      if (set) out.lines.push(`Removing ${r.inhibit && !s?.alive ? '(inhibited) ' : ''}service ${r.text} from VS ${v.text}`);
+    };
     for (const v of prev.model.vs) {
-      if (!this.model.vs.some((n) => n.id === v.id)) out.lines.push(v.id.startsWith('group ') ? `Removing Virtual Server Group [${v.id.slice(6)}]` : `Removing Virtual Server ${v.text}`);
+      if (this.model.vs.some((n) => n.id === v.id)) continue;
+      out.lines.push(v.id.startsWith('group ') ? `Removing Virtual Server Group [${v.id.slice(6)}]` : `Removing Virtual Server ${v.text}`);
+      for (const r of v.rs) removing(v, r);
     }
     for (const vs of this.model.vs) {
       const old = prevVs.get(vs.id);
@@ -323,6 +332,7 @@ export class LvsState {
         const s = prev.rs.get(`${old.id}\u0000${r.text}`);
         if (!vs.rs.some((n) => n.text === r.text)) {
           out.lines.push(`service ${r.text} no longer exist`);
+          removing(old, r);
           continue;
         }
         if (s) this.rs.set(`${vs.id}\u0000${r.text}`, { ...s });

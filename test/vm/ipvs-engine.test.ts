@@ -124,8 +124,8 @@ async function quick(): Promise<string> {
 }
 
 /** Wait until the table has been the same for `quietMs` (and differs from `from` when given); return all views. */
-async function settle(opts: { from?: string; quietMs?: number; maxMs?: number } = {}): Promise<string> {
-  const quiet = opts.quietMs ?? 1200;
+async function settle(opts: { from?: string; quietMs?: number; maxMs?: number; programmed?: boolean } = {}): Promise<string> {
+  const quiet = opts.quietMs ?? 1000;
   const deadline = Date.now() + (opts.maxMs ?? 10000);
   const from = opts.from?.split('\n--\n')[0];
   let last = await quick();
@@ -139,6 +139,7 @@ async function settle(opts: { from?: string; quietMs?: number; maxMs?: number } 
       continue;
     }
     if (from !== undefined && t.split('\n').slice(1).join('\n') === from) continue;
+    if (opts.programmed && !t.includes('->')) continue;
     if (Date.now() - since >= quiet) break;
   }
   return table();
@@ -184,8 +185,7 @@ async function runKeepalived(conf0: string, fail: [string, number], L: Listeners
     t0 = Date.now();
   };
   try {
-    await sleep(500);
-    const start = await settle({ quietMs: 1800 });
+    const start = await settle({ quietMs: 1500, programmed: true });
     mark();
     await L.down(...fail);
     const failed = await settle({ from: start });
@@ -235,7 +235,7 @@ async function runOurs(conf: string, fail: [string, number], L: Listeners, reloa
   };
   try {
     await eng.start(sliceFor(conf));
-    const start = await settle({ quietMs: 1800 });
+    const start = await settle({ quietMs: 1500, programmed: true });
     mark();
     await L.down(...fail);
     const failed = await settle({ from: start });

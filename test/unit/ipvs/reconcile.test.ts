@@ -245,7 +245,7 @@ test('reload: state is adopted by identity; only the difference is applied', () 
   const m2 = model(newText);
   const st2 = new LvsState(m2);
   const adopted = st2.adopt(a.st);
-  assert.deepEqual(adopted.lines, ['Removing Virtual Server [10.0.0.2]:tcp:80']);
+  assert.deepEqual(adopted.lines, ['Removing Virtual Server [10.0.0.2]:tcp:80', 'Removing service [10.0.1.1]:tcp:8081 from VS [10.0.0.2]:tcp:80']);
   st2.init(() => true);
   const ops = diffTables(cur, desiredTable(m2, st2)).map((o) => formatOp(o));
   assert.deepEqual(ops, [
@@ -270,4 +270,19 @@ test('serviceKey distinguishes fwmark / protocol / family / port', () => {
   const base = { af: AF_INET, protocol: 6, addr: v4('10.0.0.1'), port: 80 };
   const keys = new Set([serviceKey(base), serviceKey({ ...base, protocol: 17 }), serviceKey({ ...base, port: 81 }), serviceKey({ af: AF_INET, fwmark: 1 }), serviceKey({ af: AF_INET6, fwmark: 1 })]);
   assert.equal(keys.size, 5);
+});
+
+test('reload: a real server dropped from the configuration is logged as keepalived does', () => {
+  const a = started(`virtual_server 10.0.0.1 80 { lb_algo rr lb_kind NAT protocol TCP
+      real_server 10.0.1.1 8081 { ${CHK} } real_server 10.0.1.2 8082 { inhibit_on_failure ${CHK} } real_server 10.0.1.3 8083 { ${CHK} } }`);
+  a.st.rsVerdict('[10.0.0.1]:tcp:80', '[10.0.1.2]:tcp:8082', false, 0);
+  a.st.rsVerdict('[10.0.0.1]:tcp:80', '[10.0.1.3]:tcp:8083', false, 0);
+  const b = new LvsState(model(`virtual_server 10.0.0.1 80 { lb_algo rr lb_kind NAT protocol TCP real_server 10.0.1.9 80 { } }`));
+  assert.deepEqual(b.adopt(a.st).lines, [
+    'service [10.0.1.1]:tcp:8081 no longer exist',
+    'Removing service [10.0.1.1]:tcp:8081 from VS [10.0.0.1]:tcp:80',
+    'service [10.0.1.2]:tcp:8082 no longer exist',
+    'Removing (inhibited) service [10.0.1.2]:tcp:8082 from VS [10.0.0.1]:tcp:80',
+    'service [10.0.1.3]:tcp:8083 no longer exist',
+  ]);
 });
