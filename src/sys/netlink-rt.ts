@@ -40,10 +40,53 @@ export interface AddrInfo {
   prefixLen: number;
 }
 
+export interface RouteSpecNl {
+  family: 4 | 6;
+  /** Destination (undefined = default route). */
+  dst?: Buffer;
+  dstLen: number;
+  gateway?: Buffer;
+  /** Output interface index. */
+  oif?: number;
+  prefsrc?: Buffer;
+  table?: number;
+  metric?: number;
+  /** RT_SCOPE_*. */
+  scope?: number;
+  /** RTN_* (1 unicast, 6 blackhole, 7 unreachable, 8 prohibit, 9 throw…). */
+  type?: number;
+  /** RTPROT_* (keepalived uses 18). */
+  protocol?: number;
+  tos?: number;
+}
+
+export interface RuleSpecNl {
+  family: 4 | 6;
+  src?: Buffer;
+  srcLen: number;
+  dst?: Buffer;
+  dstLen: number;
+  table?: number;
+  priority?: number;
+  fwmark?: number;
+  fwmask?: number;
+  iifname?: string;
+  oifname?: string;
+  tos?: number;
+  /** FR_ACT_* (1 to table, 2 goto, 3 nop, 6 blackhole, 7 unreachable, 8 prohibit). */
+  action?: number;
+  goto?: number;
+  invert?: boolean;
+}
+
 /** The rtnetlink port; RtNetlink implements it, tests fake it. */
 export interface NetlinkPort {
   addAddress(a: AddrSpec): Promise<void>;
   delAddress(a: AddrSpec): Promise<void>;
+  addRoute?(r: RouteSpecNl): Promise<void>;
+  delRoute?(r: RouteSpecNl): Promise<void>;
+  addRule?(r: RuleSpecNl): Promise<void>;
+  delRule?(r: RuleSpecNl): Promise<void>;
   listAddresses(): Promise<AddrInfo[]>;
   listLinks(): Promise<LinkInfo[]>;
   /** Link changes (RTM_NEWLINK) from the kernel. */
@@ -53,6 +96,8 @@ export interface NetlinkPort {
 
 const AF_INET = 2;
 const AF_INET6 = 10;
+const NLM_F_EXCL = 0x200;
+const NLM_F_CREATE = 0x400;
 
 function errCode(e: unknown): string {
   const x = e as { code?: string; errno?: number; message?: string };
@@ -98,7 +143,7 @@ export class RtNetlink implements NetlinkPort {
 
   async addAddress(a: AddrSpec): Promise<void> {
     try {
-      await this.sock.newAddress(this.data(a), this.attrs(a), { flags: { create: true, excl: true } } as never);
+      await this.sock.newAddress(this.data(a), this.attrs(a), { flags: NLM_F_CREATE | NLM_F_EXCL });
     } catch (e) {
       if (errCode(e) !== 'EEXIST') throw e;
     }
@@ -110,6 +155,90 @@ export class RtNetlink implements NetlinkPort {
     } catch (e) {
       const c = errCode(e);
       if (c !== 'EADDRNOTAVAIL' && c !== 'ENODEV' && c !== 'ESRCH') throw e;
+    }
+  }
+
+  private route(r: RouteSpecNl) {
+    const table = r.table ?? 254;
+    const data = {
+      family: r.family === 4 ? AF_INET : AF_INET6,
+      dstLen: r.dstLen,
+      tos: r.tos ?? 0,
+      table: table < 256 ? table : 252,
+      protocol: r.protocol ?? 18,
+      scope: r.scope ?? 0, // keepalived leaves RT_SCOPE_UNIVERSE unless `scope` is given (observed)
+      type: r.type ?? 1,
+    };
+    const attrs: Record<string, unknown> = {};
+    if (r.dst && r.dstLen > 0) attrs.dst = r.dst;
+    if (r.gateway) attrs.gateway = r.gateway;
+    if (r.oif) attrs.oif = r.oif;
+    if (r.prefsrc) attrs.prefsrc = r.prefsrc;
+    if (r.metric !== undefined) attrs.priority = r.metric;
+    if (table >= 256) attrs.table = table;
+    return { data, attrs };
+  }
+
+  async addRoute(r: RouteSpecNl): Promise<void> {
+    const { data, attrs } = this.route(r);
+    try {
+      await this.sock.newRoute(data as never, attrs as never, { flags: NLM_F_CREATE | NLM_F_EXCL });
+    } catch (e) {
+      if (errCode(e) !== 'EEXIST') throw e;
+    }
+  }
+
+  async delRoute(r: RouteSpecNl): Promise<void> {
+    const { data, attrs } = this.route(r);
+    try {
+      await this.sock.delRoute(data as never, attrs as never);
+    } catch (e) {
+      const c = errCode(e);
+      if (c !== 'ESRCH' && c !== 'ENOENT') throw e;
+    }
+  }
+
+  private rule(r: RuleSpecNl) {
+    const table = r.table ?? 254;
+    const data = {
+      family: r.family === 4 ? AF_INET : AF_INET6,
+      dstLen: r.dstLen,
+      srcLen: r.srcLen,
+      tos: r.tos ?? 0,
+      table: table < 256 ? table : 252,
+      action: r.action ?? 1,
+      flags: r.invert ? { invert: true } : {},
+    };
+    const attrs: Record<string, unknown> = {};
+    if (r.src && r.srcLen > 0) attrs.src = r.src;
+    if (r.dst && r.dstLen > 0) attrs.dst = r.dst;
+    if (r.priority !== undefined) attrs.priority = r.priority;
+    if (r.fwmark !== undefined) attrs.fwmark = r.fwmark;
+    if (r.fwmask !== undefined) attrs.fwmask = r.fwmask;
+    if (r.iifname) attrs.iifname = r.iifname;
+    if (r.oifname) attrs.oifname = r.oifname;
+    if (r.goto !== undefined) attrs.goto = r.goto;
+    attrs.protocol = 18; // RTPROT_KEEPALIVED, as keepalived tags its rules
+    if (table >= 256) attrs.table = table;
+    return { data, attrs };
+  }
+
+  async addRule(r: RuleSpecNl): Promise<void> {
+    const { data, attrs } = this.rule(r);
+    try {
+      await this.sock.newRule(data as never, attrs as never, { flags: NLM_F_CREATE | NLM_F_EXCL });
+    } catch (e) {
+      if (errCode(e) !== 'EEXIST') throw e;
+    }
+  }
+
+  async delRule(r: RuleSpecNl): Promise<void> {
+    const { data, attrs } = this.rule(r);
+    try {
+      await this.sock.delRule(data as never, attrs as never);
+    } catch (e) {
+      const c = errCode(e);
+      if (c !== 'ENOENT' && c !== 'ESRCH') throw e;
     }
   }
 

@@ -24,6 +24,7 @@ import { acceptConfigFor, fsmConfigFor } from '../instance';
 import { encodeAdvert, encodeIp4Header, Counters, type DropReason, type RxMeta } from '../packet/advert';
 import { receiveDatagram, type InstanceRx } from '../receive';
 import type { RuntimePorts } from './ports';
+import { routeToNl, ruleToNl } from './routes';
 import { effectivePriority, type TrackerState } from './trackers';
 
 const TIMER_EVENT: Record<TimerName, FsmEvent> = {
@@ -452,9 +453,11 @@ export class VrrpRuntime {
           break;
         case 'set-vips':
           this.setVips(rt, true, rt.vips);
+          this.setRoutes(rt, true);
           break;
         case 'remove-vips':
           if (this.stopped && this.settings.dontReleaseVrrp) break;
+          this.setRoutes(rt, false);
           this.setVips(rt, false, rt.vips);
           break;
         case 'block-vips':
@@ -577,6 +580,35 @@ export class VrrpRuntime {
           else await nl.delAddress(spec);
         } catch (e) {
           this.ports.log.error(`(${rt.name}) cannot ${add ? 'add' : 'remove'} ${text}: ${(e as Error).message}`);
+        }
+      }
+    });
+  }
+
+  /** virtual_routes / virtual_rules of an instance: added after the VIPs, removed before them. */
+  private setRoutes(rt: InstanceRt, add: boolean): void {
+    const nl = this.ports.netlink;
+    if (!nl.addRoute || !nl.delRoute || !nl.addRule || !nl.delRule) return;
+    const ifIndex = (n: string) => this.links.get(n)?.index;
+    const routes = rt.cfg.virtualRoutes.map((r) => routeToNl(r, ifIndex));
+    const rules = rt.cfg.virtualRules.map((r) => ruleToNl(r));
+    if (routes.length === 0 && rules.length === 0) return;
+    rt.vipQueue = rt.vipQueue.then(async () => {
+      const ops: Array<() => Promise<void>> = [];
+      for (const r of routes) {
+        if (typeof r === 'string') this.ports.log.warn(`(${rt.name}) virtual route skipped: ${r}`);
+        else ops.push(() => (add ? nl.addRoute!(r) : nl.delRoute!(r)));
+      }
+      for (const r of rules) {
+        if (typeof r === 'string') this.ports.log.warn(`(${rt.name}) virtual rule skipped: ${r}`);
+        else ops.push(() => (add ? nl.addRule!(r) : nl.delRule!(r)));
+      }
+      if (!add) ops.reverse();
+      for (const op of ops) {
+        try {
+          await op();
+        } catch (e) {
+          this.ports.log.error(`(${rt.name}) cannot ${add ? 'add' : 'remove'} a virtual route/rule: ${(e as Error).message}`);
         }
       }
     });
