@@ -217,7 +217,48 @@ export class VrrpRuntime {
     for (const inst of slice.vrrpInstances) created.push(this.createInstance(inst, slice, addrs));
     this.buildGroups(slice);
     this.startTrackers(slice);
+    this.staticConfig(slice, true);
     for (const rt of created) this.startInstance(rt);
+  }
+
+  private staticQueue: Promise<void> = Promise.resolve();
+
+  /** static_ipaddress / static_routes / static_rules: added at start, removed at stop (observed on 2.2.7). */
+  private staticConfig(slice: VrrpSlice, add: boolean): void {
+    const nl = this.ports.netlink;
+    const ifIndex = (n: string) => this.links.get(n)?.index;
+    const dflt = slice.global.defaultInterface || 'eth0';
+    const ops: Array<[string, () => Promise<void>]> = [];
+    for (const v of slice.staticIpaddresses) {
+      const a = parseIp(v.address);
+      const index = ifIndex(v.dev ?? dflt);
+      if (!a || !index) continue;
+      const brd = v.broadcast && v.broadcast !== '+' && v.broadcast !== '-' ? parseIp(v.broadcast)?.bytes : undefined;
+      const spec = { index, family: v.family, address: a.bytes, prefixLen: v.prefixLen, ...(brd ? { broadcast: brd } : {}), ...(v.label ? { label: v.label } : {}), ...(v.family === 6 ? { nodad: true } : {}) };
+      ops.push([`${v.address}/${v.prefixLen}`, () => (add ? nl.addAddress(spec) : nl.delAddress(spec))]);
+    }
+    if (nl.addRoute && nl.delRoute && nl.addRule && nl.delRule) {
+      for (const r of slice.staticRoutes) {
+        const x = routeToNl(r, ifIndex);
+        if (typeof x === 'string') this.ports.log.warn(`static route skipped: ${x}`);
+        else ops.push([`route ${r.dst}`, () => (add ? nl.addRoute!(x) : nl.delRoute!(x))]);
+      }
+      for (const r of slice.staticRules) {
+        const x = ruleToNl(r);
+        if (typeof x === 'string') this.ports.log.warn(`static rule skipped: ${x}`);
+        else ops.push(['rule', () => (add ? nl.addRule!(x) : nl.delRule!(x))]);
+      }
+    }
+    if (!add) ops.reverse();
+    this.staticQueue = this.staticQueue.then(async () => {
+      for (const [what, op] of ops) {
+        try {
+          await op();
+        } catch (e) {
+          this.ports.log.error(`cannot ${add ? 'add' : 'remove'} static ${what}: ${(e as Error).message}`);
+        }
+      }
+    });
   }
 
   async reload(slice: VrrpSlice): Promise<void> {
@@ -263,7 +304,9 @@ export class VrrpRuntime {
     this.stopped = true;
     this.stopTrackers();
     for (const rt of this.instances.values()) this.dispatch(rt, { type: 'shutdown' });
+    if (this.slice && !this.settings.dontReleaseVrrp) this.staticConfig(this.slice, false);
     await Promise.all([...this.instances.values()].map((rt) => rt.vipQueue));
+    await this.staticQueue;
     for (const rt of this.instances.values()) this.detach(rt);
     for (const s of this.sockets.values()) s.sock.close();
     this.sockets.clear();
