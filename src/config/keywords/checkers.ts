@@ -64,7 +64,7 @@ export const bfdNameAttempts = new WeakMap<BfdCheck, Array<{ name: string | unde
 /** Reading order of MISC_CHECKs (for the first-script message of script users). */
 export const miscSeq = new WeakMap<MiscCheck, number>();
 /** Where a MISC_CHECK's `user` line was (validateLvs reports a failed lookup there). */
-export const miscUserPos = new WeakMap<MiscCheck, { pos: SourcePos; cmd: string }>();
+export const miscUserPos = new WeakMap<MiscCheck, Array<{ pos: SourcePos; cmd: string; user: string; group?: string }>>();
 /** MISC_CHECKs without misc_path: validateLvs reports them unless their user line failed first. */
 export const miscNoPath = new WeakSet<MiscCheck>();
 /** Where a checker's block ends (for messages keepalived prints at the closing brace). */
@@ -151,7 +151,8 @@ function connKeywords<C extends ConnChecker>(connOf: (t: CkTarget<C>) => ConnOpt
       if (!ip) {
         bad(ctx, st, `Invalid connect_ip address ${tok.text} - ignoring`);
         // keepalived has already overwritten the destination's family: no link-local check
-        rawOf(t.chk).dstBroken = true;
+        // (an SMTP_CHECK's own destination is filled in from the real server at the end)
+        if (t.chk.kind !== 'SMTP_CHECK' || smtpHostShadows.has(t.chk)) rawOf(t.chk).dstBroken = true;
         return;
       }
       if (co.bindFamily !== undefined && co.bindFamily !== ip.family) {
@@ -655,7 +656,10 @@ const miscTable: KeywordTable<CkTarget<MiscCheck> & { pathSet?: boolean }> = {
     }
     t.chk.script.user = st.args[0].text;
     if (st.args[1]) t.chk.script.group = st.args[1].text;
-    miscUserPos.set(t.chk, { pos: posOf(st.kw), cmd: cmdStr(t.pathSet ? t.chk.script : undefined) });
+    else delete t.chk.script.group;
+    const list = miscUserPos.get(t.chk) ?? [];
+    list.push({ pos: posOf(st.kw), cmd: cmdStr(t.pathSet ? t.chk.script : undefined), user: st.args[0].text, ...(st.args[1] ? { group: st.args[1].text } : {}) });
+    miscUserPos.set(t.chk, list);
   }),
 };
 
@@ -666,7 +670,13 @@ const miscTable: KeywordTable<CkTarget<MiscCheck> & { pathSet?: boolean }> = {
  */
 export const miscDeferred = new WeakMap<MiscCheck, Diagnostic[]>();
 const miscTableDeferring: typeof miscTable = {};
+const MISC_OWN = new Set(['misc_path', 'misc_timeout', 'misc_dynamic', 'user']);
 for (const [name, def] of Object.entries(miscTable)) {
+  if (!MISC_OWN.has(name)) {
+    // the common keywords still print their messages in keepalived
+    miscTableDeferring[name] = def;
+    continue;
+  }
   miscTableDeferring[name] = {
     ...def,
     handler: (st, t, ctx) => {
@@ -690,8 +700,9 @@ const miscKeyword = kw<{ vs: VirtualServer; rs: RealServer }>(
       pos: posOf(st.kw),
       ...timingDefaults(),
     };
-    miscSeq.set(chk, nextSeq());
     const target = runChecker(st, t, ctx, chk, newRaw(0, 1_000_000), miscTableDeferring);
+    // the default user of a MISC_CHECK is resolved at the end of its block
+    miscSeq.set(chk, nextSeq());
     checkerEndPos.set(chk, blockEnd(st, posOf(st.kw)));
     if (!target.pathSet) miscNoPath.add(chk);
   },

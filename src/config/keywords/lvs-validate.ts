@@ -12,6 +12,7 @@
 import type { DiagnosticSink } from '../diagnostics';
 import type { SourcePos } from '../types';
 import type {
+  BfdCheck,
   Checker,
   Forwarding,
   LvsConfig,
@@ -134,8 +135,33 @@ function resolveChecker(c: Checker, rs: RealServer, vs: VirtualServer): void {
 export function validateLvs(cfg: LvsConfig, global: LvsGlobalView, sink: DiagnosticSink, opts: LvsValidateOptions = {}): void {
   // FILE_CHECK / BFD_CHECK names are looked up while reading in keepalived, so every checker
   // read is checked, also those of servers dropped later
+  const resolveBfdName = (c: BfdCheck, rs: RealServer, vs: VirtualServer, monitored: Set<string>): string | undefined => {
+    let name: string | undefined;
+    for (const a of bfdNameAttempts.get(c) ?? [{ name: c.name, pos: c.pos, rs: formatRs(rs, vs) }]) {
+      if (a.name === undefined) {
+        sink.error(a.pos, `(${a.rs}) BFD_CHECK - No or too many names specified - skipping checker`, 'LVS_BFD_BAD_NAME');
+        return undefined;
+      }
+      if (!global.bfdInstances.has(a.name)) {
+        sink.error(a.pos, `(${a.rs}) BFD_CHECK - BFD ${a.name} not configured`, 'LVS_BFD_MISSING');
+        return undefined;
+      }
+      if (name !== undefined) {
+        sink.error(a.pos, `(${a.rs}) BFD_CHECK - BFD ${a.name} already specified as ${name}`, 'LVS_BFD_DUP');
+        return undefined;
+      }
+      if (monitored.has(a.name)) {
+        sink.error(a.pos, `(${a.rs}) BFD_CHECK - RS already monitoring ${a.name}`, 'LVS_BFD_DUP_RS');
+        return undefined;
+      }
+      name = a.name;
+    }
+    if (name !== undefined) monitored.add(name);
+    return name;
+  };
   for (const vs of cfg.virtualServers) {
     for (const rs of [...vs.realServers, ...(parseDroppedRs.get(vs) ?? [])]) {
+      const bfdSeen = new Set<string>();
       rs.checkers = rs.checkers.filter((c) => {
         if (c.kind === 'FILE_CHECK') {
           let found: string | undefined;
@@ -150,22 +176,7 @@ export function validateLvs(cfg: LvsConfig, global: LvsGlobalView, sink: Diagnos
           c.trackFile = found;
         }
         if (c.kind === 'BFD_CHECK') {
-          let name: string | undefined;
-          for (const a of bfdNameAttempts.get(c) ?? [{ name: c.name, pos: c.pos, rs: formatRs(rs, vs) }]) {
-            if (a.name === undefined) {
-              sink.error(a.pos, `(${a.rs}) BFD_CHECK - No or too many names specified - skipping checker`, 'LVS_BFD_BAD_NAME');
-              return false;
-            }
-            if (!global.bfdInstances.has(a.name)) {
-              sink.error(a.pos, `(${a.rs}) BFD_CHECK - BFD ${a.name} not configured`, 'LVS_BFD_MISSING');
-              return false;
-            }
-            if (name !== undefined) {
-              sink.error(a.pos, `(${a.rs}) BFD_CHECK - BFD ${a.name} already specified as ${name}`, 'LVS_BFD_DUP');
-              return false;
-            }
-            name = a.name;
-          }
+          const name = resolveBfdName(c, rs, vs, bfdSeen);
           if (name === undefined) return false;
           c.name = name;
         }
@@ -211,12 +222,16 @@ export function validateLvs(cfg: LvsConfig, global: LvsGlobalView, sink: Diagnos
       rs.checkers = rs.checkers.filter((c) => {
         if (c.kind !== 'MISC_CHECK') return true;
         const end = checkerEndPos.get(c) ?? c.pos;
-        // order as keepalived: the user line (removes at once), the block end (no path),
-        // then the default user
-        if (c.script.user !== undefined && !userOk(c.script, 0)) {
-          const u = miscUserPos.get(c);
-          sink.error(u?.pos ?? c.pos, `Failed to set uid/gid for misc checker script ${u?.cmd ?? cmdStr(c.script)} - removing`, 'LVS_MISC_USER');
-          return false;
+        // order as keepalived: the first `user` line naming an unknown user/group removes the
+        // checker at once; then, at the block end, a missing path, then the default user
+        for (const u of miscUserPos.get(c) ?? []) {
+          const spec: LvsScriptSpec = { ...c.script, user: u.user };
+          if (u.group !== undefined) spec.group = u.group;
+          else delete spec.group;
+          if (!userOk(spec, 0)) {
+            sink.error(u.pos, `Failed to set uid/gid for misc checker script ${u.cmd} - removing`, 'LVS_MISC_USER');
+            return false;
+          }
         }
         for (const d of miscDeferred.get(c) ?? []) sink.add(d);
         miscDeferred.delete(c);
@@ -224,7 +239,9 @@ export function validateLvs(cfg: LvsConfig, global: LvsGlobalView, sink: Diagnos
           sink.error(end, 'No script path has been specified for MISC_CHECKER - skipping', 'LVS_MISC_NO_PATH');
           return false;
         }
-        if (c.script.user === undefined && !userOk(c.script, miscSeq.get(c) ?? 0)) {
+        if (c.script.user === undefined && !defaultOk) {
+          // resolved at the end of the block
+          noDefault.push({ seq: miscSeq.get(c) ?? 0, pos: end });
           miscNoDefault.push({ seq: miscSeq.get(c) ?? 0, pos: end, msg: `Unable to set default user for misc script ${cmdStr(c.script)} - removing` });
           return false;
         }
