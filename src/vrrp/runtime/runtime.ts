@@ -25,7 +25,7 @@ import { encodeAdvert, encodeIp4Header, Counters, type DropReason, type RxMeta }
 import { receiveDatagram, type InstanceRx } from '../receive';
 import type { RuntimePorts } from './ports';
 import { routeToNl, ruleToNl } from './routes';
-import { effectivePriority, type TrackerState } from './trackers';
+import { effectivePriority, trackerEffect, type TrackerState } from './trackers';
 
 const TIMER_EVENT: Record<TimerName, FsmEvent> = {
   'master-down': { type: 'master-down-timer' },
@@ -53,6 +53,18 @@ interface SockEntry {
   family: 4 | 6;
   ifname: string;
   byVrid: Map<number, InstanceRt>;
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** keepalived's dump time: `1795445325.697204 (Mon Nov 23 14:48:45.697204 2026)` (local time). */
+export function dumpTime(ms: number): string {
+  const d = new Date(ms);
+  const us = String(Math.round((ms % 1000) * 1000)).padStart(6, '0');
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const t = `${DAYS[d.getDay()]} ${MONTHS[d.getMonth()]} ${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${us} ${d.getFullYear()}`;
+  return `${Math.floor(ms / 1000)}.${us} (${t})`;
 }
 
 function zeroStats(): Record<StatsKey, number> {
@@ -976,34 +988,81 @@ export class VrrpRuntime {
     return out.join('\n') + (out.length ? '\n' : '');
   }
 
+  /** keepalived.data's "VRRP Topology" and "VRRP Sockpool" sections, in keepalived 2.2.7's layout. */
   dumpData(): string {
     const out: string[] = ['------< VRRP Topology >------'];
+    const yn = (b: boolean) => (b ? 'true' : 'false');
     for (const rt of this.instances.values()) {
       const f = rt.fsm;
+      const c = f.cfg;
+      const next = f.timers.advert ?? f.timers['master-down'];
+      const s = (us: number) => (us / 1_000_000).toString().replace(/\.0+$/, '');
       out.push(
         ` VRRP Instance = ${rt.name}`,
-        `   VRRP Version = ${f.cfg.version}`,
+        `   VRRP Version = ${c.version}`,
         `   State = ${f.state}`,
+        '   Flags: none',
         `   Wantstate = ${f.faulted ? 'FAULT' : f.state}`,
-        `   Last transition = ${Math.floor(rt.lastTransitionMs / 1000)} (${new Date(rt.lastTransitionMs).toUTCString()})`,
+        '   Number of config faults = 0',
+        `   Number of interface and track script faults = ${[...rt.trackers.values()].filter((t) => t.weight === 0 && (t.kind === 'file' ? (t.value ?? 0) !== 0 : t.up === t.reverse)).length}`,
+        `   Number of track scripts init = ${[...rt.trackers.values()].filter((t) => t.kind === 'script' && t.up === undefined).length}`,
+        `   Last transition = ${dumpTime(rt.lastTransitionMs)}`,
+        ...(next !== undefined ? [`   Read timeout = ${dumpTime(Date.now() + (next - this.ports.clock.nowUs) / 1000)}`] : []),
+        `   Master down timer = ${f.msDownTimerUs} usecs`,
         `   Interface = ${rt.ifname}`,
         `   Using src_ip = ${rt.srcAddr ? formatIp(rt.srcAddr) : '(none)'}`,
+        ...(rt.unicast ? [] : [`   Multicast address ${rt.dests[0] ? formatIp(rt.dests[0]) : ''}`]),
+        `   Gratuitous ARP delay = ${s(c.garpMasterDelayUs)}`,
+        `   Gratuitous ARP repeat = ${c.garpMasterRepeat}`,
+        `   Gratuitous ARP refresh = ${s(c.garpMasterRefreshUs)}`,
+        `   Gratuitous ARP refresh repeat = ${c.garpMasterRefreshRepeat}`,
+        `   Gratuitous ARP lower priority delay = ${s(c.garpLowerPrioDelayUs)}`,
+        `   Gratuitous ARP lower priority repeat = ${c.garpLowerPrioRepeat}`,
+        `   Down timer adverts = ${c.downTimerAdverts}`,
+        `   Send advert after receive lower priority advert = ${yn(!c.lowerPrioNoAdvert)}`,
+        `   Send advert after receive higher priority advert = ${yn(c.higherPrioSendAdvert)}`,
         `   Virtual Router ID = ${rt.cfg.virtualRouterId}`,
         `   Priority = ${f.basePriority}`,
         `   Effective priority = ${f.effectivePriority}`,
-        `   Advert interval = ${f.cfg.advertIntervalCs * 10} milli-sec`,
-        `   Master advert interval = ${f.masterAdverIntCs * 10} milli-sec`,
-        `   Preempt = ${f.cfg.nopreempt ? 'disabled' : 'enabled'}`,
-        `   Master router = ${f.masterSrc ? formatIp(f.masterSrc) : '(none)'}`,
-        `   Master priority = ${f.masterPriority}`,
-        `   Virtual IP (${rt.vips.length}):`,
-        ...rt.vips.map((v) => `     ${v.address}/${v.prefixLen} dev ${v.dev ?? rt.ifname}`),
+        `   Total priority = ${f.basePriority + [...rt.trackers.values()].reduce((a, t) => a + trackerEffect(t).delta, 0)}`,
+        `   Advert interval = ${c.advertIntervalCs * 10} milli-sec`,
+        ...(f.masterAdverIntCs !== c.advertIntervalCs ? [`   Master advert interval = ${f.masterAdverIntCs * 10} milli-sec`] : []),
+        `   Accept = ${c.accept ? 'enabled' : 'disabled'}`,
+        `   Preempt = ${c.nopreempt ? 'disabled' : 'enabled'}`,
+        ...(c.preemptDelayUs ? [`   Preempt delay = ${s(c.preemptDelayUs)} secs`] : []),
+        `   Promote_secondaries = ${rt.cfg.promoteSecondaries ? 'enabled' : 'disabled'}`,
       );
-      if (rt.unicast) out.push(`   Unicast Peer (${rt.dests.length}):`, ...rt.dests.map((d) => `     ${formatIp(d)}`));
-      if (rt.trackers.size) {
-        out.push(`   Tracked objects (${rt.trackers.size}):`);
-        for (const t of rt.trackers.values()) out.push(`     ${t.label} weight ${t.weight}${t.reverse ? ' reverse' : ''} ${t.kind === 'file' ? `value ${t.value ?? 0}` : t.up ? 'UP' : 'DOWN'}`);
+      if (rt.acc.authType === 1) out.push('   Authentication type = SIMPLE_PASSWORD');
+      if (f.masterSrc && f.state !== 'MASTER') out.push(`   Master router = ${formatIp(f.masterSrc)}`, `   Master priority = ${f.masterPriority}`);
+      if (rt.unicast) out.push(`   Unicast Peer = ${rt.dests.length}`, ...rt.dests.map((d) => `     ${formatIp(d)}`));
+      if (rt.vips.length) {
+        out.push(`   Virtual IP (${rt.vips.length}):`);
+        for (const v of rt.vips) out.push(`     ${v.address}/${v.prefixLen} dev ${v.dev ?? rt.ifname} scope ${v.scope ?? 'global'}${f.vipsSet ? ' set' : ''}`);
       }
+      const ti = [...rt.trackers.values()].filter((t) => t.kind === 'interface');
+      if (ti.length) out.push(`   Tracked interfaces = ${ti.length}`, ...ti.map((t) => `     ${t.label.replace(/^interface /, '')} weight ${t.weight}${t.reverse ? ' reverse' : ''}`));
+      const ts = [...rt.trackers.values()].filter((t) => t.kind === 'script');
+      if (ts.length) out.push(`   Tracked scripts = ${ts.length}`, ...ts.map((t) => `     ${t.label.replace(/^script /, '')} weight ${t.weight}${t.reverse ? ' reverse' : ''}`));
+      const tf = [...rt.trackers.values()].filter((t) => t.kind === 'file');
+      if (tf.length) out.push(`   Tracked files = ${tf.length}`, ...tf.map((t) => `     ${t.label.replace(/^file /, '')}, weight ${t.weight}`));
+      if (rt.group) out.push(`   Sync group = ${rt.group.name}`);
+      out.push(
+        `   Using smtp notification = ${rt.cfg.smtpAlert ? 'yes' : 'no'}`,
+        `   Notify deleted = ${rt.cfg.notifyDeleted ? 'Deleted' : 'Fault'}`,
+        `   Notify priority changes = ${yn(rt.cfg.notifyPriorityChanges)}`,
+      );
+    }
+    out.push('------< VRRP Sockpool >------');
+    for (const s of this.sockets.values()) {
+      const multicast = [...s.byVrid.values()].some((r) => !r.unicast);
+      out.push(
+        ` Interface = ${s.ifname}`,
+        `   Family = IPv${s.family}`,
+        '   Protocol = VRRP',
+        `   Type = ${multicast ? 'Multicast' : 'Unicast'}`,
+        '   VRRP instances',
+        ...[...s.byVrid.values()].map((r) => `     ${r.name} vrid ${r.cfg.virtualRouterId}`),
+      );
     }
     return out.join('\n') + '\n';
   }

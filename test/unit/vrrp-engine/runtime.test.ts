@@ -304,3 +304,51 @@ test('log lines with and without -D, as keepalived 2.2.7 prints them', async () 
   for (const re of [/^\(VI_1\) removing VIPs\.$/, /^\(VI_1\) Receive advertisement timeout$/, /^\(VI_1\) setting VIPs\.$/, /^\(VI_1\) Sending\/queueing gratuitous ARPs on eth0 for 10\.0\.0\.100$/, /^Sending gratuitous ARP on eth0 for 10\.0\.0\.100$/, /^\(VI_1\) sent 0 priority$/])
     assert.ok(detailed.some((l) => re.test(l)), `-D line ${re}`);
 });
+
+test('keepalived.data topology block: the lines keepalived 2.2.7 printed for the same instance, in order', async () => {
+  const { h, rt } = await started(G + inst({ int: '0.1' }));
+  await h.advance(500_000);
+  // captured from keepalived 2.2.7 (SIGUSR1) for this instance on 10.0.0.1; fd and time lines left out
+  const expected = `------< VRRP Topology >------
+ VRRP Instance = VI_1
+   VRRP Version = 3
+   State = MASTER
+   Flags: none
+   Wantstate = MASTER
+   Number of config faults = 0
+   Number of interface and track script faults = 0
+   Number of track scripts init = 0
+   Master down timer = 360937 usecs
+   Interface = eth0
+   Using src_ip = 10.0.0.1
+   Multicast address 224.0.0.18
+   Gratuitous ARP delay = 5
+   Gratuitous ARP repeat = 5
+   Gratuitous ARP refresh = 0
+   Gratuitous ARP refresh repeat = 1
+   Gratuitous ARP lower priority delay = 5
+   Gratuitous ARP lower priority repeat = 5
+   Down timer adverts = 3
+   Send advert after receive lower priority advert = true
+   Send advert after receive higher priority advert = false
+   Virtual Router ID = 51
+   Priority = 100
+   Effective priority = 100
+   Total priority = 100
+   Advert interval = 100 milli-sec
+   Accept = enabled
+   Preempt = enabled
+   Promote_secondaries = disabled
+   Virtual IP (1):
+     10.0.0.100/24 dev eth0 scope global set
+   Using smtp notification = no
+   Notify deleted = Fault
+   Notify priority changes = false
+------< VRRP Sockpool >------`.split('\n');
+  const ours = rt.dumpData().split('\n');
+  let i = 0;
+  for (const line of ours) if (line === expected[i]) i++;
+  assert.equal(i, expected.length, `missing or out of order: ${JSON.stringify(expected[i])}\n${rt.dumpData()}`);
+  assert.match(rt.dumpData(), /^ {3}Last transition = \d+\.\d{6} \(\w{3} \w{3} \d\d \d\d:\d\d:\d\d\.\d{6} \d{4}\)$/m);
+  await rt.stop();
+});
