@@ -100,7 +100,7 @@ export class InstanceRt {
   private readonly pktCache = new Map<number, Buffer>();
   sendErrors = 0;
   faultReason: string | undefined;
-  group: { name: string; members: InstanceRt[] } | undefined;
+  group: { name: string; members: InstanceRt[]; state?: VrrpState } | undefined;
   /** Started after its weight-0 scripts returned: keepalived then logs "Entering BACKUP STATE" without "(init)". */
   deferredStart = false;
 
@@ -178,6 +178,7 @@ export class InstanceRt {
 interface SyncGroupRt {
   name: string;
   members: InstanceRt[];
+  state?: VrrpState;
 }
 
 interface ScriptTracker {
@@ -434,6 +435,10 @@ export class VrrpRuntime {
     if (after !== before) rt.lastTransitionMs = Date.now();
     this.perform(rt, quietLog ? r.actions.filter((a) => !(a.type === 'log' && quietLog.test(a.text))) : r.actions);
     if (after !== before && rt.group && !this.syncing) this.syncGroup(rt, before, after);
+    if (after !== before && rt.group && rt.group.state !== after && (after === 'MASTER' || after === 'BACKUP' || after === 'FAULT' || after === 'STOP')) {
+      rt.group.state = after;
+      this.ports.notifier.notify({ kind: 'group', name: rt.group.name, state: after });
+    }
   }
 
   // ---- sync groups ----

@@ -287,6 +287,8 @@ test('vrrp_sync_group: members follow each other to MASTER, to BACKUP and into F
   assert.equal(v1.fsm.state, 'BACKUP');
   assert.equal(v2.fsm.state, 'BACKUP');
   await rt.stop();
+  const groupNotes = h.notes.filter((n) => n.kind === 'group').map((n) => (n.kind === 'group' ? n.state : ''));
+  assert.deepEqual(groupNotes, ['BACKUP', 'MASTER', 'BACKUP', 'FAULT', 'BACKUP', 'STOP'], 'one GROUP notify per group state');
 });
 
 test('log lines with and without -D, as keepalived 2.2.7 prints them', async () => {
