@@ -123,7 +123,10 @@ async function quick(): Promise<string> {
   return (await pexec('ipvsadm', ['-Ln'], { encoding: 'utf8' })).stdout;
 }
 
-/** Wait until the table has been the same for `quietMs` (and differs from `from` when given); return all views. */
+/**
+ * Wait until the table has been the same for `quietMs` (and differs from `from`, and has
+ * destinations when `programmed`), then return all views, taken while nothing changed.
+ */
 async function settle(opts: { from?: string; quietMs?: number; maxMs?: number; programmed?: boolean } = {}): Promise<string> {
   const quiet = opts.quietMs ?? 1000;
   const deadline = Date.now() + (opts.maxMs ?? 10000);
@@ -140,7 +143,9 @@ async function settle(opts: { from?: string; quietMs?: number; maxMs?: number; p
     }
     if (from !== undefined && t.split('\n').slice(1).join('\n') === from) continue;
     if (opts.programmed && !t.includes('->')) continue;
-    if (Date.now() - since >= quiet) break;
+    if (Date.now() - since < quiet) continue;
+    const all = await table();
+    if ((await quick()) === last) return all;
   }
   return table();
 }
@@ -185,7 +190,7 @@ async function runKeepalived(conf0: string, fail: [string, number], L: Listeners
     t0 = Date.now();
   };
   try {
-    const start = await settle({ quietMs: 1500, programmed: true });
+    const start = await settle({ quietMs: 2000, programmed: true });
     mark();
     await L.down(...fail);
     const failed = await settle({ from: start });
@@ -235,7 +240,7 @@ async function runOurs(conf: string, fail: [string, number], L: Listeners, reloa
   };
   try {
     await eng.start(sliceFor(conf));
-    const start = await settle({ quietMs: 1500, programmed: true });
+    const start = await settle({ quietMs: 2000, programmed: true });
     mark();
     await L.down(...fail);
     const failed = await settle({ from: start });
