@@ -137,8 +137,8 @@ export class InstanceRt {
     return this.cfg.unicastPeers.length > 0;
   }
 
-  /** The VRRP message for `priority` to dests[i]. */
-  payload(priority: number, i: number): Buffer {
+  /** What goes to dests[i] for `priority`: IPv4 header (id patched by the sender) + VRRP message, or the VRRP message (IPv6). */
+  packet(priority: number, i: number): Buffer {
     const key = priority * 1024 + i;
     let p = this.pktCache.get(key);
     if (p) return p;
@@ -164,7 +164,10 @@ export class InstanceRt {
             oldUnicastChecksum: this.unicast && this.ctx.oldChecksumActive === true,
           },
     );
-    p = Buffer.from(enc.buffer, enc.byteOffset, enc.byteLength);
+    if (this.cfg.family === 4) {
+      const hdr = encodeIp4Header({ src: this.srcAddr ?? new Uint8Array(4), dst, id: 0, payloadLength: enc.length, ttl: this.unicast ? (this.cfg.unicastTtl ?? 255) : 255 });
+      p = Buffer.concat([hdr, enc]);
+    } else p = Buffer.from(enc.buffer, enc.byteOffset, enc.byteLength);
     if (this.pktCache.size > 64) this.pktCache.clear();
     this.pktCache.set(key, p);
     return p;
@@ -578,23 +581,21 @@ export class VrrpRuntime {
 
   // ---- network ----
 
+  /** Send one advert to each destination; IPv4 packets are cached per priority/destination and only the IP id and header checksum are patched (no per-packet allocation). */
   private sendAdvert(rt: InstanceRt, priority: number): void {
     const s = rt.sock;
     if (!s) return;
     for (let i = 0; i < rt.dests.length; i++) {
       const dst = rt.dests[i]!;
-      const vrrp = rt.payload(priority, i);
-      let pkt: Buffer = vrrp;
+      const pkt = rt.packet(priority, i);
       if (rt.cfg.family === 4) {
         rt.ipId = (rt.ipId + 1) & 0xffff || 1;
-        const hdr = encodeIp4Header({
-          src: rt.srcAddr ?? new Uint8Array(4),
-          dst,
-          id: rt.ipId,
-          payloadLength: vrrp.length,
-          ttl: rt.unicast ? (rt.cfg.unicastTtl ?? 255) : 255,
-        });
-        pkt = Buffer.concat([hdr, vrrp]);
+        pkt.writeUInt16BE(rt.ipId, 4);
+        pkt.writeUInt16BE(0, 10);
+        let sum = 0;
+        for (let o = 0; o < 20; o += 2) sum += pkt.readUInt16BE(o);
+        while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+        pkt.writeUInt16BE(~sum & 0xffff, 10);
       }
       try {
         s.sock.send(pkt, dst);

@@ -72,6 +72,10 @@ test('starts in BACKUP (init), becomes MASTER exactly at the master-down interva
     assert.equal(s.dest, '224.0.0.18');
     assert.equal(s.data[1], 0xc0);
     assert.equal(s.data.readUInt16BE(4), i + 1);
+    let sum = 0;
+    for (let o = 0; o < 20; o += 2) sum += s.data.readUInt16BE(o);
+    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+    assert.equal(sum, 0xffff, 'IPv4 header checksum');
     const d = decodeAdvert(s.data, { family: 4 });
     assert.ok(d.ok, JSON.stringify(d));
     if (d.ok) {
