@@ -79,6 +79,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { long: 'dump-json', arg: 'none', help: ['Print the parsed configuration (typed AST) as JSON and exit'], ours: true },
   { long: 'log-format', arg: 'required', argName: 'text|json', help: ['Console log format (default text)'], ours: true },
   { long: 'watch', arg: 'none', help: ['Reload when the configuration file or an included file changes'], ours: true },
+  { long: 'dry-run', arg: 'none', help: ["Don't program IPVS: keep the table in memory and log each change"], ours: true },
 ];
 
 /** The typed result of the command line. */
@@ -124,6 +125,8 @@ export interface Options {
   dumpJson: boolean;
   logFormat: 'text' | 'json';
   watch: boolean;
+  /** Ours: the checker keeps IPVS in memory and logs changes instead of programming the kernel. */
+  dryRun: boolean;
   /** Long names of every option given, in order (for logging what is accepted but not active). */
   given: string[];
 }
@@ -292,6 +295,7 @@ function defaults(): Options {
     dumpJson: false,
     logFormat: 'text',
     watch: false,
+    dryRun: false,
     given: [],
   };
 }
@@ -401,6 +405,7 @@ export function parseCommandLine(args: readonly string[]): CliResult {
     else return { kind: 'exit', code: 1, stdout: '', stderr: `Invalid --log-format '${lf}' (text|json)\n` };
   }
   opts.watch = count('watch') > 0;
+  opts.dryRun = count('dry-run') > 0;
   if (n.positional.length) warnings.push(`Unexpected argument(s): ${n.positional.map((a) => `${a} `).join('')}`);
   return { kind: 'ok', options: opts, warnings };
 }

@@ -40,6 +40,8 @@ export interface WorkerSettings {
   identSuffix: string;
   /** Process name from process_names / vrrp_process_name etc. */
   processName: string;
+  /** --dry-run: the checker keeps IPVS in memory (src/check/engine.ts CheckEngineSettings). */
+  ipvsDryRun?: boolean;
 }
 
 export type ParentMessage =
@@ -93,7 +95,8 @@ export function isWorkerSettings(x: unknown): x is WorkerSettings {
     isBool(x.dontReleaseIpvs) &&
     isBool(x.addressMonitoring) &&
     isStr(x.identSuffix) &&
-    isStr(x.processName)
+    isStr(x.processName) &&
+    (x.ipvsDryRun === undefined || isBool(x.ipvsDryRun))
   );
 }
 

@@ -277,6 +277,7 @@ export class Parent {
       processName: role === 'vrrp' ? (v.vrrpName ?? 'keepalived_vrrp') : (v.checkerName ?? 'keepalived_ipvs'),
     };
     if (o.logFile) s.logFile = o.logFile;
+    if (o.dryRun) s.ipvsDryRun = true;
     return s;
   }
 

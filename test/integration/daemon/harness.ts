@@ -57,9 +57,9 @@ export class Env {
   pid(name: 'parent' | 'vrrp' | 'checker'): string {
     return path.join(this.dir, `${name}.pid`);
   }
-  /** -f and the three pid files, all in the temp dir. */
+  /** -f and the three pid files, all in the temp dir; --dry-run: no dependency on IPVS in the kernel. */
   baseArgs(): string[] {
-    return ['-f', this.conf, '-p', this.pid('parent'), '-r', this.pid('vrrp'), '-c', this.pid('checker')];
+    return ['--dry-run', '-f', this.conf, '-p', this.pid('parent'), '-r', this.pid('vrrp'), '-c', this.pid('checker')];
   }
   readPid(name: 'parent' | 'vrrp' | 'checker'): number | undefined {
     try {

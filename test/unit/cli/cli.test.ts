@@ -117,6 +117,7 @@ const FLAG_CASES: Array<[string[], (o: Options) => unknown, unknown]> = [
   [['--log-format', 'json'], (o) => o.logFormat, 'json'],
   [['--log-format=text'], (o) => o.logFormat, 'text'],
   [['--watch'], (o) => o.watch, true],
+  [['--dry-run'], (o) => o.dryRun, true],
   // getopt_long: unambiguous abbreviations
   [['--vers'], (o) => o.version, true],
   [['--dont-f'], (o) => o.dontFork, true],
