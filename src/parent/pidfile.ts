@@ -57,9 +57,14 @@ export function readPid(file: string): number | undefined {
 export function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as { code?: string }).code === 'EPERM';
+    if ((e as { code?: string }).code !== 'EPERM') return false;
+  }
+  // a zombie (dead, not yet reaped: e.g. a worker orphaned under an init that does not reap) is not running
+  try {
+    return !/^\d+ \(.*\) Z/s.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
   }
 }
 

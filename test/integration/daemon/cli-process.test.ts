@@ -66,3 +66,10 @@ test('-t prints diagnostics as (FILE: Line N) and exits with the verdict; -tFILE
     fs.rmSync(d, { recursive: true, force: true });
   }
 });
+
+test('-T as the first option hands the rest of the command line to genhash', { skip: fs.existsSync(path.join(path.dirname(MAIN_JS), 'genhash.js')) ? false : 'genhash not in this build' }, () => {
+  const r = run(['-T', '--help']);
+  assert.match(r.stdout + r.stderr, /Usage: genhash/);
+  const late = run(['-n', '-T']);
+  assert.deepEqual(late, { code: 1, stdout: '', stderr: 'keepalived: -T/--genhash must be the first option\n' });
+});

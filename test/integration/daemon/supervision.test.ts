@@ -137,3 +137,32 @@ test('a worker sending a malformed IPC message is logged and restarted', { skip,
     await env.dispose();
   }
 });
+
+test('kill -9 of the parent: workers follow it (PDEATHSIG / IPC disconnect); a new daemon starts over the stale pid files', { skip, timeout: 60000 }, async () => {
+  const env = await Env.create('parentdeath');
+  let d: Daemon | undefined;
+  let d2: Daemon | undefined;
+  const pids: Array<number | undefined> = [];
+  try {
+    d = Daemon.start(env, ['-n', '-l', '-G', ...env.baseArgs()]);
+    await d.waitFor(/Startup complete/);
+    const v = env.readPid('vrrp')!;
+    const c = env.readPid('checker')!;
+    pids.push(v, c);
+    d.signal('SIGKILL');
+    await d.exited;
+    await until(() => !alive(v) && !alive(c), 'workers exit after the parent died');
+    assert.ok(fs.existsSync(env.pid('parent')), 'the killed parent left its pid file');
+    d2 = Daemon.start(env, ['-n', '-l', '-G', ...env.baseArgs()]);
+    await d2.waitFor(/Startup complete/);
+    assert.doesNotMatch(d2.out, /daemon is already running/);
+    assert.equal(env.readPid('parent'), d2.pid);
+    pids.push(env.readPid('vrrp'), env.readPid('checker'));
+    d2.signal('SIGTERM');
+    assert.equal((await d2.exited).code, 0);
+  } finally {
+    await d2?.kill();
+    await d?.kill(pids);
+    await env.dispose();
+  }
+});
