@@ -118,7 +118,7 @@ export class CheckEngine implements WorkerEngine {
     for (const r of this.model.skipped) this.ctx.log.warn(`IPVS: ${r} - skipped`);
     this.sched = this.newScheduler(s);
     const sched = this.sched;
-    this.step(this.state.init((vs, rs) => sched.rsState(vs.text, rs.text)?.up ?? true));
+    this.step(this.state.init((vs, rs) => sched.rsState(vs.text, rs.text)?.up ?? true, { rsInitNotifies: g.rsInitNotifies }));
     await this.idle();
     sched.start();
   }

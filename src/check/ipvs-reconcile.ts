@@ -213,7 +213,7 @@ export class LvsState {
    * is evaluated with init semantics (may add the sorry server). Real servers that already
    * have state (a reload) keep it.
    */
-  init(initial: (vs: VsModel, rs: RsModel) => boolean): StepOut {
+  init(initial: (vs: VsModel, rs: RsModel) => boolean, opts: { rsInitNotifies?: boolean } = {}): StepOut {
     const out = emptyOut();
     for (const vs of this.model.vs) {
       const fresh = !this.vs.has(vs.id);
@@ -221,7 +221,10 @@ export class LvsState {
       if (fresh) vst.quorumUp = false;
       for (const r of vs.rs) {
         if (this.rs.has(this.rsKey(vs, r))) continue;
-        this.rsState(vs, r).alive = r.noCheckers || initial(vs, r);
+        const alive = r.noCheckers || initial(vs, r);
+        this.rsState(vs, r).alive = alive;
+        // rs_init_notifies: notify_up for the real servers that start alive
+        if (alive && opts.rsInitNotifies) out.notifications.push({ kind: 'rs', vs: vs.text, rs: r.text, up: true, ...(r.notifyUp ? { script: r.notifyUp } : {}) });
       }
       this.updateQuorum(vs, true, out);
     }

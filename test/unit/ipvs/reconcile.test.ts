@@ -286,3 +286,27 @@ test('reload: a real server dropped from the configuration is logged as keepaliv
     'service [10.0.1.3]:tcp:8083 no longer exist',
   ]);
 });
+
+test('rs_init_notifies: notify_up for real servers alive at start only when asked', () => {
+  const text = `virtual_server 10.0.0.1 80 {
+  lb_algo rr
+  protocol TCP
+  real_server 10.0.1.1 8081 {
+    notify_up "/bin/echo up"
+    TCP_CHECK {
+      retry 0
+    }
+  }
+  real_server 10.0.1.2 8082 {
+    TCP_CHECK {
+      retry 0
+    }
+  }
+}
+`;
+  const m = buildModel(sliceOf(text).lvs);
+  const quiet = new LvsState(m).init(() => true);
+  assert.deepEqual(quiet.notifications.filter((n) => n.kind === 'rs'), []);
+  const told = new LvsState(m).init((_v, r) => r.text.includes('8081'), { rsInitNotifies: true });
+  assert.deepEqual(told.notifications.filter((n) => n.kind === 'rs').map((n) => [n.kind === 'rs' && n.rs, n.script?.cmd]), [['[10.0.1.1]:tcp:8081', '/bin/echo up']]);
+});
