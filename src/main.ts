@@ -5,7 +5,6 @@
  * -n it re-spawns itself detached (Node has no fork()) and the launcher exits 0 once the daemon
  * has written its pid file, or with the daemon's exit code if it stopped before that.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { parseCommandLine, usage, type Options } from './cli';
@@ -14,11 +13,10 @@ import { IDENT_PARENT, Logger, syslogIdent } from './log';
 import { configApi } from './parent/config-source';
 import { signumCommand } from './parent/signals';
 import { Parent, defaultWorkerScript } from './parent/supervisor';
+import { DAEMON_ENV, daemonise, notifyLauncher } from './parent/daemonize';
 import { versionText } from './parent/version';
 import { loadEngineFactory } from './workers/engine';
 
-/** Set in the detached daemon by the launcher; fd 3 is the launcher's "started" pipe. */
-const DAEMON_ENV = 'KEEPALIVED_TS_DAEMONIZED';
 
 function write(fd: 1 | 2, text: string): void {
   if (!text) return;
@@ -88,33 +86,6 @@ function genhash(argv: string[], rest: string[]): void {
 function engineNames(): { vrrp: string; checker: string } {
   const n = (r: 'vrrp' | 'checker'): string => (loadEngineFactory(r).placeholder ? 'not active yet' : 'active');
   return { vrrp: n('vrrp'), checker: n('checker') };
-}
-
-/** Start the detached daemon and wait for its "started" line (or its exit). */
-function daemonise(argv: string[]): void {
-  const script = argv[1] ?? '';
-  const child = spawn(process.execPath, [...process.execArgv, script, ...argv.slice(2)], {
-    detached: true,
-    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-    env: { ...process.env, [DAEMON_ENV]: '1' },
-  });
-  const pipe = child.stdio[3] as NodeJS.ReadableStream | null;
-  let done = false;
-  const finish = (code: number): void => {
-    if (done) return;
-    done = true;
-    child.unref();
-    (pipe as unknown as { destroy?: () => void } | null)?.destroy?.();
-    process.exit(code);
-  };
-  pipe?.on('data', (b: Buffer) => {
-    if (b.toString().includes('started')) finish(0);
-  });
-  child.on('exit', (code) => finish(code ?? 1));
-  child.on('error', (e) => {
-    write(2, `keepalived: cannot start daemon: ${e.message}\n`);
-    finish(1);
-  });
 }
 
 export function main(argv: string[]): void {
@@ -187,13 +158,7 @@ export function main(argv: string[]): void {
     argv,
     workerScript: defaultWorkerScript(),
     onStarted: () => {
-      if (!daemonised) return;
-      try {
-        fs.writeSync(3, 'started\n');
-        fs.closeSync(3);
-      } catch {
-        /* launcher gone */
-      }
+      if (daemonised) notifyLauncher();
     },
   });
   parent.start();

@@ -99,7 +99,7 @@ export class Logger {
 
   private openSinks(): void {
     if (this.cfg.syslog) {
-      const sender = this.cfg.sender ?? nativeDgramSender().send;
+      const sender = this.cfg.sender ?? nativeDgramSender(true).send;
       const p = this.cfg.syslogPath ?? process.env.KEEPALIVED_TS_SYSLOG_PATH ?? DEFAULT_SYSLOG_PATH;
       this.syslog = new SyslogTransport(p, this.cfg.facility, this.cfg.ident, sender, (m) => {
         // keepalived would silently lose these; say it once where someone may see it

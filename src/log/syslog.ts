@@ -5,6 +5,7 @@
  * Node has no unix datagram sockets; the native addon's unixDgramSend() fills that gap. When the
  * addon is missing, sending fails once with a console warning and syslog stays off.
  */
+import { SyslogSocket, unixDgramSend } from '../sys/unixdgram';
 import { native } from '../sys/native';
 
 export const DEFAULT_SYSLOG_PATH = '/dev/log';
@@ -41,15 +42,32 @@ export function parseSyslog(line: string): { facility: number; severity: number;
 
 export type DgramSender = (path: string, data: Buffer) => void;
 
-/** The addon's sender, or undefined (with the reason) when it is not available. */
-export function nativeDgramSender(): { send?: DgramSender; error?: string } {
+/**
+ * The addon's sender, or undefined (with the reason) when it is not available.
+ * `persistent`: keep one socket per destination open (syslog); otherwise one socket per datagram
+ * (sd_notify, rare, and abstract '@' addresses).
+ */
+export function nativeDgramSender(persistent = false): { send?: DgramSender; error?: string } {
   try {
     const a = native();
     if (typeof a.unixDgramSend !== 'function') return { error: 'native addon has no unixDgramSend (not built yet)' };
-    return { send: (p, d) => a.unixDgramSend(p, d) };
   } catch (e) {
     return { error: (e as Error).message };
   }
+  if (!persistent) return { send: (p, d) => unixDgramSend(p, d) };
+  const socks = new Map<string, SyslogSocket>();
+  return {
+    send: (p, d) => {
+      if (p.startsWith('@')) return unixDgramSend(p, d);
+      let s = socks.get(p);
+      if (!s) {
+        s = new SyslogSocket(p);
+        socks.set(p, s);
+      }
+      const err = s.send(d);
+      if (err) throw err;
+    },
+  };
 }
 
 export class SyslogTransport {

@@ -7,7 +7,7 @@
  * Node cannot listen for real-time signals by name; the native addon's onSignal() (uv_signal on
  * any number) does. Without the addon those two functions are unavailable and say so in the log.
  */
-import { native } from '../sys/native';
+import { onSignal as sysOnSignal, sigrtmax, sigrtmin } from '../sys/signals';
 
 export type SigFunc = 'STOP' | 'RELOAD' | 'DATA' | 'STATS' | 'STATS_CLEAR' | 'JSON';
 export const SIG_FUNCS: readonly SigFunc[] = ['STOP', 'RELOAD', 'DATA', 'STATS', 'STATS_CLEAR', 'JSON'];
@@ -18,8 +18,7 @@ export const GLIBC_SIGRTMAX = 64;
 
 export function rtRange(): { min: number; max: number; fromAddon: boolean } {
   try {
-    const a = native();
-    if (typeof a.sigrtmin === 'function' && typeof a.sigrtmax === 'function') return { min: a.sigrtmin(), max: a.sigrtmax(), fromAddon: true };
+    return { min: sigrtmin(), max: sigrtmax(), fromAddon: true };
   } catch {
     /* fall back to glibc's values */
   }
@@ -75,21 +74,12 @@ export function subscribeSignals(h: SignalHandlers): { unsubscribe: () => void; 
   const handles: Array<{ stop(): void }> = [];
   const unavailable: SigFunc[] = [];
   const rt = rtRange();
-  let onSignal: ((n: number, cb: (n: number) => void) => { stop(): void }) | undefined;
   try {
-    const a = native();
-    if (typeof a.onSignal === 'function') onSignal = a.onSignal.bind(a);
+    handles.push(sysOnSignal(signalNumber('JSON', rt)!, () => h.json()));
+    handles.push(sysOnSignal(signalNumber('STATS_CLEAR', rt)!, () => h.statsClear()));
   } catch {
-    /* no addon */
-  }
-  if (onSignal) {
-    try {
-      handles.push(onSignal(signalNumber('JSON', rt)!, () => h.json()));
-      handles.push(onSignal(signalNumber('STATS_CLEAR', rt)!, () => h.statsClear()));
-    } catch {
-      unavailable.push('JSON', 'STATS_CLEAR');
-    }
-  } else {
+    // no addon (or it lacks onSignal): the two real-time signal functions are unavailable
+    for (const hd of handles.splice(0)) hd.stop();
     unavailable.push('JSON', 'STATS_CLEAR');
   }
   return {

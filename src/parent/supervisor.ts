@@ -30,7 +30,7 @@ import { SdNotify } from './sdnotify';
 import { runParentScript } from './scripts';
 import { subscribeSignals } from './signals';
 import { versionString } from './version';
-import { native } from '../sys/native';
+import { setProcessName } from '../sys/procname';
 import { enterNetns } from '../sys/netns';
 
 export interface ParentDeps {
@@ -662,8 +662,7 @@ export class Parent {
   private setTitle(name: string): void {
     process.title = name;
     try {
-      const a = native();
-      if (typeof a.setProcessName === 'function') a.setProcessName(name.slice(0, 15));
+      setProcessName(name);
     } catch {
       /* process.title set comm already */
     }

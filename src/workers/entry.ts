@@ -11,7 +11,7 @@ import { workerChannel } from '../ipc/channel';
 import { EXIT_CONFIG, EXIT_OK, EXIT_PROGRAM_ERROR, isWorkerSettings, type ParentMessage, type WorkerRole, type WorkerSettings } from '../ipc/messages';
 import { Logger, IDENT_CHECKER, IDENT_VRRP, childFacility, logFileFor } from '../log';
 import { loadEngineFactory, type WorkerEngine } from './engine';
-import { native } from '../sys/native';
+import { setParentDeathSignal, setProcessName } from '../sys/procname';
 
 const SIGTERM = 15;
 
@@ -35,8 +35,7 @@ function defaultSettings(role: WorkerRole): WorkerSettings {
 function setTitle(name: string): void {
   process.title = name;
   try {
-    const a = native();
-    if (typeof a.setProcessName === 'function') a.setProcessName(name.slice(0, 15));
+    setProcessName(name);
   } catch {
     /* process.title already set comm through libuv */
   }
@@ -69,8 +68,7 @@ export function runWorker(role: WorkerRole): void {
   }
   setTitle(settings.processName);
   try {
-    const a = native();
-    if (typeof a.setParentDeathSignal === 'function') a.setParentDeathSignal(SIGTERM);
+    setParentDeathSignal(SIGTERM);
   } catch {
     /* the IPC 'disconnect' below covers a parent that died */
   }
