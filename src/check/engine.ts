@@ -12,6 +12,20 @@
  * Ports: IpvsPort (IpvsClient, or MemIpvsPort with `ipvsDryRun`: every change logged, no
  * kernel), Clock, the check runner, and a Notifier (notify_up/down, quorum_up/down scripts;
  * the default one logs what it would run: script execution belongs to the parent).
+ *
+ * Files: ipvs-model.ts (config → services/dests), ipvs-reconcile.ts (state, log lines,
+ * desired table, diff), ipvs-memport.ts (in-memory IpvsPort: --dry-run and test fake).
+ * Checked against keepalived 2.2.7 in the IPVS VM: test/vm/ipvs-engine.test.ts.
+ *
+ * Deviations from keepalived 2.2.7 (known):
+ *   - ha_suspend is ignored (checkers and entries stay active without the VIP);
+ *   - lvs_sync_daemon is not started here (keepalived drives it from the VRRP process);
+ *   - notify/quorum scripts are only logged by the default Notifier; SNMP traps, SMTP alerts
+ *     and the notify FIFOs are not sent;
+ *   - no modprobe of ip_vs when the IPVS family is missing: start fails (EXIT_CONFIG);
+ *   - a sorry server that is also a real server, and two VSs sharing a kernel service, are
+ *     not special-cased (the first entry wins);
+ *   - keepalived_check.data is a short summary, not keepalived's layout.
  */
 import type { EngineContext, WorkerEngine } from '../workers/engine';
 import type { IpvsPort } from '../sys/ipvs';
