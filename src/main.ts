@@ -89,6 +89,16 @@ function engineNames(): { vrrp: string; checker: string } {
 }
 
 export function main(argv: string[]): void {
+  try {
+    mainInner(argv);
+  } catch (e) {
+    // a bug, never bad input: say so and exit with keepalived's "program error"
+    write(2, `keepalived: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 70;
+  }
+}
+
+function mainInner(argv: string[]): void {
   const args = argv.slice(2);
   // -T must be the first option (keepalived): everything after it is genhash's
   if (args[0] === '-T' || args[0] === '--genhash') {

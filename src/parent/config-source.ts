@@ -54,6 +54,8 @@ export interface ParentView {
   shutdownScript?: { argv: string[]; timeoutS: number };
   /** global_defs umask (-u overrides). */
   umask?: number;
+  /** data_use_instance: keepalived.<netns>_<instance>.data */
+  dataUseInstance?: boolean;
 }
 
 // ---------------------------------------------------------------- stand-in
@@ -69,6 +71,7 @@ const ROOT_GLOBALS = new Set([
   'use_pid_dir', 'instance', 'net_namespace', 'child_wait_time', 'process_names', 'process_name',
   'vrrp_process_name', 'checker_process_name', 'reload_check_config', 'router_id',
   'startup_script', 'startup_script_timeout', 'shutdown_script', 'shutdown_script_timeout', 'umask',
+  'data_use_instance',
 ]);
 
 function standInLoad(file: string, opts: LoadOptions): LoadResult {
@@ -205,6 +208,7 @@ export function parentView(config: unknown, api: ConfigApi = configApi()): Paren
     const timeout = (k: string): number => (one(k) !== undefined && /^\d+$/.test(one(k)!) ? Number(one(k)) : 10);
     if (g.startup_script?.length) v.startupScript = { argv: g.startup_script.map(unquote), timeoutS: timeout('startup_script_timeout') };
     if (g.shutdown_script?.length) v.shutdownScript = { argv: g.shutdown_script.map(unquote), timeoutS: timeout('shutdown_script_timeout') };
+    if (g.data_use_instance !== undefined) v.dataUseInstance = true;
     const um = one('umask');
     if (um !== undefined && /^0[0-7]*$|^[1-9]\d*$/.test(um)) v.umask = um.startsWith('0') ? parseInt(um, 8) : Number(um);
     return v;
@@ -243,5 +247,6 @@ export function parentView(config: unknown, api: ConfigApi = configApi()): Paren
   if (sd) view.shutdownScript = sd;
   const um = get(g, 'umask');
   if (typeof um === 'number') view.umask = um;
+  if (get(g, 'dataUseInstance') === true) view.dataUseInstance = true;
   return view;
 }

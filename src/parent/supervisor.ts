@@ -24,7 +24,7 @@ import { parentChannel, type Channel } from '../ipc/channel';
 import { EXIT_CONFIG, EXIT_FATAL, EXIT_OK, type DumpKind, type ParentMessage, type WorkerMessage, type WorkerRole, type WorkerSettings } from '../ipc/messages';
 import { IDENT_PARENT, syslogIdent, type Logger } from '../log';
 import { configApi, parentView, type ConfigApi, type LoadResult, type ParentView } from './config-source';
-import { DUMP_FILES, dumpDir, flattenForDump, writeDump } from './dump';
+import { DUMP_FILES, dataFileName, dumpDir, flattenForDump, writeDump } from './dump';
 import { pidPaths, removePidFile, runningPid, writePidFile, type PidPaths } from './pidfile';
 import { SdNotify } from './sdnotify';
 import { runParentScript } from './scripts';
@@ -579,12 +579,13 @@ export class Parent {
     const report = (err: string | undefined): void => {
       if (err) this.log.error(err);
     };
+    const dataName = (base: string): string => (this.view.dataUseInstance ? dataFileName(base, this.view) : base);
     if (what === 'data') {
       this.log.info(`Printing parent data for process(${process.pid}) on signal`);
-      report(writeDump(dir, DUMP_FILES.parent, this.parentData()));
+      report(writeDump(dir, dataName(DUMP_FILES.parent), this.parentData()));
       const [v, c] = await Promise.all([this.askWorker('vrrp', 'data'), this.askWorker('checker', 'data')]);
-      if (v?.text !== undefined) report(writeDump(dir, DUMP_FILES.vrrpData, v.text));
-      if (c?.text !== undefined) report(writeDump(dir, DUMP_FILES.checkerData, c.text));
+      if (v?.text !== undefined) report(writeDump(dir, dataName(DUMP_FILES.vrrpData), v.text));
+      if (c?.text !== undefined) report(writeDump(dir, dataName(DUMP_FILES.checkerData), c.text));
       return;
     }
     // STATS, STATS_CLEAR and JSON are VRRP-only in keepalived

@@ -87,3 +87,24 @@ test('-s NAME: the parent and its workers run in network namespace NAME', { skip
     await env.dispose();
   }
 });
+
+test('instance + data_use_instance: dump file names carry the instance', { skip, timeout: 60000 }, async () => {
+  const env = await Env.create('datainst');
+  let d: Daemon | undefined;
+  const pids: Array<number | undefined> = [];
+  try {
+    fs.writeFileSync(env.conf, `instance web\n${BASE_CONF.replace('  router_id kats\n', '  router_id kats\n  data_use_instance\n')}`);
+    d = Daemon.start(env, ['-n', '-l', '-G', ...env.baseArgs()]);
+    await d.waitFor(/Startup complete/);
+    pids.push(env.readPid('vrrp'), env.readPid('checker'));
+    d.signal('SIGUSR1');
+    const f = (n: string): string => path.join(env.dir, n);
+    await until(() => fs.existsSync(f('keepalived_parent.web.data')) && fs.existsSync(f('keepalived.web.data')) && fs.existsSync(f('keepalived_check.web.data')), 'instance data files');
+    assert.ok(!fs.existsSync(f('keepalived.data')));
+    d.signal('SIGTERM');
+    assert.equal((await d.exited).code, 0);
+  } finally {
+    await d?.kill(pids);
+    await env.dispose();
+  }
+});
