@@ -83,6 +83,11 @@ export interface RuleSpecNl {
 export interface NetlinkPort {
   addAddress(a: AddrSpec): Promise<void>;
   delAddress(a: AddrSpec): Promise<void>;
+  /** Create a macvlan (mode private) on `baseIndex` with `mac`; returns its ifindex. */
+  createMacvlan?(name: string, baseIndex: number, mac: Buffer): Promise<number>;
+  /** Set a link up or down. */
+  setLinkUp?(index: number, up: boolean): Promise<void>;
+  deleteLink?(index: number): Promise<void>;
   addRoute?(r: RouteSpecNl): Promise<void>;
   delRoute?(r: RouteSpecNl): Promise<void>;
   addRule?(r: RuleSpecNl): Promise<void>;
@@ -102,6 +107,16 @@ const NLM_F_CREATE = 0x400;
 function errCode(e: unknown): string {
   const x = e as { code?: string; errno?: number; message?: string };
   return x.code ?? (x.message?.match(/\b(E[A-Z]+)\b/)?.[1] ?? '');
+}
+
+/** One netlink attribute (len, type, payload, padded to 4). */
+function nlAttr(type: number, payload: Buffer): Buffer {
+  const len = 4 + payload.length;
+  const b = Buffer.alloc((len + 3) & ~3);
+  b.writeUInt16LE(len, 0);
+  b.writeUInt16LE(type, 2);
+  payload.copy(b, 4);
+  return b;
 }
 
 function linkInfo(m: LinkMessage): LinkInfo {
@@ -239,6 +254,32 @@ export class RtNetlink implements NetlinkPort {
     } catch (e) {
       const c = errCode(e);
       if (c !== 'ENOENT' && c !== 'ESRCH') throw e;
+    }
+  }
+
+  async createMacvlan(name: string, baseIndex: number, mac: Buffer): Promise<number> {
+    // IFLA_LINKINFO { IFLA_INFO_KIND "macvlan", IFLA_INFO_DATA { IFLA_MACVLAN_MODE = MACVLAN_MODE_PRIVATE } }
+    const kind = nlAttr(1, Buffer.from('macvlan\0'));
+    const mode = Buffer.alloc(4);
+    mode.writeUInt32LE(1, 0);
+    const data = nlAttr(2 | 0x8000, nlAttr(1, mode));
+    const link = Buffer.alloc(4);
+    link.writeUInt32LE(baseIndex, 0);
+    await this.sock.newLink({ family: 0 }, { ifname: name, address: mac, link, linkinfo: Buffer.concat([kind, data]) } as never, { flags: NLM_F_CREATE | NLM_F_EXCL });
+    const l = (await this.sock.getLinks()).find((m) => m.attrs.ifname === name);
+    if (!l || !l.data.index) throw Object.assign(new Error(`macvlan ${name} not found after creation`), { code: 'ENODEV' });
+    return l.data.index;
+  }
+
+  async setLinkUp(index: number, up: boolean): Promise<void> {
+    await this.sock.setLink({ index, flags: up ? { up: true } : {}, change: { up: true } });
+  }
+
+  async deleteLink(index: number): Promise<void> {
+    try {
+      await this.sock.delLink({ index });
+    } catch (e) {
+      if (errCode(e) !== 'ENODEV') throw e;
     }
   }
 

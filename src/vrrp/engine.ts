@@ -40,7 +40,7 @@ export class VrrpEngine implements WorkerEngine {
       garp: GarpSender.open(),
       openSocket: (req, onMessage) =>
         VrrpRawSocket.open(
-          { family: req.family, ifname: req.ifname, groups: req.groups, hdrincl: req.hdrincl, ...(req.rcvBuf ? { rcvBuf: req.rcvBuf } : {}) },
+          { family: req.family, ifname: req.ifname, groups: req.groups, hdrincl: req.hdrincl, sendOnly: req.sendOnly ?? false, ...(req.rcvBuf ? { rcvBuf: req.rcvBuf } : {}) },
           { onMessage, onError: (e) => log.detailed(`VRRP socket error on ${req.ifname}: ${e.message}`, 2) },
         ),
       log: {
@@ -53,6 +53,23 @@ export class VrrpEngine implements WorkerEngine {
       },
       notifier: this.notifier ?? new LogNotifier((m) => log.detailed(m, 2)),
       scripts: { run: (argv, o) => execArgv(argv, o) },
+      sysctl: {
+        get: (p) => {
+          try {
+            return fs.readFileSync(`/proc/sys/${p}`, 'utf8').trim();
+          } catch {
+            return undefined;
+          }
+        },
+        set: (p, v) => {
+          try {
+            fs.writeFileSync(`/proc/sys/${p}`, v);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      },
       files: {
         read: (p) => {
           try {

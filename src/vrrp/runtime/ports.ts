@@ -16,6 +16,14 @@ export interface SocketRequest {
   /** IPv4: we build the IP header (TOS 0xc0, id, TTL) as keepalived does. */
   hdrincl: boolean;
   rcvBuf?: number;
+  /** Transmit only (use_vmac: adverts leave through the VMAC, reception stays on the base interface). */
+  sendOnly?: boolean;
+}
+
+/** /proc/sys access (paths relative to /proc/sys, e.g. 'net/ipv4/conf/eth0/arp_ignore'). */
+export interface SysctlPort {
+  get(path: string): string | undefined;
+  set(path: string, value: string): boolean;
 }
 
 export interface RuntimeLog {
@@ -52,4 +60,5 @@ export interface RuntimePorts {
   notifier: Notifier;
   scripts?: ScriptRunner;
   files?: FileReader;
+  sysctl?: SysctlPort;
 }

@@ -101,6 +101,10 @@ export class InstanceRt {
   sendErrors = 0;
   faultReason: string | undefined;
   group: { name: string; members: InstanceRt[]; state?: VrrpState } | undefined;
+  /** use_vmac: the macvlan the VIPs live on and adverts/GARPs leave from. */
+  vmac: { name: string; index: number; mac: Buffer } | undefined;
+  /** Send-only socket on the VMAC (IPv4, unless vmac_xmit_base). */
+  txSock: VrrpSocketPort | undefined;
   /** Started after its weight-0 scripts returned: keepalived then logs "Entering BACKUP STATE" without "(init)". */
   deferredStart = false;
 
@@ -224,6 +228,7 @@ export class VrrpRuntime {
   async start(slice: VrrpSlice): Promise<void> {
     this.slice = slice;
     await this.refreshLinks();
+    await this.ensureVmacs(slice);
     if (!this.linkWatch) {
       this.linkWatch = true;
       this.ports.netlink.onLink((l) => this.onLink(l));
@@ -280,6 +285,7 @@ export class VrrpRuntime {
   async reload(slice: VrrpSlice): Promise<void> {
     this.slice = slice;
     await this.refreshLinks();
+    await this.ensureVmacs(slice);
     const addrs = await this.ports.netlink.listAddresses();
     const keep = new Set<string>();
     const fresh: InstanceRt[] = [];
@@ -323,11 +329,94 @@ export class VrrpRuntime {
     if (this.slice && !this.settings.dontReleaseVrrp) this.staticConfig(this.slice, false);
     await Promise.all([...this.instances.values()].map((rt) => rt.vipQueue));
     await this.staticQueue;
+    if (!this.settings.dontReleaseVrrp) await this.releaseVmacs();
     for (const rt of this.instances.values()) this.detach(rt);
     for (const s of this.sockets.values()) s.sock.close();
     this.sockets.clear();
     this.ports.garp.close();
     this.ports.netlink.close();
+  }
+
+  // ---- use_vmac ----
+
+  /** VMACs we created (deleted on stop) and sysctls we changed (restored on stop). */
+  private readonly createdVmacs = new Map<string, number>();
+  private readonly sysctlSaved = new Map<string, string>();
+
+  static vmacName(inst: VrrpInstance): string {
+    return inst.useVmac?.name ?? `vrrp.${inst.virtualRouterId}`;
+  }
+
+  static vmacMac(inst: VrrpInstance): Buffer {
+    const m = inst.useVmac?.mac;
+    if (m) {
+      const b = Buffer.from(m.replace(/[:-]/g, ''), 'hex');
+      if (b.length === 6) return b;
+    }
+    return Buffer.from([0, 0, 0x5e, 0, inst.family === 4 ? 1 : 2, inst.virtualRouterId & 0xff]);
+  }
+
+  private setSysctl(path: string, value: string): void {
+    const sc = this.ports.sysctl;
+    if (!sc) return;
+    if (!this.sysctlSaved.has(path)) {
+      const old = sc.get(path);
+      if (old === undefined || old === value) return;
+      this.sysctlSaved.set(path, old);
+    }
+    sc.set(path, value);
+  }
+
+  /** Create the macvlan of each use_vmac instance (mode private, MAC 00:00:5e:00:01:VRID), as keepalived does. */
+  private async ensureVmacs(slice: VrrpSlice): Promise<void> {
+    const nl = this.ports.netlink;
+    let changed = false;
+    for (const inst of slice.vrrpInstances) {
+      if (!inst.useVmac) continue;
+      const name = VrrpRuntime.vmacName(inst);
+      const base = this.links.get(this.ifaceOf(inst));
+      if (!base) continue;
+      if (!this.links.has(name)) {
+        if (!nl.createMacvlan || !nl.setLinkUp) {
+          this.ports.log.warn(`(${inst.name}) use_vmac: this netlink port cannot create ${name}`);
+          continue;
+        }
+        try {
+          const index = await nl.createMacvlan(name, base.index, VrrpRuntime.vmacMac(inst));
+          this.createdVmacs.set(name, index);
+          // no IPv6 link-local (and so no ND/MLD from the shared MAC) on an IPv4 VMAC
+          if (inst.family === 4) this.setSysctl(`net/ipv6/conf/${name}/disable_ipv6`, '1');
+          // as keepalived 2.2.7 sets them on its VMACs (observed)
+          this.setSysctl(`net/ipv4/conf/${name}/arp_ignore`, '1');
+          this.setSysctl(`net/ipv4/conf/${name}/accept_local`, '1');
+          this.setSysctl(`net/ipv4/conf/${name}/promote_secondaries`, '1');
+          await nl.setLinkUp(index, true);
+          this.ports.log.info(`(${inst.name}) Creating VMAC interface ${name}`);
+          changed = true;
+        } catch (e) {
+          this.ports.log.error(`(${inst.name}) cannot create VMAC interface ${name}: ${(e as Error).message}`);
+          continue;
+        }
+      }
+      // the base interface must not answer ARP for addresses that live on the VMAC
+      this.setSysctl(`net/ipv4/conf/${base.name}/arp_ignore`, '1');
+      this.setSysctl(`net/ipv4/conf/${base.name}/arp_filter`, '1');
+    }
+    if (changed) await this.refreshLinks();
+  }
+
+  private async releaseVmacs(): Promise<void> {
+    const nl = this.ports.netlink;
+    for (const [name, index] of this.createdVmacs) {
+      try {
+        await nl.deleteLink?.(index);
+      } catch (e) {
+        this.ports.log.error(`cannot remove VMAC interface ${name}: ${(e as Error).message}`);
+      }
+    }
+    this.createdVmacs.clear();
+    for (const [path, old] of this.sysctlSaved) this.ports.sysctl?.set(path, old);
+    this.sysctlSaved.clear();
   }
 
   // ---- instances ----
@@ -349,6 +438,10 @@ export class VrrpRuntime {
     }
     const rt = new InstanceRt(inst, ifindex, ifname, link?.mac, src, slice.global);
     this.instances.set(inst.name, rt);
+    if (inst.useVmac) {
+      const vl = this.links.get(VrrpRuntime.vmacName(inst));
+      if (vl) rt.vmac = { name: vl.name, index: vl.index, mac: vl.mac ?? VrrpRuntime.vmacMac(inst) };
+    }
     // trackers of this instance
     if (!inst.dontTrackPrimary) rt.trackers.set(`if:${ifname}`, { label: `interface ${ifname}`, kind: 'interface', weight: 0, reverse: false, up: this.linkUp(ifname) });
     for (const t of inst.trackInterfaces) {
@@ -412,12 +505,25 @@ export class VrrpRuntime {
     if (other && other !== rt) this.ports.log.warn(`(${rt.name}) VRID ${rt.cfg.virtualRouterId} already used by ${other.name} on ${rt.ifname}`);
     s.byVrid.set(rt.cfg.virtualRouterId, rt);
     rt.sock = s;
+    if (rt.vmac && !rt.txSock) {
+      if (fam === 4 && !rt.cfg.vmacXmitBase) {
+        try {
+          rt.txSock = this.ports.openSocket({ family: 4, ifname: rt.vmac.name, groups: [], hdrincl: true, sendOnly: true }, () => undefined);
+        } catch (e) {
+          this.ports.log.error(`(${rt.name}) cannot open VRRP socket on ${rt.vmac.name}: ${(e as Error).message}`);
+        }
+      } else if (fam === 6 && !rt.cfg.vmacXmitBase) {
+        this.ports.log.warn(`(${rt.name}) IPv6 adverts leave through ${rt.ifname} (VMAC link-local not implemented)`);
+      }
+    }
     return true;
   }
 
   private detach(rt: InstanceRt): void {
     for (const id of rt.timers.values()) this.ports.clock.clear(id);
     rt.timers.clear();
+    rt.txSock?.close();
+    rt.txSock = undefined;
     const s = rt.sock;
     if (!s) return;
     if (s.byVrid.get(rt.cfg.virtualRouterId) === rt) s.byVrid.delete(rt.cfg.virtualRouterId);
@@ -598,7 +704,7 @@ export class VrrpRuntime {
         pkt.writeUInt16BE(~sum & 0xffff, 10);
       }
       try {
-        s.sock.send(pkt, dst);
+        (rt.txSock ?? s.sock).send(pkt, dst);
       } catch (e) {
         rt.sendErrors++;
         if (rt.sendErrors <= 5 || rt.sendErrors % 100 === 0)
@@ -609,6 +715,7 @@ export class VrrpRuntime {
 
   private vipTarget(rt: InstanceRt, v: IpAddressSpec): { index: number; name: string } {
     if (v.dev) return { index: this.links.get(v.dev)?.index ?? 0, name: v.dev };
+    if (rt.vmac) return { index: rt.vmac.index, name: rt.vmac.name };
     return { index: rt.ifindex, name: rt.ifname };
   }
 
