@@ -108,3 +108,35 @@ test('instance + data_use_instance: dump file names carry the instance', { skip,
     await env.dispose();
   }
 });
+
+test('reload adds and retires workers as virtual_servers come and go', { skip, timeout: 60000 }, async () => {
+  const env = await Env.create('roles');
+  let d: Daemon | undefined;
+  const pids: Array<number | undefined> = [];
+  try {
+    const vrrpOnly = BASE_CONF.slice(0, BASE_CONF.indexOf('virtual_server'));
+    fs.writeFileSync(env.conf, vrrpOnly);
+    d = Daemon.start(env, ['-n', '-l', '-G', ...env.baseArgs()]);
+    await d.waitFor(/Startup complete/);
+    pids.push(env.readPid('vrrp'));
+    assert.doesNotMatch(d.out, /Healthcheck child/);
+    fs.writeFileSync(env.conf, BASE_CONF);
+    let from = d.out.length;
+    d.signal('SIGHUP');
+    const m = await d.waitFor(/Starting Healthcheck child process, pid=(\d+)[\s\S]*Reload complete/, 10000, from);
+    const c = Number(m[1]);
+    pids.push(c);
+    await until(() => env.readPid('checker') === c, 'checker pid file');
+    fs.writeFileSync(env.conf, vrrpOnly);
+    from = d.out.length;
+    d.signal('SIGHUP');
+    await d.waitFor(/Reload complete/, 10000, from);
+    await until(() => !fs.existsSync(env.pid('checker')), 'checker retired');
+    assert.doesNotMatch(d.out.slice(from), /Respawning/);
+    d.signal('SIGTERM');
+    assert.equal((await d.exited).code, 0);
+  } finally {
+    await d?.kill(pids);
+    await env.dispose();
+  }
+});
