@@ -325,6 +325,8 @@ export class VrrpRuntime {
     if (this.stopped) return;
     this.stopped = true;
     this.stopTrackers();
+    for (const id of this.garpTimers) this.ports.clock.clear(id);
+    this.garpTimers.clear();
     for (const rt of this.instances.values()) this.dispatch(rt, { type: 'shutdown' });
     if (this.slice && !this.settings.dontReleaseVrrp) this.staticConfig(this.slice, false);
     await Promise.all([...this.instances.values()].map((rt) => rt.vipQueue));
@@ -782,25 +784,59 @@ export class VrrpRuntime {
     });
   }
 
+  /** Next free GARP/NA slot per interface (µs) when vrrp_garp_interval / vrrp_gna_interval pace them. */
+  private readonly garpSlot = new Map<string, number>();
+  private readonly garpTimers = new Set<TimerId>();
+
+  /**
+   * A GARP (IPv4) / unsolicited NA (IPv6) burst of `repeat` per VIP. Sent at once unless the
+   * global vrrp_garp_interval / vrrp_gna_interval (or the interface's garp_group) space them:
+   * then each packet takes the next slot of its interface, as keepalived queues them.
+   */
   private sendGarps(rt: InstanceRt, repeat: number): void {
     const g = this.ports.garp;
+    const clock = this.ports.clock;
     for (const v of rt.vips) {
       const t = this.vipTarget(rt, v);
       const four = v.family === 4;
       this.ports.log.detailed(`(${rt.name}) Sending/queueing ${four ? 'gratuitous ARPs' : 'Unsolicited Neighbour Adverts'} on ${t.name} for ${v.address}`);
       const link = this.links.get(t.name);
       const target = { ifname: t.name, ifindex: t.index, ...(link?.mac ? { mac: link.mac } : {}) };
-      for (let i = 0; i < repeat; i++) {
+      const send = (): boolean => {
         try {
           if (four) g.sendGarp(target, v.address);
           else g.sendUnsolicitedNa(target, v.address);
           this.ports.log.detailed(four ? `Sending gratuitous ARP on ${t.name} for ${v.address}` : `Sending unsolicited Neighbour Advert on ${t.name} for ${v.address}`);
+          return true;
         } catch (e) {
           this.ports.log.warn(`(${rt.name}) GARP/NA send error on ${t.name}: ${(e as Error).message}`);
-          break;
+          return false;
         }
+      };
+      const interval = this.garpInterval(t.name, four);
+      if (interval <= 0) {
+        for (let i = 0; i < repeat; i++) if (!send()) break;
+        continue;
+      }
+      const key = `${t.name}/${four ? 4 : 6}`;
+      for (let i = 0; i < repeat; i++) {
+        const at = Math.max(clock.nowUs, this.garpSlot.get(key) ?? 0);
+        this.garpSlot.set(key, at + interval);
+        const id = clock.at(at, () => {
+          this.garpTimers.delete(id);
+          if (!this.stopped && rt.fsm.state === 'MASTER') send();
+        });
+        this.garpTimers.add(id);
       }
     }
+  }
+
+  private garpInterval(ifname: string, four: boolean): number {
+    const gl = this.slice?.global;
+    const grp = this.slice?.garpGroups.find((x) => x.interfaces.includes(ifname));
+    const own = four ? grp?.garpIntervalUs : grp?.gnaIntervalUs;
+    if (own !== undefined) return own;
+    return (four ? gl?.vrrpGarpIntervalUs : gl?.vrrpGnaIntervalUs) ?? 0;
   }
 
   /** Reload: the VIP lists changed, nothing else. A master adds/removes the difference in place. */
@@ -851,7 +887,7 @@ export class VrrpRuntime {
         return;
       case 'unknown-vrid':
         this.unknownVrids++;
-        if (this.slice?.global && (this.slice.global as { logUnknownVrids?: boolean }).logUnknownVrids)
+        if (this.slice?.global.logUnknownVrids)
           this.ports.log.info(`Unknown VRID(${out.vrid}) received on interface(${s.ifname}). ignoring...`);
         return;
       case 'drop': {

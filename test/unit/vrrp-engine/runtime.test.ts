@@ -358,3 +358,18 @@ test('keepalived.data topology block: the lines keepalived 2.2.7 printed for the
   assert.match(rt.dumpData(), /^ {3}Last transition = \d+\.\d{6} \(\w{3} \w{3} \d\d \d\d:\d\d:\d\d\.\d{6} \d{4}\)$/m);
   await rt.stop();
 });
+
+test('vrrp_garp_interval spaces the GARPs of a burst (queued per interface)', async () => {
+  const text = 'global_defs {\n  router_id t\n  vrrp_garp_interval 0.1\n}\n' + inst({ vips: ['10.0.0.100/24', '10.0.0.101/24'] });
+  const { h, rt } = await started(text);
+  const times: number[] = [];
+  const orig = h.garp.sendGarp.bind(h.garp);
+  h.garp.sendGarp = (t, v) => {
+    times.push(h.clock.nowUs);
+    return orig(t, v);
+  };
+  await h.advance(DOWN_US + 2_000_000, 10_000);
+  assert.equal(times.length, 10, '5 per VIP');
+  for (let i = 1; i < times.length; i++) assert.equal(times[i]! - times[i - 1]!, 100_000, `GARP ${i} one interval after the previous`);
+  await rt.stop();
+});
