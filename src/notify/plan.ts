@@ -1,0 +1,284 @@
+/**
+ * Pure planning: a worker's event + the configuration → the notifications keepalived 2.2.7
+ * would send, in its order:
+ *   VRRP state:   notify_<state> script, generic `notify` script (+ TYPE NAME STATE PRIO),
+ *                 FIFO line (notify_fifo, then vrrp_notify_fifo), SMTP alert;
+ *   VRRP events:  notify_master_rx_lower_pri script (no args), FIFO `... MASTER_RX_LOWER_PRI p`;
+ *                 `... MASTER_PRIORITY p` / `... BACKUP_PRIORITY p` FIFO lines only;
+ *   LVS:          notify_up/notify_down or quorum_up/quorum_down script (no args), FIFO line
+ *                 (notify_fifo, then lvs_notify_fifo), SMTP alert.
+ * No I/O here; the small per-instance memory keepalived keeps (notifies_sent, the sync group's
+ * state, last_email_state, the effective priority) lives in PlanState, owned by the caller.
+ */
+import type { KeepalivedConfig, ScriptSpec, FifoSpec } from '../config/ast';
+import type { LvsScriptSpec } from '../config/ast-lvs';
+import { formatRs, formatVs } from '../config/ast-lvs';
+import type { NotifyEvent } from './events';
+
+export type Script = Pick<ScriptSpec, 'argv' | 'user' | 'group'>;
+export type FifoKind = 'notify' | 'vrrp' | 'lvs';
+
+export type NotifyAction =
+  /** Run argv without a shell; `waitMs`: keepalived waits for it (STOP scripts, 1 s) and then kills it. */
+  | { type: 'script'; argv: string[]; user?: string; group?: string; waitMs?: number }
+  | { type: 'fifo'; fifo: FifoKind; line: string }
+  | { type: 'smtp'; subject: string; body: string };
+
+interface InstanceNotify {
+  master?: Script;
+  backup?: Script;
+  fault?: Script;
+  stop?: Script;
+  /** notify_deleted: true (keyword alone) or a script. */
+  deleted?: Script | true;
+  notify?: Script;
+  rxLowerPri?: Script;
+  smtpAlert: boolean;
+  priority: number;
+  group?: string;
+}
+
+interface GroupNotify {
+  master?: Script;
+  backup?: Script;
+  fault?: Script;
+  stop?: Script;
+  notify?: Script;
+  smtpAlert: boolean;
+}
+
+/** What planning needs from the configuration, indexed by the identities workers report. */
+export interface NotifyConfig {
+  instances: Map<string, InstanceNotify>;
+  groups: Map<string, GroupNotify>;
+  /** `${FMT_VS}\0${FMT_RS}` → the real server's scripts. */
+  rs: Map<string, { up?: Script; down?: Script; smtpAlert: boolean }>;
+  vs: Map<string, { up?: Script; down?: Script; smtpAlert: boolean }>;
+  fifos: Partial<Record<FifoKind, FifoSpec>>;
+  /** SMTP alerts possible at all: a server and at least one address (smtp_alert()'s first test). */
+  smtp: boolean;
+  routerId: string;
+  noEmailFaults: boolean;
+}
+
+const script = (s: ScriptSpec | LvsScriptSpec | undefined): Script | undefined =>
+  s && s.argv.length > 0 ? { argv: [...s.argv], ...(s.user !== undefined ? { user: s.user } : {}), ...(s.group !== undefined ? { group: s.group } : {}) } : undefined;
+
+function put<T extends object>(o: T, k: keyof T, v: unknown): void {
+  if (v !== undefined) (o as Record<keyof T, unknown>)[k] = v;
+}
+
+/** Build the planning view of a configuration. `hostname` is router_id's default (as keepalived). */
+export function notifyConfigOf(cfg: KeepalivedConfig, hostname: string): NotifyConfig {
+  const g = cfg.global;
+  const vrrpDefault = g.smtpAlertVrrp ?? g.smtpAlert ?? false;
+  const groupOf = new Map<string, string>();
+  const groups = new Map<string, GroupNotify>();
+  for (const sg of cfg.syncGroups) {
+    for (const m of sg.group) groupOf.set(m.name, sg.name);
+    const gn: GroupNotify = { smtpAlert: sg.smtpAlert ?? vrrpDefault };
+    put(gn, 'master', script(sg.notifyMaster));
+    put(gn, 'backup', script(sg.notifyBackup));
+    put(gn, 'fault', script(sg.notifyFault));
+    put(gn, 'stop', script(sg.notifyStop));
+    put(gn, 'notify', script(sg.notify));
+    groups.set(sg.name, gn);
+  }
+  const instances = new Map<string, InstanceNotify>();
+  for (const v of cfg.vrrpInstances) {
+    const i: InstanceNotify = { smtpAlert: v.smtpAlert ?? vrrpDefault, priority: v.priority };
+    put(i, 'master', script(v.notifyMaster));
+    put(i, 'backup', script(v.notifyBackup));
+    put(i, 'fault', script(v.notifyFault));
+    put(i, 'stop', script(v.notifyStop));
+    put(i, 'deleted', v.notifyDeleted === true ? true : script(v.notifyDeleted));
+    put(i, 'notify', script(v.notify));
+    put(i, 'rxLowerPri', script(v.notifyMasterRxLowerPri));
+    put(i, 'group', groupOf.get(v.name));
+    instances.set(v.name, i);
+  }
+  const rs = new Map<string, { up?: Script; down?: Script; smtpAlert: boolean }>();
+  const vs = new Map<string, { up?: Script; down?: Script; smtpAlert: boolean }>();
+  for (const s of cfg.lvs.virtualServers) {
+    const vsText = formatVs(s);
+    const ve: { up?: Script; down?: Script; smtpAlert: boolean } = { smtpAlert: s.smtpAlert };
+    put(ve, 'up', script(s.quorumUp));
+    put(ve, 'down', script(s.quorumDown));
+    vs.set(vsText, ve);
+    for (const r of s.realServers) {
+      const re: { up?: Script; down?: Script; smtpAlert: boolean } = { smtpAlert: r.smtpAlert };
+      put(re, 'up', script(r.notifyUp));
+      put(re, 'down', script(r.notifyDown));
+      rs.set(`${vsText}\u0000${formatRs(r, s)}`, re);
+    }
+  }
+  const fifos: Partial<Record<FifoKind, FifoSpec>> = {};
+  put(fifos, 'notify', g.notifyFifo);
+  put(fifos, 'vrrp', g.vrrpNotifyFifo);
+  put(fifos, 'lvs', g.lvsNotifyFifo);
+  return {
+    instances,
+    groups,
+    rs,
+    vs,
+    fifos,
+    smtp: g.smtpServer !== undefined && g.notificationEmail.length > 0,
+    routerId: g.routerId ?? hostname,
+    noEmailFaults: g.noEmailFaults,
+  };
+}
+
+/** keepalived's per-object memory between events. */
+export interface PlanState {
+  /** notifies_sent per instance. */
+  notified: Set<string>;
+  /** Last notified state of each sync group. */
+  groupState: Map<string, string>;
+  /** last_email_state per instance ('i:NAME') and group ('g:NAME'). */
+  lastEmail: Map<string, string>;
+  /** Last effective priority reported per instance. */
+  priority: Map<string, number>;
+}
+
+export function emptyPlanState(): PlanState {
+  return { notified: new Set(), groupState: new Map(), lastEmail: new Map(), priority: new Map() };
+}
+
+const INSTANCE_MAIL: Record<string, [string, string]> = {
+  MASTER: ['Entering MASTER state', '=> VRRP Instance is now owning VRRP VIPs <='],
+  BACKUP: ['Entering BACKUP state', '=> VRRP Instance is no longer owning VRRP VIPs <='],
+  FAULT: ['Entering FAULT state', '=> VRRP Instance is no longer owning VRRP VIPs <='],
+  STOP: ['Stopping', '=> VRRP Instance stopping <='],
+};
+const GROUP_MAIL: Record<string, [string, string]> = {
+  MASTER: ['Entering MASTER state', '=> All VRRP group instances are now in MASTER state <='],
+  BACKUP: ['Entering BACKUP state', '=> All VRRP group instances are now in BACKUP state <='],
+  FAULT: ['Entering FAULT state', '=> All VRRP group instances are now in FAULT state <='],
+  STOP: ['Stopping', '=> All VRRP group instances are now stopping <='],
+};
+
+const STOP_WAIT_MS = 1000;
+
+function run(s: Script, extra: string[] = [], waitMs?: number): NotifyAction {
+  return {
+    type: 'script',
+    argv: [...s.argv, ...extra],
+    ...(s.user !== undefined ? { user: s.user } : {}),
+    ...(s.group !== undefined ? { group: s.group } : {}),
+    ...(waitMs !== undefined ? { waitMs } : {}),
+  };
+}
+
+function fifoLines(cfg: NotifyConfig, side: 'vrrp' | 'lvs', line: string): NotifyAction[] {
+  const out: NotifyAction[] = [];
+  if (cfg.fifos.notify) out.push({ type: 'fifo', fifo: 'notify', line });
+  if (cfg.fifos[side]) out.push({ type: 'fifo', fifo: side, line });
+  return out;
+}
+
+function stateScript(n: InstanceNotify | GroupNotify, state: string): Script | undefined {
+  switch (state) {
+    case 'MASTER':
+      return n.master;
+    case 'BACKUP':
+      return n.backup;
+    case 'FAULT':
+      return n.fault;
+    case 'STOP':
+      return n.stop;
+    default:
+      return undefined;
+  }
+}
+
+function mail(cfg: NotifyConfig, st: PlanState, key: string, enabled: boolean, state: string, texts: Record<string, [string, string]>, what: string): NotifyAction[] {
+  if (!enabled || !cfg.smtp) return [];
+  if (cfg.noEmailFaults && state === 'FAULT') return [];
+  if (st.lastEmail.get(key) === state) return [];
+  const t = texts[state];
+  if (!t) return [];
+  st.lastEmail.set(key, state);
+  return [{ type: 'smtp', subject: `[${cfg.routerId}] ${what} - ${t[0]}`, body: t[1] }];
+}
+
+/**
+ * The actions for one event, in keepalived's order. `prev`: the configuration before the last
+ * reload (a DELETED instance is only in there).
+ */
+export function planEvent(cfg: NotifyConfig, st: PlanState, ev: NotifyEvent, prev?: NotifyConfig): NotifyAction[] {
+  switch (ev.kind) {
+    case 'instance': {
+      const inst = cfg.instances.get(ev.name) ?? (ev.state === 'DELETED' ? prev?.instances.get(ev.name) : undefined);
+      if (!inst) return [];
+      st.priority.set(ev.name, ev.priority);
+      // Without notify_deleted a deleted instance is reported as FAULT.
+      const state = ev.state === 'DELETED' && !inst.deleted ? 'FAULT' : ev.state;
+      // A member already in its sync group's state was notified through the group.
+      if (inst.group && st.notified.has(ev.name) && st.groupState.get(inst.group) === state) return [];
+      st.notified.add(ev.name);
+      const wait = state === 'STOP' ? STOP_WAIT_MS : undefined;
+      const out: NotifyAction[] = [];
+      const s = state === 'DELETED' ? (inst.deleted === true ? undefined : inst.deleted) : stateScript(inst, state);
+      if (s) out.push(run(s, [], wait));
+      if (inst.notify) out.push(run(inst.notify, ['INSTANCE', ev.name, state, String(ev.priority)], wait));
+      out.push(...fifoLines(cfg, 'vrrp', `INSTANCE "${ev.name}" ${state} ${ev.priority}\n`));
+      out.push(...mail(cfg, st, `i:${ev.name}`, inst.smtpAlert, state, INSTANCE_MAIL, `VRRP Instance ${ev.name}`));
+      return out;
+    }
+    case 'group': {
+      const grp = cfg.groups.get(ev.name);
+      if (!grp) return [];
+      st.groupState.set(ev.name, ev.state);
+      const out: NotifyAction[] = [];
+      const s = stateScript(grp, ev.state);
+      if (s) out.push(run(s));
+      if (grp.notify) out.push(run(grp.notify, ['GROUP', ev.name, ev.state, '0'], ev.state === 'STOP' ? STOP_WAIT_MS : undefined));
+      out.push(...fifoLines(cfg, 'vrrp', `GROUP "${ev.name}" ${ev.state} 0\n`));
+      out.push(...mail(cfg, st, `g:${ev.name}`, grp.smtpAlert, ev.state, GROUP_MAIL, `VRRP Group ${ev.name}`));
+      return out;
+    }
+    case 'master-rx-lower-pri': {
+      const inst = cfg.instances.get(ev.name);
+      if (!inst) return [];
+      const out: NotifyAction[] = [];
+      if (inst.rxLowerPri) out.push(run(inst.rxLowerPri));
+      // keepalived writes its own effective priority, not the advert's.
+      const prio = st.priority.get(ev.name) ?? inst.priority;
+      out.push(...fifoLines(cfg, 'vrrp', `INSTANCE "${ev.name}" MASTER_RX_LOWER_PRI ${prio}\n`));
+      return out;
+    }
+    case 'priority': {
+      const inst = cfg.instances.get(ev.name);
+      if (!inst) return [];
+      st.priority.set(ev.name, ev.to);
+      const what = ev.state === 'MASTER' ? 'MASTER_PRIORITY' : 'BACKUP_PRIORITY';
+      return fifoLines(cfg, 'vrrp', `INSTANCE "${ev.name}" ${what} ${ev.to}\n`);
+    }
+    case 'rs': {
+      const r = cfg.rs.get(`${ev.vs}\u0000${ev.rs}`);
+      if (!r) return [];
+      const out: NotifyAction[] = [];
+      const s = ev.up ? r.up : r.down;
+      if (s) out.push(run(s));
+      out.push(...fifoLines(cfg, 'lvs', `RS ${ev.rs} ${ev.vs} ${ev.up ? 'UP' : 'DOWN'}\n`));
+      if (r.smtpAlert && cfg.smtp)
+        out.push({
+          type: 'smtp',
+          subject: `[${cfg.routerId}] Realserver ${ev.rs} of virtual server ${ev.vs} - ${ev.up ? 'UP' : 'DOWN'}`,
+          body: ev.up ? '=> CHECK succeed on service <=' : '=> CHECK failed on service <=',
+        });
+      return out;
+    }
+    case 'quorum': {
+      const v = cfg.vs.get(ev.vs);
+      if (!v) return [];
+      const out: NotifyAction[] = [];
+      const s = ev.up ? v.up : v.down;
+      if (s) out.push(run(s));
+      out.push(...fifoLines(cfg, 'lvs', `VS ${ev.vs} ${ev.up ? 'UP' : 'DOWN'}\n`));
+      if (v.smtpAlert && cfg.smtp)
+        out.push({ type: 'smtp', subject: `[${cfg.routerId}] Virtualserver ${ev.vs} - ${ev.up ? 'UP' : 'DOWN'}`, body: ev.up ? '=> VS is UP <=' : '=> VS is DOWN <=' });
+      return out;
+    }
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * NotifyService: the parent's side of notifications. Workers report events (events.ts); the
+ * parent validates them, plans what keepalived would do (plan.ts) and performs it: scripts
+ * (runner.ts, not awaited), FIFO lines (fifo.ts, synchronous so their order is the event
+ * order), SMTP alerts (smtp.ts, not awaited).
+ */
+import * as os from 'node:os';
+import type { KeepalivedConfig } from '../config/ast';
+import { checkNotifyEvent, type NotifyEvent } from './events';
+import { NotifyFifo } from './fifo';
+import { emptyPlanState, notifyConfigOf, planEvent, type FifoKind, type NotifyAction, type NotifyConfig, type PlanState } from './plan';
+import { defaultScriptUser, ScriptRunner, type NotifyLog } from './runner';
+import { SmtpAlerter } from './smtp';
+
+export interface NotifyServiceOptions {
+  log: NotifyLog;
+  /** Directory holding passwd and group (tests); default /etc. */
+  etc?: string;
+  /** router_id / HELO default; default os.hostname(). */
+  hostname?: string;
+}
+
+export class NotifyService {
+  private cfg: NotifyConfig;
+  private prev: NotifyConfig | undefined;
+  private readonly state: PlanState = emptyPlanState();
+  private readonly runner: ScriptRunner;
+  private fifos = new Map<FifoKind, NotifyFifo>();
+  private smtp: SmtpAlerter | undefined;
+  private readonly hostname: string;
+  private readonly log: NotifyLog;
+  private readonly etc: string;
+
+  constructor(config: KeepalivedConfig, opts: NotifyServiceOptions) {
+    this.log = opts.log;
+    this.etc = opts.etc ?? '/etc';
+    this.hostname = opts.hostname ?? os.hostname();
+    this.runner = new ScriptRunner({ log: this.log, etc: this.etc, defaultUser: defaultScriptUser(config.global.scriptUser, this.etc) });
+    this.cfg = notifyConfigOf(config, this.hostname);
+    this.apply(config);
+  }
+
+  /** Handle an event from a worker; anything that fails validation is logged and dropped. */
+  handle(raw: unknown): NotifyAction[] {
+    const c = checkNotifyEvent(raw);
+    if (!c.ok) {
+      this.log.warn(`keepalived-ts: dropped notify event from worker: ${c.reason}`);
+      return [];
+    }
+    return this.handleEvent(c.event);
+  }
+
+  handleEvent(ev: NotifyEvent): NotifyAction[] {
+    const actions = planEvent(this.cfg, this.state, ev, this.prev);
+    for (const a of actions) this.perform(a);
+    return actions;
+  }
+
+  private perform(a: NotifyAction): void {
+    switch (a.type) {
+      case 'script':
+        void this.runner.run(a);
+        return;
+      case 'fifo':
+        this.fifos.get(a.fifo)?.write(a.line);
+        return;
+      case 'smtp':
+        void this.smtp?.send(a.subject, a.body);
+        return;
+    }
+  }
+
+  /** New configuration (SIGHUP): FIFO scripts get SIGTERM, FIFOs are reopened as configured. */
+  reload(config: KeepalivedConfig): void {
+    this.prev = this.cfg;
+    this.cfg = notifyConfigOf(config, this.hostname);
+    this.runner.setDefaultUser(defaultScriptUser(config.global.scriptUser, this.etc));
+    this.closeFifos();
+    this.apply(config);
+  }
+
+  /** Shutdown begins: FIFO scripts get SIGTERM (STOP lines are still written after this). */
+  stopping(): void {
+    for (const f of this.fifos.values()) f.stopScript();
+  }
+
+  /** Wait (≤ 1 s each) for STOP scripts and for mails in flight, then close the FIFOs. */
+  async stop(): Promise<void> {
+    this.stopping();
+    await Promise.all([this.runner.drain(), this.smtp?.drain()]);
+    this.closeFifos();
+  }
+
+  private apply(config: KeepalivedConfig): void {
+    const g = config.global;
+    const specs: [FifoKind, typeof g.notifyFifo, typeof g.notifyFifoScript][] = [
+      ['notify', g.notifyFifo, g.notifyFifoScript],
+      ['vrrp', g.vrrpNotifyFifo, g.vrrpNotifyFifoScript],
+      ['lvs', g.lvsNotifyFifo, g.lvsNotifyFifoScript],
+    ];
+    for (const [kind, spec, script] of specs) {
+      if (!spec) continue;
+      const f = new NotifyFifo(spec, this.log, this.etc);
+      if (!f.open()) continue;
+      this.fifos.set(kind, f);
+      f.startScript(script, this.runner);
+    }
+    this.smtp =
+      g.smtpServer && g.notificationEmail.length > 0
+        ? new SmtpAlerter(
+            {
+              host: g.smtpServer.host,
+              port: g.smtpServer.port,
+              helo: g.smtpHeloName ?? this.hostname,
+              from: g.notificationEmailFrom ?? `keepalived@${this.hostname}`,
+              to: [...g.notificationEmail],
+              connectTimeoutS: g.smtpConnectTimeoutS,
+            },
+            this.log,
+          )
+        : undefined;
+  }
+
+  private closeFifos(): void {
+    for (const f of this.fifos.values()) f.close();
+    this.fifos.clear();
+  }
+}
