@@ -18,7 +18,7 @@ function v3SkewS(prio: number, intS: number): number {
   return ((256 - prio) * intS) / 256;
 }
 
-test('v2 1 s: ours (150) preempts keepalived (100); GARP moves the client ARP entry; graceful stop hands back within skew', { skip, timeout: 60000 }, async () => {
+test('v2 1 s: ours (150) preempts keepalived (100); GARP moves the client ARP entry; graceful stop hands back within skew', { skip, timeout: 60000 }, async (t) => {
   const { lab, a, b, c } = await threeHosts('ie1');
   const ka = VrrpDaemon.start('keepalived', b, config('ka', instance({ priority: 100 })));
   let ours: VrrpDaemon | undefined;
@@ -46,6 +46,7 @@ test('v2 1 s: ours (150) preempts keepalived (100); GARP moves the client ARP en
     ours.signal('SIGTERM');
     const { at } = await ka.waitFor(/\(VI_1\) Entering MASTER STATE/, 5000, from);
     const took = (at - t0) / 1000;
+    t.diagnostic(`measured takeover: ${took}s`);
     assert.match(ka.out.slice(from), /\(VI_1\) Backup received priority 0 advertisement/);
     assert.ok(took < (256 - 100) / 256 + MARGIN_S, `takeover after priority 0 took ${took}s`);
     await ours.waitFor(/\(VI_1\) sent 0 priority/, 3000);
@@ -60,7 +61,7 @@ test('v2 1 s: ours (150) preempts keepalived (100); GARP moves the client ARP en
   }
 });
 
-test('v3 100 ms: keepalived (150) master, ours (100) backup; SIGKILL of keepalived -> takeover in 3*int+skew; restarted keepalived preempts', { skip, timeout: 60000 }, async () => {
+test('v3 100 ms: keepalived (150) master, ours (100) backup; SIGKILL of keepalived -> takeover in 3*int+skew; restarted keepalived preempts', { skip, timeout: 60000 }, async (t) => {
   const { lab, a, b } = await threeHosts('ie2');
   const inst = (p: number) => instance({ priority: p, version: 3, advertInt: '0.1' });
   let ka = VrrpDaemon.start('keepalived', b, config('ka', inst(150)));
@@ -80,6 +81,7 @@ test('v3 100 ms: keepalived (150) master, ours (100) backup; SIGKILL of keepaliv
     ka.crash();
     const { at } = await ours.waitFor(/\(VI_1\) Entering MASTER STATE/, 5000, from);
     const took = (at - t0) / 1000;
+    t.diagnostic(`measured takeover: ${took}s`);
     const limit = 3 * 0.1 + v3SkewS(100, 0.1) + MARGIN_S;
     assert.ok(took < limit && took > 0.15, `takeover after SIGKILL took ${took}s (limit ${limit}s)`);
     await sleep(200);
@@ -101,7 +103,7 @@ test('v3 100 ms: keepalived (150) master, ours (100) backup; SIGKILL of keepaliv
   }
 });
 
-test('v3 100 ms: nopreempt keeps ours (150) BACKUP under keepalived (100); keepalived backs up ours and takes over after our SIGKILL', { skip, timeout: 60000 }, async () => {
+test('v3 100 ms: nopreempt keeps ours (150) BACKUP under keepalived (100); keepalived backs up ours and takes over after our SIGKILL', { skip, timeout: 60000 }, async (t) => {
   const { lab, a, b } = await threeHosts('ie3');
   const inst = (p: number, nopreempt = false) => instance({ priority: p, version: 3, advertInt: '0.1', nopreempt });
   let ka = VrrpDaemon.start('keepalived', b, config('ka', inst(100)));
@@ -131,6 +133,7 @@ test('v3 100 ms: nopreempt keeps ours (150) BACKUP under keepalived (100); keepa
     ours.crash();
     const { at } = await ka.waitFor(/\(VI_1\) Entering MASTER STATE/, 5000, from2);
     const took = (at - t0) / 1000;
+    t.diagnostic(`measured takeover: ${took}s`);
     const limit = 3 * 0.1 + v3SkewS(100, 0.1) + MARGIN_S;
     assert.ok(took < limit, `keepalived takeover after our SIGKILL took ${took}s (limit ${limit}s)`);
   } finally {
@@ -140,7 +143,7 @@ test('v3 100 ms: nopreempt keeps ours (150) BACKUP under keepalived (100); keepa
   }
 });
 
-test('v3 50 ms: stable group (no flaps over 2 s), crash failover within 3*int+skew', { skip, timeout: 60000 }, async () => {
+test('v3 50 ms: stable group (no flaps over 2 s), crash failover within 3*int+skew', { skip, timeout: 60000 }, async (t) => {
   const { lab, a, b } = await threeHosts('ie4');
   const inst = (p: number) => instance({ priority: p, version: 3, advertInt: '0.05' });
   const ka = VrrpDaemon.start('keepalived', b, config('ka', inst(100)));
@@ -161,10 +164,32 @@ test('v3 50 ms: stable group (no flaps over 2 s), crash failover within 3*int+sk
     ours.crash();
     const { at } = await ka.waitFor(/\(VI_1\) Entering MASTER STATE/, 5000, k0);
     const took = (at - t0) / 1000;
+    t.diagnostic(`measured takeover: ${took}s`);
     const limit = 3 * 0.05 + v3SkewS(100, 0.05) + MARGIN_S;
     assert.ok(took < limit, `takeover took ${took}s (limit ${limit}s)`);
   } finally {
     await ours.stop();
+    await ka.stop();
+    await lab.dispose();
+  }
+});
+
+test('v3 100 ms: preempt_delay 1 s holds our takeover from a lower-priority keepalived master', { skip, timeout: 60000 }, async (t) => {
+  const { lab, a, b } = await threeHosts('ie5');
+  const ka = VrrpDaemon.start('keepalived', b, config('ka', instance({ priority: 100, version: 3, advertInt: '0.1' })));
+  let ours: VrrpDaemon | undefined;
+  try {
+    await ka.waitFor(/\(VI_1\) Entering MASTER STATE/, 8000);
+    ours = VrrpDaemon.start('ours', a, config('ours', instance({ priority: 150, version: 3, advertInt: '0.1', extra: ['preempt_delay 1'] })));
+    const { at: t0 } = await ours.waitFor(/\(VI_1\) start preempt delay \(1\.000000\)/, 8000);
+    const { at } = await ours.waitFor(/\(VI_1\) Entering MASTER STATE/, 5000);
+    const held = (at - t0) / 1000;
+    t.diagnostic(`preempt held: ${held}s`);
+    assert.ok(held >= 0.9, `takeover only after the preempt delay (held ${held}s)`);
+    assert.ok(held < 1 + 0.3 + 0.1 + MARGIN_S, `and not much later (held ${held}s)`);
+    await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 3000);
+  } finally {
+    await ours?.stop();
     await ka.stop();
     await lab.dispose();
   }

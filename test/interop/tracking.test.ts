@@ -14,7 +14,7 @@ import { instance, skipReason, threeHosts } from './lab';
 const skip = skipReason || (!fs.existsSync('/usr/bin/test') && '/usr/bin/test missing');
 const G = 'global_defs {\n  router_id ours\n  enable_script_security\n  script_user root\n}\n';
 
-test('track_script / track_file / track_interface move mastership between ours and keepalived', { skip, timeout: 90000 }, async () => {
+test('track_script / track_file / track_interface move mastership between ours and keepalived', { skip, timeout: 90000 }, async (t) => {
   const { lab, a, b } = await threeHosts('it');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kats-track-'));
   const flag = path.join(dir, 'down');
