@@ -62,9 +62,10 @@ export function processExists(pid: number): boolean {
   }
   // a zombie (dead, not yet reaped: e.g. a worker orphaned under an init that does not reap) is not running
   try {
-    return !/^\d+ \(.*\) Z/s.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
+    return !/^\d+ \(.*\) [ZX]/s.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch (e) {
+    // reaped between kill(0) and this read: gone; any other error (no /proc): trust kill(0)
+    return (e as { code?: string }).code !== 'ENOENT';
   }
 }
 
