@@ -244,7 +244,9 @@ export class CheckEngine implements WorkerEngine {
     for (const l of out.lines) this.ctx.log.info(l);
     for (const n of out.notifications) this.notifier.notify(n);
     const want = desiredTable(this.model, this.state);
-    this.queue = this.queue.then(() => this.applyNow(diffTables(this.applied, want)));
+    this.queue = this.queue
+      .then(() => this.applyNow(diffTables(this.applied, want)))
+      .catch((e: Error) => this.ctx.log.error(`IPVS: ${e.message} - this is a bug`));
   }
 
   private async applyNow(ops: IpvsOp[]): Promise<void> {
