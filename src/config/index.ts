@@ -36,7 +36,7 @@ import { DiagnosticSink } from './diagnostics';
 import type { KeepalivedConfig } from './ast';
 import { readConfigTree } from './tree';
 import { buildConfig } from './keywords/root';
-import { checkScripts, checkScriptSecurity, checkScriptUsers, validateVrrp } from './validate';
+import { checkScripts, checkScriptSecurity, checkScriptUsers, completeVrrp, validateVrrp } from './validate';
 import { validateLvs } from './ast-lvs';
 
 export type { Token, Stmt, SourcePos } from './types';
@@ -86,6 +86,7 @@ export function checkTree(stmts: Parameters<typeof buildConfig>[0], sink: Diagno
   if (config.vrrpInstances.length > 0 && validateVrrp(config, sink, vopts)) {
     const nScripts = checkScripts(config, sink, vopts);
     checkScriptSecurity(config, nScripts, sink);
+    completeVrrp(config, sink, vopts);
   }
   validateLvs(
     config.lvs,

@@ -142,7 +142,10 @@ function resolveRefs(refs: TrackRef[], names: ReadonlySet<string>, owner: string
   });
 }
 
-/** The VRRP-side checks. Returns false when keepalived -t stops checking there (missing interface, fatal instance). */
+/**
+ * First VRRP phase: tracked names and interfaces (keepalived does these while parsing).
+ * Returns false when keepalived -t stops checking there (a missing interface).
+ */
 export function validateVrrp(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: ValidateOptions): boolean {
   const ifs = opts.interfaces;
   let badIf = false;
@@ -271,7 +274,12 @@ export function validateVrrp(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: 
     sink.fatal(NOPOS, 'Non-existent interface specified in configuration', 'CFG_BAD_IF');
     return false;
   }
+  return true;
+}
 
+/** Second VRRP phase (after the script checks, as in keepalived): vrrp_complete_init. */
+export function completeVrrp(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: ValidateOptions): boolean {
+  const ifs = opts.interfaces;
   // Per-instance completion (vrrp_complete_instance); keepalived stops at the first fatal one.
   for (const v of cfg.vrrpInstances) {
     if (!completeInstance(v, cfg, sink, ifs)) return false;
@@ -304,6 +312,41 @@ function completeInstance(v: VrrpInstance, cfg: KeepalivedConfig, sink: Diagnost
     return false;
   }
   void ifs;
+  if (v.trackInterfaces.some((t) => t.name === v.interface)) {
+    err(`Ignoring track_interface ${v.interface} since own interface`, 'CFG_TRACK_OWN_IF');
+    v.trackInterfaces = v.trackInterfaces.filter((t) => t.name !== v.interface);
+  }
+  const sg = cfg.syncGroups.find((g) => g.group.some((m) => m.name === v.name));
+  if (sg) {
+    const mine = new Set(v.trackInterfaces.map((t) => t.name));
+    if (!v.dontTrackPrimary && v.interface !== undefined) mine.add(v.interface);
+    for (const t of sg.trackInterfaces) {
+      if (mine.has(t.name)) {
+        err(`track_interface ${t.name} is configured on VRRP instance and sync group. Remove vrrp instance or sync group config`, 'CFG_TRACK_TWICE');
+      }
+    }
+  }
+  if (v.priority === 255) {
+    // an address owner's priority never changes: weighted trackers make no sense
+    v.trackInterfaces = v.trackInterfaces.filter((t) => {
+      if (t.weight === 0) return true;
+      err(`ignoring ${t.name} tracked interface due to address owner`, 'CFG_OWNER_WEIGHT');
+      return false;
+    });
+    v.trackScripts = v.trackScripts.filter((t) => {
+      const w = t.weight ?? cfg.vrrpScripts.find((x) => x.name === t.name)?.weight ?? 0;
+      if (w === 0) return true;
+      err(`ignoring tracked script ${t.name} with weights due to address_owner`, 'CFG_OWNER_WEIGHT');
+      return false;
+    });
+    for (const t of v.trackFiles) {
+      const w = t.weight ?? cfg.trackFiles.find((x) => x.name === t.name)?.weight ?? 0;
+      if (w !== 0) {
+        err(`ignoring weight from tracked file ${t.name} due to address_owner. specify weight 0`, 'CFG_OWNER_WEIGHT');
+        t.weight = 0;
+      }
+    }
+  }
   if (v.virtualIpaddresses.length === 0 && (v.strictMode || v.family === 6)) {
     // keepalived 2.2.7 also stops here for an IPv6 (native_ipv6) instance without VIPs
     if (v.strictMode && v.state === 'MASTER' && v.priority !== 255) err('State MASTER must match being address owner', 'CFG_STRICT');

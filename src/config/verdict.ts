@@ -9,6 +9,11 @@
  *   CONFIG_SECURITY_ERROR                                  → 6
  *   anything else (unknown keyword … general error)        → 5
  * A missing `-f` file is only logged ("Config files missing") and gives 0.
+ *
+ * One more way out: when a keyword handler reads a word that is not there, keepalived prints
+ * "*** Configuration line starting `KW` is missing a parameter …" and exits at once with 2
+ * (KEEPALIVED_EXIT_CONFIG), whatever was reported before: diagnostics coded
+ * CFG_MISSING_PARAMETER stand for that abort.
  */
 import type { Diagnostic } from './diagnostics';
 import { EXIT_CONFIG_CANNOT_RUN, EXIT_CONFIG_ERRORS, EXIT_CONFIG_OK, EXIT_CONFIG_SCRIPT_SECURITY } from './diagnostics';
@@ -71,8 +76,12 @@ export function configStatus(diags: readonly Diagnostic[]): ConfigErr {
   return err;
 }
 
-/** keepalived -t exit code for a list of diagnostics: 0, 4, 5 or 6. */
+/** keepalived's exit code when a handler aborts on a missing parameter. */
+export const EXIT_CONFIG_ABORT = 2;
+
+/** keepalived -t exit code for a list of diagnostics: 0, 4, 5 or 6 (2: aborted, see above). */
 export function configTestExitCode(diags: readonly Diagnostic[]): number {
+  if (diags.some((d) => d.code === 'CFG_MISSING_PARAMETER' && d.severity === 'error')) return EXIT_CONFIG_ABORT;
   const err = configStatus(diags);
   switch (err) {
     case ConfigErr.OK:

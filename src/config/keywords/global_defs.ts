@@ -226,9 +226,11 @@ export const globalDefsKeywords: KeywordTable<G> = {
   vrrp_mcast_group4: mcastGroup(4, (g, s) => (g.vrrpMcastGroup4 = s)),
   vrrp_mcast_group6: mcastGroup(6, (g, s) => (g.vrrpMcastGroup6 = s)),
   default_interface: strKw((g, s) => (g.defaultInterface = s)),
-  dynamic_interfaces: kw((st, g) => {
+  dynamic_interfaces: kw((st, g, ctx) => {
     g.dynamicInterfaces = true;
-    if (st.args[0]?.text === 'allow_if_changes') g.dynamicInterfacesAllowIfChanges = true;
+    const a = st.args[0];
+    if (a?.text === 'allow_if_changes') g.dynamicInterfacesAllowIfChanges = true;
+    else if (a) ctx.sink.error(a, `Unknown dynamic_interfaces option '${a.text}'`, 'CFG_UNKNOWN_OPTION');
   }),
   disable_local_igmp: flagKw((g) => (g.disableLocalIgmp = true)),
   vrrp_garp_master_delay: gInt(0, 86400, (g, n) => (g.vrrpGarpMasterDelayS = n)),

@@ -6,7 +6,7 @@ import type { Stmt } from '../types';
 import type { SyncGroup, GarpGroup, TrackGroup, LinkbeatInterface, InterfaceUpDownDelay } from '../ast';
 import { emptySyncGroup } from '../ast';
 import { applyTable, kw, type Ctx, type KeywordTable } from './table';
-import { arg, blockItems, boolKw, flagKw, kaInt, kaTimerUs, posOf, scriptKw } from './common';
+import { arg, blockItems, boolKw, endOf, flagKw, kaInt, kaTimerUs, posOf, scriptKw } from './common';
 import { readTrackInterfaces, readTrackRefs } from './vrrp_instance';
 
 type SG = SyncGroup;
@@ -39,7 +39,7 @@ export const syncGroupKeywords: KeywordTable<SG> = {
 export function parseSyncGroup(st: Stmt, ctx: Ctx): SG | undefined {
   const name = st.args[0];
   if (!name) {
-    ctx.sink.error(st.kw, 'vrrp_sync_group missing name', 'CFG_MISSING_VALUE');
+    ctx.sink.error(st.kw, 'vrrp_sync_group must have a name - skipping', 'CFG_MISSING_VALUE');
     return undefined;
   }
   const g = emptySyncGroup(name.text, posOf(st.kw));
@@ -72,10 +72,33 @@ export const garpGroupKeywords: KeywordTable<GarpGroup> = {
   }, { block: true }),
 };
 
-export function parseGarpGroup(st: Stmt, ctx: Ctx): GarpGroup {
+/**
+ * A garp_group: keepalived removes a group without a delay, and an interface can be in one
+ * group only ("already specified" — checked against the groups kept so far, `existing`).
+ */
+export function parseGarpGroup(st: Stmt, ctx: Ctx, existing: readonly GarpGroup[]): GarpGroup | undefined {
   const g: GarpGroup = { pos: posOf(st.kw), interfaces: [], interfacePos: [] };
   applyTable(st.children ?? [], garpGroupKeywords, g, ctx);
-  if (g.interfaces.length === 0) ctx.sink.error(st.kw, 'garp_group has no interfaces specified', 'CFG_MISSING_VALUE');
+  if (g.garpIntervalUs === undefined && g.gnaIntervalUs === undefined) {
+    ctx.sink.error(endOf(st), `garp group ${existing.length} does not have any delay set - removing`, 'CFG_GARP_NO_DELAY');
+    return undefined;
+  }
+  if (g.interfaces.length === 0) {
+    ctx.sink.error(endOf(st), `garp_group ${existing.length} does not have any interface set - removing`, 'CFG_MISSING_VALUE');
+    return undefined;
+  }
+  const taken = new Set(existing.flatMap((e) => e.interfaces));
+  const keep: number[] = [];
+  g.interfaces.forEach((name, i) => {
+    if (taken.has(name)) {
+      ctx.sink.error(g.interfacePos[i], `garp_group already specified for ${name} - ignoring`, 'CFG_GARP_DUP_IF');
+      return;
+    }
+    taken.add(name);
+    keep.push(i);
+  });
+  g.interfacePos = keep.map((i) => g.interfacePos[i]!);
+  g.interfaces = keep.map((i) => g.interfaces[i]!);
   return g;
 }
 
@@ -88,7 +111,7 @@ export const trackGroupKeywords: KeywordTable<TrackGroup> = {
 export function parseTrackGroup(st: Stmt, ctx: Ctx): TrackGroup | undefined {
   const name = st.args[0];
   if (!name) {
-    ctx.sink.error(st.kw, 'track_group missing name', 'CFG_MISSING_VALUE');
+    ctx.sink.error(st.kw, 'track_group must have a name - skipping', 'CFG_MISSING_VALUE');
     return undefined;
   }
   const g: TrackGroup = { name: name.text, pos: posOf(st.kw), group: [] };

@@ -99,8 +99,17 @@ const vrrpRootKeywords: KeywordTable<C> = {
     const g = parseSyncGroup(st, ctx);
     if (g) c.syncGroups.push(g);
   }, block),
-  garp_group: kw((st, c, ctx) => c.garpGroups.push(parseGarpGroup(st, ctx)), block),
+  garp_group: kw((st, c, ctx) => {
+    const g = parseGarpGroup(st, ctx, c.garpGroups);
+    if (g) c.garpGroups.push(g);
+  }, block),
   vrrp_instance: kw((st, c, ctx) => {
+    const name = st.args[0]?.text;
+    if (name !== undefined && c.vrrpInstances.some((x) => x.name === name)) {
+      // keepalived skips the whole block
+      ctx.sink.error(st.kw, `vrrp instance ${name} already defined`, 'CFG_DUP_INSTANCE');
+      return;
+    }
     const v = parseVrrpInstance(st, c.global, ctx);
     if (v) c.vrrpInstances.push(v);
   }, block),
@@ -120,6 +129,8 @@ for (const [name, def] of Object.entries(lvsRootKeywords)) rootKeywords[name] = 
 /** Apply the root table to a whole statement tree. */
 export function buildConfig(stmts: readonly Stmt[], ctx: Ctx): C {
   const c = emptyConfig();
+  ctx.depth = 0;
+  ctx.hoist = undefined;
   applyTable(stmts, rootKeywords, c, ctx);
   return c;
 }

@@ -7,7 +7,7 @@ import type { VrrpScript, TrackFile, TrackProcess, BfdInstance } from '../ast';
 import { emptyVrrpScript, emptyTrackFile, emptyTrackProcess, emptyBfdInstance } from '../ast';
 import { parseIp } from '../../lib/ip';
 import { applyTable, kw, type Ctx, type KeywordTable } from './table';
-import { arg, endOf, extraWords, flagKw, kaInt, kaTimerUs, posOf, readScript } from './common';
+import { arg, endOf, extraWords, flagKw, kaInt, kaTimerUs, missingParam, posOf, readScript } from './common';
 import { scriptArgs } from '../lexer';
 
 /** `weight W [reverse]` on a tracker's own line. */
@@ -113,7 +113,7 @@ export const vrrpScriptKeywords: KeywordTable<VrrpScript> = {
 export function parseVrrpScript(st: Stmt, ctx: Ctx): VrrpScript | undefined {
   const name = st.args[0];
   if (!name) {
-    ctx.sink.error(st.kw, 'vrrp_script missing name', 'CFG_MISSING_VALUE');
+    missingParam(st, ctx);
     return undefined;
   }
   const s = emptyVrrpScript(name.text, posOf(st.kw));
@@ -155,7 +155,7 @@ export const trackFileKeywords: KeywordTable<TrackFile> = {
 export function parseTrackFile(st: Stmt, ctx: Ctx): TrackFile | undefined {
   const name = st.args[0];
   if (!name) {
-    ctx.sink.error(st.kw, `${st.kw.text} missing name`, 'CFG_MISSING_VALUE');
+    missingParam(st, ctx);
     return undefined;
   }
   const t = emptyTrackFile(name.text, posOf(st.kw));
@@ -220,7 +220,7 @@ export const trackProcessKeywords: KeywordTable<TrackProcess> = {
 export function parseTrackProcess(st: Stmt, ctx: Ctx): TrackProcess | undefined {
   const name = st.args[0];
   if (!name) {
-    ctx.sink.error(st.kw, 'vrrp_track_process missing name', 'CFG_MISSING_VALUE');
+    missingParam(st, ctx);
     return undefined;
   }
   const p = emptyTrackProcess(name.text, posOf(st.kw));
@@ -299,7 +299,8 @@ export const bfdInstanceKeywords: KeywordTable<BfdInstance> = {
 export function parseBfdInstance(st: Stmt, ctx: Ctx): BfdInstance | undefined {
   const name = st.args[0];
   if (!name) {
-    ctx.sink.error(st.kw, 'bfd_instance missing name', 'CFG_MISSING_VALUE');
+    // keepalived 2.2.7 crashes here; we report it as a missing parameter
+    missingParam(st, ctx);
     return undefined;
   }
   const b = emptyBfdInstance(name.text, posOf(st.kw));

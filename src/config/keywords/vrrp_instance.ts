@@ -378,7 +378,7 @@ const authKeywords: KeywordTable<Auth> = {
 export function parseVrrpInstance(st: Stmt, g: GlobalDefs, ctx: Ctx): VI | undefined {
   const nameTok = st.args[0];
   if (!nameTok) {
-    ctx.sink.error(st.kw, `vrrp_instance missing name`, 'CFG_MISSING_VALUE');
+    ctx.sink.error(st.kw, 'vrrp_instance must have a name', 'CFG_MISSING_VALUE');
     return undefined;
   }
   const v = emptyVrrpInstance(nameTok.text, posOf(st.kw), g);

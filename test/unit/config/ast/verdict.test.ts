@@ -11,6 +11,10 @@ import { ConfigErr, configStatus } from '../../../../src/config/verdict';
 
 const d = (sev: Severity, code?: string) => diag({ file: 'f', line: 1, col: 1 }, sev, 'm', code);
 
+test('a handler reading a missing word aborts keepalived: exit 2 whatever else was reported', () => {
+  assert.equal(configTestExitCode([d('security'), d('error', 'CFG_MISSING_PARAMETER')]), 2);
+});
+
 test('no diagnostics, warnings and info → 0', () => {
   assert.equal(configTestExitCode([]), 0);
   assert.equal(configTestExitCode([d('warning'), d('info')]), 0);
