@@ -261,6 +261,8 @@ export interface TrackProcess {
   terminateDelayUs: number;
   forkDelayUs: number;
   fullCommand: boolean;
+  /** Parse-time only (a second `weight` is refused); absent from the finished AST. */
+  weightSet?: boolean;
 }
 
 export interface SyncGroup {

@@ -107,6 +107,14 @@ export function checkScriptUsers(cfg: KeepalivedConfig, sink: DiagnosticSink, op
     defaultOk = false;
     defaultMsg = 'Unable to set default user keepalived_script for script';
   }
+  if (defaultMsg !== undefined) {
+    // reported once, where the first script needing the default user is (in file order)
+    const first = collectScripts(cfg)
+      .map((x) => x.spec)
+      .filter((x) => x.user === undefined)
+      .sort((a, b) => (a.pos.file === b.pos.file ? a.pos.line - b.pos.line : 0))[0];
+    if (first) sink.error(first.pos, defaultMsg, 'CFG_SCRIPT_USER');
+  }
   const removed = new Set<string>();
   for (const s of cfg.vrrpScripts) {
     if (!s.script) continue;
@@ -117,15 +125,15 @@ export function checkScriptUsers(cfg: KeepalivedConfig, sink: DiagnosticSink, op
         removed.add(s.name);
       }
     } else if (!defaultOk) {
-      if (defaultMsg !== undefined) {
-        sink.error(s.pos, defaultMsg, 'CFG_SCRIPT_USER');
-        defaultMsg = undefined;
-      }
       sink.error(s.pos, `Unable to set default user for vrrp script ${s.name} - removing`, 'CFG_SCRIPT_USER');
       removed.add(s.name);
     }
   }
   cfg.vrrpScripts = cfg.vrrpScripts.filter((s) => !removed.has(s.name));
+  if (!defaultOk) {
+    // other scripts without their own user cannot run either
+    for (const { spec, drop } of collectScripts(cfg)) if (spec.user === undefined) drop();
+  }
 }
 
 function dropScript(cfg: KeepalivedConfig, spec: ScriptSpec, drop: () => void, droppedScripts: Set<string>): void {
@@ -218,7 +226,8 @@ export function validateVrrp(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: 
     }
     for (const d of cfg.root.interfaceUpDownDelays) {
       if (!ifs.has(d.name)) {
-        sink.error(d.pos, `unknown interface ${d.name} specified for up/down delay`, 'CFG_NO_INTERFACE');
+        // keepalived reports this one as CONFIG_BAD_IF (alone it makes -t exit 4)
+        sink.fatal(d.pos, `unknown interface ${d.name} specified for up/down delay`, 'CFG_BAD_IF');
         badIf = true;
       }
     }

@@ -10,6 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createNetns, deleteNetns, isRoot, run, type Netns } from '../helpers/netns';
 import { loadConfig, configTestExitCode, formatDiagnostic } from '../../src/config/index';
+import { mutateLines, rng } from '../unit/config/ast/mutate';
+import * as os from 'node:os';
 
 function repoRoot(): string {
   let d = __dirname;
@@ -119,4 +121,45 @@ test('keepalived -t parity over samples, examples and fixtures', { skip: canRun 
   assert.deepEqual(verdictDiffs, [], 'zero/non-zero verdicts must agree');
   assert.deepEqual(codeDiffs, [], 'exit codes must agree');
   assert.deepEqual(messageDiffs, [], 'diagnostic fixtures: keepalived messages must be ours too');
+});
+
+/**
+ * Verdict parity on damaged configurations: seeded line-level mutations of examples/ and the
+ * block fixtures (the kind of mistakes operators make). keepalived itself crashes on a few
+ * (no exit status): those are skipped. Exact agreement is expected for nearly all; the cases
+ * that differ are printed (PARITY_MUTATIONS sets how many, default 200).
+ */
+test('keepalived -t parity on seeded damaged configurations', { skip: canRun ? false : 'needs root and keepalived 2.2.7', timeout: 240_000 }, async (t) => {
+  const ns = await createNetns('cfgmut');
+  t.after(() => deleteNetns(ns));
+  for (const [a, b] of [['eth0', 'eth1'], ['eth2', 'eth3']] as const) {
+    await ns.exec(['ip', 'link', 'add', a, 'type', 'veth', 'peer', 'name', b]);
+  }
+  const ifs = await nsInterfaces(ns);
+  const srcs = parityCases()
+    .filter((f) => !f.startsWith(SAMPLES) && !f.includes(`${path.sep}diag${path.sep}`))
+    .map((f) => fs.readFileSync(f, 'utf8'));
+  const n = Number(process.env.PARITY_MUTATIONS ?? 200);
+  const r = rng(4242);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kats-parmut-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  let compared = 0;
+  let zeroDiff = 0;
+  const diffs: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const file = path.join(dir, `m${i}.conf`);
+    fs.writeFileSync(file, mutateLines(srcs[i % srcs.length]!, r));
+    const ka = await ns.exec([KEEPALIVED, '-t', '-i', CONFIG_ID, '-f', file], { ignoreError: true });
+    if (ka.code > 128 || !/^\d+$/.test(String(ka.code))) continue; // keepalived crashed
+    const code = configTestExitCode(loadConfig(file, { configId: CONFIG_ID, interfaces: ifs }).diagnostics);
+    compared++;
+    if (code === ka.code) continue;
+    if ((code === 0) !== (ka.code === 0)) zeroDiff++;
+    diffs.push(`m${i}: keepalived ${ka.code}, ours ${code}; keepalived said: ${ka.stderr.trim().split('\n').slice(0, 3).join(' | ')}`);
+  }
+  console.log(`parity on damaged configs: ${compared} compared, ${diffs.length} exit codes differ (${zeroDiff} zero/non-zero)`);
+  for (const d of diffs) console.log(d);
+  assert.ok(compared >= n * 0.9);
+  assert.ok(zeroDiff <= Math.ceil(compared * 0.03), `${zeroDiff} zero/non-zero verdict differences`);
+  assert.ok(diffs.length <= Math.ceil(compared * 0.05), `${diffs.length} exit-code differences`);
 });

@@ -198,7 +198,14 @@ export const trackProcessKeywords: KeywordTable<TrackProcess> = {
     if (a.text === 'initial' || a.text === 'partial') p.paramMatch = a.text;
     else ctx.sink.error(a, `Invalid param_match type ${a.text} - ignoring`, 'CFG_BAD_VALUE');
   }),
-  weight: weightKw<TrackProcess>(-254, 254, 'track process'),
+  weight: kw((st, p, ctx) => {
+    if (p.weightSet) {
+      ctx.sink.error(st.kw, `Weight already set for track process ${p.name} - ignoring ${st.args[0]?.text ?? ''}`, 'CFG_DUP_WEIGHT');
+      return;
+    }
+    p.weightSet = true;
+    weightKw<TrackProcess>(-254, 254, 'track process').handler(st, p, ctx);
+  }),
   quorum: kw((st, p, ctx) => {
     const n = kaInt(arg(st, ctx), 1, 65535, ctx);
     if (n !== undefined) p.quorum = n;
@@ -225,6 +232,7 @@ export function parseTrackProcess(st: Stmt, ctx: Ctx): TrackProcess | undefined 
   }
   const p = emptyTrackProcess(name.text, posOf(st.kw));
   applyTable(st.children ?? [], trackProcessKeywords, p, ctx);
+  delete p.weightSet;
   if (p.process === undefined) {
     ctx.sink.error(endOf(st), `track process '${p.name}' process name not specified`, 'CFG_MISSING_VALUE');
     return undefined;
