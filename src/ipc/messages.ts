@@ -11,6 +11,7 @@
  *     ── config-done {seq, ok} ────▶            (→ "Reload complete")
  *     ◀──────── dump {seq, what}
  *     ── dump-result {seq, what, text|json} ─▶   (the parent writes /tmp/keepalived.*)
+ *     ── notify {event} ──────────▶  (any time: src/notify/events.ts; the parent runs the scripts)
  *     ◀──────── stop
  *     ── stopped ─────────────────▶  then exit(0)
  *
@@ -19,6 +20,7 @@
  * Anything that fails validation is never acted upon: the receiver logs it and, on the parent
  * side, restarts the sender.
  */
+import { checkNotifyEvent, type NotifyEvent } from '../notify/events';
 
 export type WorkerRole = 'vrrp' | 'checker';
 export type DumpKind = 'data' | 'stats' | 'stats-clear' | 'json';
@@ -54,7 +56,8 @@ export type WorkerMessage =
   | { type: 'config-done'; seq: number; ok: boolean; error?: string }
   | { type: 'dump-result'; seq: number; what: DumpKind; text?: string; json?: unknown }
   | { type: 'fatal'; reason: 'config' | 'error'; message: string }
-  | { type: 'stopped' };
+  | { type: 'stopped' }
+  | { type: 'notify'; event: NotifyEvent };
 
 /** Exit codes (keepalived's lib/scheduler.h KEEPALIVED_EXIT_*). */
 export const EXIT_OK = 0;
@@ -152,6 +155,11 @@ export function decodeWorkerMessage(x: unknown): Decoded<WorkerMessage> {
       return { ok: true, msg: { type: 'fatal', reason: x.reason, message: x.message.slice(0, 4096) } };
     case 'stopped':
       return { ok: true, msg: { type: 'stopped' } };
+    case 'notify': {
+      const c = checkNotifyEvent(x.event);
+      if (!c.ok) return bad(`notify: ${c.reason}`);
+      return { ok: true, msg: { type: 'notify', event: c.event } };
+    }
     default:
       return bad(`unknown message type ${JSON.stringify(x.type)?.slice(0, 40)}`);
   }

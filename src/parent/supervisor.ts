@@ -23,6 +23,8 @@ import type { Diagnostic } from '../config/diagnostics';
 import { parentChannel, type Channel } from '../ipc/channel';
 import { EXIT_CONFIG, EXIT_FATAL, EXIT_OK, type DumpKind, type ParentMessage, type WorkerMessage, type WorkerRole, type WorkerSettings } from '../ipc/messages';
 import { IDENT_PARENT, syslogIdent, type Logger } from '../log';
+import { NotifyService } from '../notify/service';
+import type { KeepalivedConfig } from '../config/ast';
 import { configApi, parentView, type ConfigApi, type LoadResult, type ParentView } from './config-source';
 import { DUMP_FILES, dataFileName, dumpDir, flattenForDump, writeDump } from './dump';
 import { pidPaths, removePidFile, runningPid, writePidFile, type PidPaths } from './pidfile';
@@ -101,6 +103,8 @@ export class Parent {
   private watcher?: { close(): Promise<void> | void };
   private watchTimer?: NodeJS.Timeout;
   private readonly exitFn: (code: number) => void;
+  /** Notify scripts, FIFOs and SMTP alerts for the workers' events (src/notify). */
+  private notifier?: NotifyService;
 
   constructor(private readonly deps: ParentDeps) {
     this.opts = deps.opts;
@@ -169,6 +173,7 @@ export class Parent {
     this.unsubscribe = sig.unsubscribe;
     if (sig.unavailable.length) this.log.warn(`keepalived-ts: signals for ${sig.unavailable.join(', ')} unavailable (native addon onSignal not built)`);
     this.logInactiveOptions();
+    this.notifier = notifyServiceFor(this.loaded.config, this.log);
 
     if (o.umask === undefined && this.view.umask !== undefined) process.umask(this.view.umask);
     this.phase = 'starting';
@@ -364,6 +369,9 @@ export class Parent {
       case 'stopped':
         slot.stoppedBySignal = true;
         return;
+      case 'notify':
+        this.notifier?.handleEvent(m.event);
+        return;
       default: {
         const never: never = m;
         return never;
@@ -486,6 +494,8 @@ export class Parent {
       return;
     }
     this.loaded = next;
+    if (this.notifier && isFullConfig(next.config)) this.notifier.reload(next.config);
+    else if (!this.notifier) this.notifier = notifyServiceFor(next.config, this.log);
     const oldView = this.view;
     this.view = parentView(next.config, this.api);
     if (oldView.instance !== this.view.instance || oldView.usePidDir !== this.view.usePidDir || oldView.netns !== this.view.netns) {
@@ -602,6 +612,7 @@ export class Parent {
     this.exitCode = code;
     this.log.info('Stopping');
     this.notify.stopping();
+    this.notifier?.stopping();
     if (this.watchTimer) clearTimeout(this.watchTimer);
     void this.watcher?.close();
     for (const s of this.slots.values()) {
@@ -631,8 +642,13 @@ export class Parent {
     if (this.shutdownDone) return;
     this.shutdownDone = true;
     const sd = this.view?.shutdownScript;
-    if (sd) void runParentScript('shutdown', sd, this.log).then(() => this.finish(this.exitCode, true));
-    else this.finish(this.exitCode, true);
+    const done = (): void => {
+      if (sd) void runParentScript('shutdown', sd, this.log).then(() => this.finish(this.exitCode, true));
+      else this.finish(this.exitCode, true);
+    };
+    // notify_stop scripts are waited for (≤ 1 s each), FIFOs closed, before the shutdown script
+    if (this.notifier) void this.notifier.stop().then(done, done);
+    else done();
   }
 
   private finish(code: number, started: boolean): void {
@@ -682,4 +698,14 @@ export class Parent {
 /** Path of the compiled worker entry next to this file (dist-…/src/workers/entry.js, the build dir of this file). */
 export function defaultWorkerScript(): string {
   return path.join(__dirname, '..', 'workers', 'entry.js');
+}
+
+/** A configuration from the real loader (not the minimal stand-in). */
+function isFullConfig(c: unknown): c is KeepalivedConfig {
+  const x = c as Partial<KeepalivedConfig> | undefined;
+  return !!x && typeof x.global === 'object' && Array.isArray(x.vrrpInstances) && Array.isArray(x.syncGroups) && typeof x.lvs === 'object';
+}
+
+function notifyServiceFor(c: unknown, log: Logger): NotifyService | undefined {
+  return isFullConfig(c) ? new NotifyService(c, { log }) : undefined;
 }
