@@ -96,7 +96,11 @@ export class CheckEngine implements WorkerEngine {
     private readonly ctx: EngineContext,
     private readonly opts: CheckEngineOptions = {},
   ) {
-    this.notifier = opts.notifier ?? loggingNotifier(ctx.log);
+    // the parent runs the scripts (src/notify); without a parent link, only log
+    const fwd = ctx.notify;
+    this.notifier =
+      opts.notifier ??
+      (fwd ? { notify: (n) => fwd(n.kind === 'rs' ? { kind: 'rs', vs: n.vs, rs: n.rs, up: n.up } : { kind: 'quorum', vs: n.vs, up: n.up }) } : loggingNotifier(ctx.log));
     this.clock = opts.clock ?? realClock;
   }
 

@@ -51,7 +51,7 @@ export class VrrpEngine implements WorkerEngine {
         debug: (m) => log.detailed(m, 2),
         detailed: (m) => log.detailed(m),
       },
-      notifier: this.notifier ?? new LogNotifier((m) => log.detailed(m, 2)),
+      notifier: this.notifier ?? (this.ctx.notify ? { notify: this.ctx.notify } : new LogNotifier((m) => log.detailed(m, 2))),
       scripts: { run: (argv, o) => execArgv(argv, o) },
       sysctl: {
         get: (p) => {

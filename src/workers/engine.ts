@@ -12,6 +12,7 @@
  */
 import type { Logger } from '../log';
 import type { WorkerRole, WorkerSettings } from '../ipc/messages';
+import type { NotifyEvent } from '../notify/events';
 
 export interface WorkerEngine {
   /** Apply the first configuration. Rejects when the configuration cannot run (→ EXIT_CONFIG). */
@@ -34,6 +35,8 @@ export interface EngineContext {
   role: WorkerRole;
   log: Logger;
   settings: WorkerSettings;
+  /** Report a notify-worthy event to the parent (which runs scripts, FIFOs, SMTP; src/notify). */
+  notify?: (event: NotifyEvent) => void;
 }
 
 export type EngineFactory = (ctx: EngineContext) => WorkerEngine;

@@ -111,7 +111,7 @@ export function runWorker(role: WorkerRole): void {
         }
         try {
           if (!engine) {
-            engine = factory({ role, log, settings });
+            engine = factory({ role, log, settings, notify: (event) => chan.send({ type: 'notify', event }) });
             await engine.start(m.slice);
           } else {
             if (role === 'vrrp') log.info('Reloading');
