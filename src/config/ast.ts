@@ -474,8 +474,6 @@ export interface GlobalDefs {
   configSaveDir?: string;
   tmpConfigDirectory?: string;
   dataUseInstance: boolean;
-  linkbeatUsePolling: boolean;
-  vrrpGarpIntervalConfigured?: boolean;
 }
 
 export interface KeepalivedConfig {
@@ -553,7 +551,6 @@ export function emptyGlobalDefs(): GlobalDefs {
     enableDbus: false,
     reloadRepeat: false,
     dataUseInstance: false,
-    linkbeatUsePolling: false,
   };
 }
 

@@ -280,6 +280,7 @@ export const globalDefsKeywords: KeywordTable<G> = {
     if (st.args[1]) v.out = st.args[1].text;
     g.vrrpIptables = v;
   }),
+  /** Only in keepalived builds with libipset (Debian's 2.2.7 has none: there it is unknown). */
   vrrp_ipsets: kw((st, g) => {
     g.vrrpIpsets = st.args.map((a) => a.text);
   }),
@@ -395,7 +396,6 @@ export const globalDefsKeywords: KeywordTable<G> = {
   config_save_dir: strKw((g, s) => (g.configSaveDir = s)),
   tmp_config_directory: strKw((g, s) => (g.tmpConfigDirectory = s)),
   data_use_instance: boolKw((g, b) => (g.dataUseInstance = b)),
-  linkbeat_use_polling: flagKw((g) => (g.linkbeatUsePolling = true)),
   /** Handled by the preprocessor (tree.ts); accepted here so it is not unknown. */
   include_check: kw(() => undefined),
 };
