@@ -1,10 +1,29 @@
 /**
- * The VRRP worker engine (src/workers/engine.ts WorkerEngine): wires the real ports —
- * raw sockets (src/sys/rawsock.ts), rtnetlink (src/sys/netlink-rt.ts), GARP/NA
- * (src/sys/garp.ts), the heap-based clock (src/sys/clock.ts), script execution
- * (src/sys/exec.ts) — into the runtime (src/vrrp/runtime/runtime.ts).
- * Notify delivery goes through the Notifier port (runtime/notifier.ts); by default it only
- * logs at debug level until the parent wires it.
+ * DOC: the VRRP worker engine (issue #4), loaded by src/workers/entry.ts as `createEngine`.
+ *
+ * Files
+ *   engine.ts            wires the real ports into the runtime: raw sockets (sys/rawsock.ts),
+ *                        rtnetlink (sys/netlink-rt.ts: addresses, links + events, routes, rules,
+ *                        macvlan), GARP/NA (sys/garp.ts), the heap clock (sys/clock.ts), script
+ *                        execution (sys/exec.ts), /proc/sys, files.
+ *   runtime/runtime.ts   VrrpRuntime: instances, socket demux by VRID per interface+family, FSM
+ *                        timers on the Clock, action executor, VIPs/routes/rules, GARP pacing,
+ *                        trackers, sync groups, use_vmac, static addresses/routes/rules, reload
+ *                        diff, keepalived.data/.stats/.json dumps.
+ *   runtime/trackers.ts  tracker arithmetic (weights, reverse, clamping) as keepalived's vrrp_track.c.
+ *   runtime/routes.ts    virtual/static routes and rules -> rtnetlink requests.
+ *   runtime/notifier.ts  Notifier port (notify scripts/FIFO/SMTP run in the parent; default: logs
+ *                        above -D only).
+ *   runtime/ports.ts     the port interfaces (fakes in test/unit/vrrp-engine/fakes.ts).
+ *
+ * Verified against keepalived 2.2.7 in namespaces (test/interop/*): election both ways,
+ * preemption, nopreempt, preempt_delay, priority-0 and SIGKILL failover times, GARP/NA moving
+ * the client's neighbour entry, v2 1 s, v3 100/50 ms, IPv6, unicast, PASS auth, tracking,
+ * sync groups, SIGHUP VIP changes without a flap, virtual/static routes and rules, use_vmac.
+ *
+ * Not implemented: no_accept firewall rules (logged above -D), garp_extra_if, vrrp_track_process,
+ * track_bfd, unicast_fault_no_peer, VMAC for IPv6 (adverts leave through the base interface),
+ * vrrp_ipsets; a reload that changes anything but the VIP lists of an instance recreates it.
  */
 import * as fs from 'node:fs';
 import type { EngineContext, WorkerEngine } from '../workers/engine';
