@@ -27,7 +27,17 @@
  *
  * Severity policy: whatever keepalived reports with report_config_error() is 'error' (exit 5),
  * a missing interface summary 'fatal' (4), scripts without enable_script_security 'security'
- * (6); what keepalived only logs is 'warning'.
+ * (6); what keepalived only logs is 'warning'. A handler reading a missing word makes
+ * keepalived abort with 2 (code CFG_MISSING_PARAMETER). The largest config_err_t wins.
+ *
+ * Checks run in keepalived's order: keyword tables (parse-time messages, tracked names resolved
+ * against what was declared BEFORE the instance), script users, then, only when there is a
+ * vrrp_instance (keepalived's VRRP process), interfaces (a missing one stops the checks), the
+ * scripts and the script-security verdict, then vrrp_complete_init (stops at the first instance
+ * keepalived would refuse); validateLvs() for the LVS side.
+ *
+ * Parity: test/parity/configtest.test.ts compares the verdict (and, for the diagnostic fixtures,
+ * every message) with the installed keepalived 2.2.7 case by case.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

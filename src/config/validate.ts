@@ -15,6 +15,7 @@ import type { KeepalivedConfig, ScriptSpec, VrrpInstance, TrackRef, IpAddressSpe
 import type { DiagnosticSink } from './diagnostics';
 import type { SourcePos } from './types';
 import { parseIp, isLinkLocal6 } from '../lib/ip';
+import { declaredBefore, type DeclaredBefore } from './keywords/root';
 
 export interface ValidateOptions {
   /** Interface names present; undefined = do not check interfaces. */
@@ -163,6 +164,10 @@ export function validateVrrp(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: 
   const bfdNames = new Set(cfg.bfdInstances.map((s) => s.name));
 
   // Tracked names and interfaces, at their lines (keepalived does these while parsing).
+  const known = (owner: object, kind: keyof DeclaredBefore, all: ReadonlySet<string>): ReadonlySet<string> => {
+    const before = declaredBefore.get(owner)?.[kind];
+    return before ? new Set([...all].filter((n) => before.has(n))) : all;
+  };
   for (const v of cfg.vrrpInstances) {
     const o = `(${v.name})`;
     if (v.interface === 'lo') {
@@ -182,10 +187,10 @@ export function validateVrrp(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: 
         }
       }
     }
-    v.trackScripts = resolveRefs(v.trackScripts, scriptNames, o, 'track script', sink);
-    v.trackFiles = resolveRefs(v.trackFiles, fileNames, o, 'track file', sink);
-    v.trackProcesses = resolveRefs(v.trackProcesses, procNames, o, 'track process', sink);
-    v.trackBfds = resolveRefs(v.trackBfds, bfdNames, o, 'track bfd', sink);
+    v.trackScripts = resolveRefs(v.trackScripts, known(v, 'scripts', scriptNames), o, 'track script', sink);
+    v.trackFiles = resolveRefs(v.trackFiles, known(v, 'files', fileNames), o, 'track file', sink);
+    v.trackProcesses = resolveRefs(v.trackProcesses, known(v, 'processes', procNames), o, 'track process', sink);
+    v.trackBfds = resolveRefs(v.trackBfds, known(v, 'bfds', bfdNames), o, 'track bfd', sink);
     if (ifs) {
       v.trackInterfaces = v.trackInterfaces.filter((t) => {
         if (ifs.has(t.name)) return true;
@@ -250,10 +255,10 @@ export function validateVrrp(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: 
   }
   for (const sg of cfg.syncGroups) {
     const o = `(${sg.name})`;
-    sg.trackScripts = resolveRefs(sg.trackScripts, scriptNames, o, 'track script', sink);
-    sg.trackFiles = resolveRefs(sg.trackFiles, fileNames, o, 'track file', sink);
-    sg.trackProcesses = resolveRefs(sg.trackProcesses, procNames, o, 'track process', sink);
-    sg.trackBfds = resolveRefs(sg.trackBfds, bfdNames, o, 'track bfd', sink);
+    sg.trackScripts = resolveRefs(sg.trackScripts, known(sg, 'scripts', scriptNames), o, 'track script', sink);
+    sg.trackFiles = resolveRefs(sg.trackFiles, known(sg, 'files', fileNames), o, 'track file', sink);
+    sg.trackProcesses = resolveRefs(sg.trackProcesses, known(sg, 'processes', procNames), o, 'track process', sink);
+    sg.trackBfds = resolveRefs(sg.trackBfds, known(sg, 'bfds', bfdNames), o, 'track bfd', sink);
   }
 
   // Sync groups (vrrp_complete_init: before the instances).

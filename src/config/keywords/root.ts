@@ -18,6 +18,24 @@ import {
 
 type C = KeepalivedConfig;
 
+/** The tracked objects declared before an instance or sync group (keepalived resolves names while parsing). */
+export interface DeclaredBefore {
+  scripts: ReadonlySet<string>;
+  files: ReadonlySet<string>;
+  processes: ReadonlySet<string>;
+  bfds: ReadonlySet<string>;
+}
+export const declaredBefore = new WeakMap<object, DeclaredBefore>();
+
+function snapshot(c: C): DeclaredBefore {
+  return {
+    scripts: new Set(c.vrrpScripts.map((x) => x.name)),
+    files: new Set(c.trackFiles.map((x) => x.name)),
+    processes: new Set(c.trackProcesses.map((x) => x.name)),
+    bfds: new Set(c.bfdInstances.map((x) => x.name)),
+  };
+}
+
 export function emptyConfig(): C {
   return {
     global: emptyGlobalDefs(),
@@ -97,7 +115,10 @@ const vrrpRootKeywords: KeywordTable<C> = {
   }, block),
   vrrp_sync_group: kw((st, c, ctx) => {
     const g = parseSyncGroup(st, ctx);
-    if (g) c.syncGroups.push(g);
+    if (g) {
+      declaredBefore.set(g, snapshot(c));
+      c.syncGroups.push(g);
+    }
   }, block),
   garp_group: kw((st, c, ctx) => {
     const g = parseGarpGroup(st, ctx, c.garpGroups);
@@ -111,7 +132,10 @@ const vrrpRootKeywords: KeywordTable<C> = {
       return;
     }
     const v = parseVrrpInstance(st, c.global, ctx);
-    if (v) c.vrrpInstances.push(v);
+    if (v) {
+      declaredBefore.set(v, snapshot(c));
+      c.vrrpInstances.push(v);
+    }
   }, block),
   bfd_instance: kw((st, c, ctx) => {
     const b = parseBfdInstance(st, ctx);
