@@ -23,7 +23,8 @@
  *
  * Not implemented: no_accept firewall rules (logged above -D), garp_extra_if, vrrp_track_process,
  * track_bfd, unicast_fault_no_peer, VMAC for IPv6 (adverts leave through the base interface),
- * vrrp_ipsets; a reload that changes anything but the VIP lists of an instance recreates it.
+ * vrrp_ipsets; a reload that changes an instance's identity (interface, family, VRID, version,
+ * unicast peers, VMAC, source or group address) recreates it (other changes keep its state).
  */
 import * as fs from 'node:fs';
 import type { EngineContext, WorkerEngine } from '../workers/engine';

@@ -73,6 +73,15 @@ function zeroStats(): Record<StatsKey, number> {
   return s;
 }
 
+/** What identifies a running instance: a change here recreates it on reload. */
+const CORE_KEYS = ['interface', 'family', 'virtualRouterId', 'version', 'unicastPeers', 'useVmac', 'vmacXmitBase', 'srcIp', 'mcastDstIp', 'unicastTtl', 'kernelRxBufSize', 'oldUnicastChecksum'] as const;
+
+function pick(x: VrrpInstance, keys: readonly (keyof VrrpInstance)[]): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const k of keys) o[k] = x[k];
+  return o;
+}
+
 /** Instance configuration without source positions, for reload comparison. */
 function canon(x: unknown): string {
   return JSON.stringify(x, (k, v: unknown) => (k === 'pos' || k === 'interfacePos' ? undefined : v));
@@ -300,9 +309,8 @@ export class VrrpRuntime {
         this.instances.delete(name);
         continue;
       }
-      const sameExceptVips = canon({ ...rt.cfg, virtualIpaddresses: [], virtualIpaddressesExcluded: [] }) === canon({ ...next, virtualIpaddresses: [], virtualIpaddressesExcluded: [] });
-      if (sameExceptVips) {
-        if (canon(rt.cfg) !== canon(next)) this.applyVipChange(rt, next);
+      if (canon(pick(rt.cfg, CORE_KEYS)) === canon(pick(next, CORE_KEYS))) {
+        if (canon(rt.cfg) !== canon(next)) this.updateInPlace(rt, next, slice);
         keep.add(name);
         continue;
       }
@@ -837,6 +845,29 @@ export class VrrpRuntime {
     const own = four ? grp?.garpIntervalUs : grp?.gnaIntervalUs;
     if (own !== undefined) return own;
     return (four ? gl?.vrrpGarpIntervalUs : gl?.vrrpGnaIntervalUs) ?? 0;
+  }
+
+  /**
+   * Reload of an instance whose identity (interface, family, VRID, version, peers, VMAC…) is
+   * unchanged: keep its state and timers, take the new settings (priority, interval, preempt,
+   * GARP, trackers…), apply VIP/route differences in place. keepalived also keeps the state of
+   * instances across a reload.
+   */
+  private updateInPlace(rt: InstanceRt, next: VrrpInstance, slice: VrrpSlice): void {
+    const routesChanged = canon(rt.cfg.virtualRoutes) !== canon(next.virtualRoutes) || canon(rt.cfg.virtualRules) !== canon(next.virtualRules);
+    if (routesChanged && rt.fsm.vipsSet) this.setRoutes(rt, false);
+    this.applyVipChange(rt, next);
+    const acc = acceptConfigFor(next);
+    (rt as { acc: AcceptConfig }).acc = acc;
+    const cfg = fsmConfigFor(next, slice.global, rt.srcAddr ? new Uint8Array(rt.srcAddr) : undefined);
+    const st: FsmState = { ...rt.fsm, cfg, basePriority: cfg.priority };
+    if (st.state === 'MASTER') st.masterAdverIntCs = cfg.advertIntervalCs;
+    rt.fsm = st;
+    rt.clearPacketCache();
+    if (routesChanged && rt.fsm.vipsSet) this.setRoutes(rt, true);
+    for (const k of [...rt.trackers.keys()]) if (k.startsWith('if:')) rt.trackers.delete(k);
+    if (!next.dontTrackPrimary) rt.trackers.set(`if:${rt.ifname}`, { label: `interface ${rt.ifname}`, kind: 'interface', weight: 0, reverse: false, up: this.linkUp(rt.ifname) });
+    for (const t of next.trackInterfaces) rt.trackers.set(`if:${t.name}`, { label: `interface ${t.name}`, kind: 'interface', weight: t.weight, reverse: t.reverse, up: this.linkUp(t.name) });
   }
 
   /** Reload: the VIP lists changed, nothing else. A master adds/removes the difference in place. */

@@ -373,3 +373,24 @@ test('vrrp_garp_interval spaces the GARPs of a burst (queued per interface)', as
   for (let i = 1; i < times.length; i++) assert.equal(times[i]! - times[i - 1]!, 100_000, `GARP ${i} one interval after the previous`);
   await rt.stop();
 });
+
+test('reload: priority/interval changes keep the state; a VRID change recreates the instance', async () => {
+  const { h, rt } = await started(G + inst());
+  await h.advance(DOWN_US + 100_000);
+  const n0 = h.logs.filter((l) => /Entering/.test(l)).length;
+  await rt.reload(sliceOf(G + inst({ prio: 120, int: '0.5' })));
+  assert.equal(rt.instances.get('VI_1')!.fsm.state, 'MASTER');
+  assert.equal(h.logs.filter((l) => /Entering/.test(l)).length, n0, 'no state change');
+  assert.ok(h.logged(/^\(VI_1\) Changing effective priority from 100 to 120$/));
+  await h.advance(2_000_000, 50_000);
+  const sent = h.sock().sent;
+  assert.equal(h.sock().priorities().at(-1), 120);
+  assert.equal(sent.at(-1)!.atUs - sent.at(-2)!.atUs, 500_000, 'new advert interval in force');
+  const d = decodeAdvert(sent.at(-1)!.data, { family: 4 });
+  assert.ok(d.ok && d.value.advertIntervalCs === 50);
+  await rt.reload(sliceOf(G + inst({ prio: 120, int: '0.5', vrid: 60 })));
+  assert.ok(h.logged(/^\(VI_1\) sent 0 priority$/), 'old instance deleted');
+  assert.equal(rt.instances.get('VI_1')!.fsm.state, 'BACKUP');
+  assert.equal(rt.instances.get('VI_1')!.cfg.virtualRouterId, 60);
+  await rt.stop();
+});
