@@ -21,8 +21,9 @@
  * the client's neighbour entry, v2 1 s, v3 100/50 ms, IPv6, unicast, PASS auth, tracking,
  * sync groups, SIGHUP VIP changes without a flap, virtual/static routes and rules, use_vmac.
  *
- * Not implemented: no_accept firewall rules (logged above -D), garp_extra_if, vrrp_track_process,
- * track_bfd, unicast_fault_no_peer, VMAC for IPv6 (adverts leave through the base interface),
+ * vrrp_track_process polls /proc once a second (keepalived: proc connector).
+ * Not implemented: no_accept firewall rules (logged above -D), garp_extra_if, track_process
+ * delay/terminate_delay/fork_delay, track_bfd, unicast_fault_no_peer, VMAC for IPv6 (adverts leave through the base interface),
  * vrrp_ipsets; a reload that changes an instance's identity (interface, family, VRID, version,
  * unicast peers, VMAC, source or group address) recreates it (other changes keep its state).
  */
@@ -88,6 +89,29 @@ export class VrrpEngine implements WorkerEngine {
           } catch {
             return false;
           }
+        },
+      },
+      procs: {
+        list: () => {
+          const out: { pid: number; comm: string; argv: string[] }[] = [];
+          let dirs: string[] = [];
+          try {
+            dirs = fs.readdirSync('/proc');
+          } catch {
+            return out;
+          }
+          for (const d of dirs) {
+            if (!/^\d+$/.test(d)) continue;
+            try {
+              const comm = fs.readFileSync(`/proc/${d}/comm`, 'utf8').replace(/\n$/, '');
+              const argv = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+              if (argv.length && argv[argv.length - 1] === '') argv.pop();
+              out.push({ pid: Number(d), comm, argv });
+            } catch {
+              /* exited meanwhile */
+            }
+          }
+          return out;
         },
       },
       files: {

@@ -20,6 +20,19 @@ export interface SocketRequest {
   sendOnly?: boolean;
 }
 
+export interface ProcInfo {
+  pid: number;
+  /** /proc/PID/comm (at most 15 characters). */
+  comm: string;
+  /** /proc/PID/cmdline split at NULs. */
+  argv: string[];
+}
+
+/** The running processes (vrrp_track_process). */
+export interface ProcessLister {
+  list(): ProcInfo[];
+}
+
 /** /proc/sys access (paths relative to /proc/sys, e.g. 'net/ipv4/conf/eth0/arp_ignore'). */
 export interface SysctlPort {
   get(path: string): string | undefined;
@@ -61,4 +74,5 @@ export interface RuntimePorts {
   scripts?: ScriptRunner;
   files?: FileReader;
   sysctl?: SysctlPort;
+  procs?: ProcessLister;
 }

@@ -12,7 +12,7 @@
  *   - reload keeps instances whose configuration is unchanged, applies VIP-only changes of
  *     a running instance without a state change, and recreates the others.
  */
-import type { IpAddressSpec, VrrpInstance, VrrpScript, TrackFile } from '../../config/ast';
+import type { IpAddressSpec, VrrpInstance, VrrpScript, TrackFile, TrackProcess } from '../../config/ast';
 import type { VrrpSlice } from '../../config/index';
 import { formatIp, parseIp } from '../../lib/ip';
 import type { TimerId } from '../../sys/clock';
@@ -25,7 +25,7 @@ import { encodeAdvert, encodeIp4Header, Counters, type DropReason, type RxMeta }
 import { receiveDatagram, type InstanceRx } from '../receive';
 import type { RuntimePorts } from './ports';
 import { routeToNl, ruleToNl } from './routes';
-import { effectivePriority, trackerEffect, type TrackerState } from './trackers';
+import { effectivePriority, processMatches, trackerEffect, type TrackerState } from './trackers';
 
 const TIMER_EVENT: Record<TimerName, FsmEvent> = {
   'master-down': { type: 'master-down-timer' },
@@ -209,6 +209,12 @@ interface ScriptTracker {
   lastCode?: number;
 }
 
+interface ProcessTracker {
+  cfg: TrackProcess;
+  up: boolean;
+  count: number;
+}
+
 interface FileTracker {
   cfg: TrackFile;
   value: number;
@@ -222,6 +228,8 @@ export class VrrpRuntime {
   private slice: VrrpSlice | undefined;
   private readonly scripts = new Map<string, ScriptTracker>();
   private readonly files = new Map<string, FileTracker>();
+  private readonly procs = new Map<string, ProcessTracker>();
+  private procTimer: TimerId | undefined;
   private stopped = false;
   readonly unattributed = new Counters<DropReason>();
   unknownVrids = 0;
@@ -1026,6 +1034,24 @@ export class VrrpRuntime {
         rt.trackers.set(`file:${ref.name}`, { label: `file ${ref.name}`, kind: 'file', weight: ref.weight ?? f.weight, reverse: ref.reverse || f.weightReverse, up: true, value: ft.value });
       }
     }
+    const procsByName = new Map(slice.trackProcesses.map((p) => [p.name, p]));
+    const procList = this.ports.procs && slice.trackProcesses.length ? this.ports.procs.list() : [];
+    for (const rt of this.instances.values()) {
+      for (const k of [...rt.trackers.keys()]) if (k.startsWith('proc:')) rt.trackers.delete(k);
+      for (const ref of rt.cfg.trackProcesses) {
+        const pc = procsByName.get(ref.name);
+        if (!pc) continue;
+        let pt = this.procs.get(ref.name);
+        if (!pt) {
+          pt = { cfg: pc, up: false, count: 0 };
+          this.countProcesses(pt, procList);
+          this.procs.set(ref.name, pt);
+        } else pt.cfg = pc;
+        rt.trackers.set(`proc:${ref.name}`, { label: `process ${ref.name}`, kind: 'process', weight: ref.weight ?? pc.weight, reverse: ref.reverse || pc.weightReverse, up: pt.up });
+      }
+    }
+    for (const name of [...this.procs.keys()]) if (!procsByName.has(name)) this.procs.delete(name);
+    if (this.procs.size && this.procTimer === undefined) this.scheduleProcScan();
     for (const [name, st] of this.scripts) {
       if (st.users.size === 0 || !scriptsByName.has(name)) {
         this.scripts.delete(name);
@@ -1046,6 +1072,8 @@ export class VrrpRuntime {
       this.ports.clock.clear(ft.timer);
       ft.timer = undefined;
     }
+    this.ports.clock.clear(this.procTimer);
+    this.procTimer = undefined;
   }
 
   private scheduleScript(st: ScriptTracker, delayUs: number): void {
@@ -1105,6 +1133,40 @@ export class VrrpRuntime {
       t.up = ok;
       this.reevaluateAll(rt);
     }
+  }
+
+  private countProcesses(pt: ProcessTracker, list: { comm: string; argv: string[] }[]): void {
+    let n = 0;
+    for (const p of list) if (processMatches(p, pt.cfg)) n++;
+    pt.count = n;
+    pt.up = n >= Math.max(1, pt.cfg.quorum) && (pt.cfg.quorumMax <= 0 || n <= pt.cfg.quorumMax);
+  }
+
+  /**
+   * vrrp_track_process by polling /proc once a second (keepalived uses the proc connector,
+   * which reacts at once but does not work inside a network namespace: 2.2.7 then logs
+   * "Failed to set/clear process event listen" and never updates).
+   */
+  private scheduleProcScan(): void {
+    const clock = this.ports.clock;
+    this.procTimer = clock.at(clock.nowUs + 1_000_000, () => {
+      this.procTimer = undefined;
+      if (this.stopped || !this.ports.procs) return;
+      const list = this.ports.procs.list();
+      for (const pt of this.procs.values()) {
+        const was = pt.up;
+        this.countProcesses(pt, list);
+        if (pt.up === was) continue;
+        this.ports.log.info(`Track process ${pt.cfg.name}: quorum ${pt.up ? 'gained' : 'lost'} (${pt.count} running)`);
+        for (const rt of this.instances.values()) {
+          const t = rt.trackers.get(`proc:${pt.cfg.name}`);
+          if (!t) continue;
+          t.up = pt.up;
+          this.reevaluateAll(rt);
+        }
+      }
+      this.scheduleProcScan();
+    });
   }
 
   private readTrackFile(f: TrackFile): number {

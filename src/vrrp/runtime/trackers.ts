@@ -15,10 +15,10 @@
 export interface TrackerState {
   /** Label for log lines, e.g. 'script chk' or 'interface eth1'. */
   label: string;
-  kind: 'interface' | 'script' | 'file';
+  kind: 'interface' | 'script' | 'file' | 'process';
   weight: number;
   reverse: boolean;
-  /** Up (interface up / script succeeding); undefined = script not run yet (init). */
+  /** Up (interface up / script succeeding / process quorum); undefined = script not run yet (init). */
   up: boolean | undefined;
   /** track_file value. */
   value?: number;
@@ -51,4 +51,23 @@ export function effectivePriority(base: number, trackers: Iterable<TrackerState>
   if (base >= 255) return faultBy ? { priority: 255, faultBy } : { priority: 255 };
   const p = Math.max(1, Math.min(254, base + delta));
   return faultBy ? { priority: p, faultBy } : { priority: p };
+}
+
+/** Does a process match a vrrp_track_process spec (keepalived's param_match exact|initial|partial)? */
+export function processMatches(
+  p: { comm: string; argv: string[] },
+  spec: { process?: string; args?: string[]; paramMatch: 'exact' | 'initial' | 'partial'; fullCommand: boolean },
+): boolean {
+  const name = spec.process;
+  if (!name) return false;
+  const argv0 = p.argv[0] ?? '';
+  const base = argv0.slice(argv0.lastIndexOf('/') + 1);
+  if (!spec.args && !spec.fullCommand) return p.comm === name.slice(0, 15) || base === name || argv0 === name;
+  if (argv0 !== name && base !== name) return false;
+  const want = spec.args ?? [];
+  const have = p.argv.slice(1);
+  if (spec.paramMatch === 'exact') return want.length === have.length && want.every((a, i) => a === have[i]);
+  if (spec.paramMatch === 'initial') return want.every((a, i) => a === have[i]);
+  const joined = have.join(' ');
+  return joined.includes(want.join(' '));
 }

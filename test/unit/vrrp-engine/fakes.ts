@@ -157,6 +157,7 @@ export class Harness {
   scriptResults = new Map<string, number>();
   scriptRuns: string[] = [];
   files = new Map<string, string>();
+  procList: { pid: number; comm: string; argv: string[] }[] = [];
   readonly ports: RuntimePorts;
   constructor(detail = true) {
     this.ports = {
@@ -186,6 +187,7 @@ export class Harness {
         },
       },
       files: { read: (p) => this.files.get(p) },
+      procs: { list: () => this.procList },
     };
   }
   sock(i = 0): FakeSocket {

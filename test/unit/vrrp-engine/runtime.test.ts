@@ -394,3 +394,28 @@ test('reload: priority/interval changes keep the state; a VRID change recreates 
   assert.equal(rt.instances.get('VI_1')!.cfg.virtualRouterId, 60);
   await rt.stop();
 });
+
+test('vrrp_track_process: quorum from the process list, weight applied, polled each second', async () => {
+  const text =
+    G +
+    'vrrp_track_process tp {\n  process katsd\n  weight -20\n  quorum 2\n}\n' +
+    'vrrp_track_process tpa {\n  process /usr/bin/katsd\n  param_match initial\n  weight 0\n}\n' +
+    inst({ extra: '  track_process {\n    tp\n  }' }) +
+    inst({ name: 'VI_2', vrid: 52, vips: ['10.0.0.102/24'], extra: '  track_process {\n    tpa\n  }' });
+  const h = new Harness();
+  h.procList = [{ pid: 10, comm: 'katsd', argv: ['/usr/bin/katsd', '-x'] }];
+  const rt = new VrrpRuntime(h.ports, { dontReleaseVrrp: false });
+  await rt.start(sliceOf(text));
+  const v1 = rt.instances.get('VI_1')!;
+  const v2 = rt.instances.get('VI_2')!;
+  assert.equal(v1.fsm.effectivePriority, 80, 'one process, quorum 2: -20');
+  assert.equal(v2.fsm.state, 'BACKUP', 'tpa needs no args beyond the given prefix');
+  h.procList.push({ pid: 11, comm: 'katsd', argv: ['katsd'] });
+  await h.advance(1_000_000);
+  assert.equal(v1.fsm.effectivePriority, 100);
+  h.procList = [{ pid: 12, comm: 'other', argv: ['/bin/other'] }];
+  await h.advance(1_000_000);
+  assert.equal(v1.fsm.effectivePriority, 80);
+  assert.equal(v2.fsm.state, 'FAULT');
+  await rt.stop();
+});
