@@ -47,7 +47,7 @@ function mcastGroup(family: 4 | 6, set: (g: G, s: string) => void): KeywordDef<G
     const ip = parseIp(a.text);
     const isMc = ip && ip.family === family && (family === 4 ? (ip.bytes[0]! & 0xf0) === 0xe0 : ip.bytes[0] === 0xff);
     if (!ip || !isMc) {
-      ctx.sink.error(a, `${st.kw.text} '${a.text}' is not a valid IPv${family} multicast address - ignoring`, 'CFG_BAD_ADDRESS');
+      ctx.sink.error(a, `${st.kw.text} [${a.text}] is not multicast. Skipping`, 'CFG_BAD_ADDRESS');
       return;
     }
     set(g, ip.text);
@@ -61,7 +61,8 @@ function cpuAffinity(set: (g: G, cpus: number[]) => void): KeywordDef<G> {
       for (const part of a.text.split(',')) {
         const m = /^(\d+)(?:-(\d+))?$/.exec(part);
         if (!m) {
-          ctx.sink.error(a, `Invalid cpu in ${st.kw.text} - ${a.text}`, 'CFG_BAD_VALUE');
+          ctx.sink.error(a, `invalid number '${part}'`, 'CFG_BAD_NUMBER');
+          ctx.sink.error(a, `Invalid cpu_id:${cpus.length} specified for ${procOf(st.kw.text)} process`, 'CFG_BAD_VALUE');
           return;
         }
         const lo = Number(m[1]);
@@ -110,9 +111,28 @@ const UMASK_BITS: Record<string, number> = {
   IRUSR: 0o400, IWUSR: 0o200, IXUSR: 0o100, IRGRP: 0o40, IWGRP: 0o20, IXGRP: 0o10, IROTH: 0o4, IWOTH: 0o2, IXOTH: 0o1,
 };
 
-const prio = (set: (g: G, n: number) => void) =>
-  gInt(-20, 19, set, (k, t) => `Invalid ${k} specified - ${t}`);
-const rtPrio = (set: (g: G, n: number) => void) => gInt(1, 99, set, (k, t) => `Invalid ${k} specified - ${t}`);
+const procOf = (k: string): string => k.split('_')[0]!;
+const prio = (set: (g: G, n: number) => void) => gInt(-20, 19, set, (k) => `Invalid ${procOf(k)} process priority specified`);
+/** keepalived clamps real-time priorities into [1, 99] with a message instead of refusing them. */
+const rtPrio = (set: (g: G, n: number) => void) =>
+  kw<G>((st, g, ctx) => {
+    const a = arg(st, ctx);
+    if (!a) return;
+    if (!/^[+-]?\d+$/.test(a.text)) {
+      ctx.sink.error(a, `invalid number '${a.text}'`, 'CFG_BAD_NUMBER');
+      ctx.sink.error(a, `Invalid ${procOf(st.kw.text)} process real-time priority '${a.text}'`, 'CFG_BAD_VALUE');
+      return;
+    }
+    let n = Number(a.text);
+    if (n > 99) {
+      ctx.sink.error(a, `${procOf(st.kw.text)} process real-time priority ${n} greater than maximum 99 - setting to maximum`, 'CFG_BAD_VALUE');
+      n = 99;
+    } else if (n < 1) {
+      ctx.sink.error(a, `${procOf(st.kw.text)} process real-time priority ${n} less than minimum 1 - setting to minimum`, 'CFG_BAD_VALUE');
+      n = 1;
+    }
+    set(g, n);
+  });
 const rlimit = (set: (g: G, n: number) => void) => gInt(1, 0x7fffffff, set, (k, t) => `Invalid ${k} specified - ${t}`);
 
 export const globalDefsKeywords: KeywordTable<G> = {
@@ -135,7 +155,9 @@ export const globalDefsKeywords: KeywordTable<G> = {
     if (st.args[1]) {
       const p = kaInt(st.args[1], 1, 65535, ctx);
       if (p === undefined) {
-        ctx.sink.error(st.args[1], `Invalid SMTP server port '${st.args[1].text}' - ignoring`, 'CFG_BAD_VALUE');
+        // keepalived tries the port twice (as a number, then as a service) before giving up
+        kaInt(st.args[1], 1, 65535, ctx);
+        ctx.sink.error(st.args[1], `Invalid smtp server ${a.text} ${st.args[1].text}`, 'CFG_BAD_VALUE');
         return;
       }
       port = p;
@@ -200,7 +222,7 @@ export const globalDefsKeywords: KeywordTable<G> = {
       return;
     }
     const n = kaInt(st.args[0], -1, 99, ctx);
-    if (n === undefined) ctx.sink.error(st.args[0], `max_auto_priority '${st.args[0].text}' invalid - ignoring`, 'CFG_BAD_VALUE');
+    if (n === undefined) ctx.sink.error(st.args[0], `max_auto_priority '${st.args[0].text}' must be in [0, 99] (or -1 to disable) - ignoring`, 'CFG_BAD_VALUE');
     else g.maxAutoPriority = n;
   }),
   min_auto_priority_delay: gInt(1, 0x7fffffff, (g, n) => (g.minAutoPriorityDelayUs = n)),
@@ -239,8 +261,8 @@ export const globalDefsKeywords: KeywordTable<G> = {
   vrrp_garp_master_refresh_repeat: gInt(1, 65535, (g, n) => (g.vrrpGarpMasterRefreshRepeat = n)),
   vrrp_garp_lower_prio_delay: gInt(0, 86400, (g, n) => (g.vrrpGarpLowerPrioDelayS = n)),
   vrrp_garp_lower_prio_repeat: gInt(0, 65535, (g, n) => (g.vrrpGarpLowerPrioRepeat = n)),
-  vrrp_garp_interval: gTimer(0, 1, (g, us) => (g.vrrpGarpIntervalUs = us)),
-  vrrp_gna_interval: gTimer(0, 1, (g, us) => (g.vrrpGnaIntervalUs = us)),
+  vrrp_garp_interval: gTimer(0, 4294, (g, us) => (g.vrrpGarpIntervalUs = us)),
+  vrrp_gna_interval: gTimer(0, 4294, (g, us) => (g.vrrpGnaIntervalUs = us)),
   vrrp_min_garp: boolKw((g, b) => {
     g.vrrpMinGarp = b;
     if (b) {
@@ -268,7 +290,10 @@ export const globalDefsKeywords: KeywordTable<G> = {
     const a = arg(st, ctx);
     if (!a) return;
     if (a.text === 'MTU' || a.text === 'ADVERT' || /^\d+$/.test(a.text)) g.vrrpRxBufsPolicy = a.text;
-    else ctx.sink.error(a, `Invalid vrrp_rx_bufs_policy ${a.text}`, 'CFG_BAD_VALUE');
+    else {
+      ctx.sink.error(a, `invalid number '${a.text}'`, 'CFG_BAD_NUMBER');
+      ctx.sink.error(a, `Invalid vrrp_rx_bufs_policy ${a.text}`, 'CFG_BAD_VALUE');
+    }
   }),
   vrrp_rx_bufs_multiplier: gInt(1, 0x7fffffff, (g, n) => (g.vrrpRxBufsMultiplier = n)),
   vrrp_notify_priority_changes: boolKw((g, b) => (g.vrrpNotifyPriorityChanges = b)),
@@ -287,7 +312,7 @@ export const globalDefsKeywords: KeywordTable<G> = {
   nftables: kw((st, g) => {
     g.nftables = st.args[0]?.text ?? 'keepalived';
   }),
-  nftables_priority: gInt(-2147483648, 2147483647, (g, n) => (g.nftablesPriority = n)),
+  nftables_priority: gInt(-2147483648, 2147483647, (g, n) => (g.nftablesPriority = n), (_k, t) => `invalid nftables chain priority '${t}'`),
   nftables_ifindex: flagKw((g) => (g.nftablesIfindex = true)),
   nftables_counters: flagKw((g) => (g.nftablesCounters = true)),
   nftables_ipvs: kw((st, g) => {
@@ -344,6 +369,12 @@ export const globalDefsKeywords: KeywordTable<G> = {
         const n = kaInt(v, w.text === 'id' ? 0 : 1, max, ctx);
         if (n === undefined) ctx.sink.error(v, `Invalid lvs_sync_daemon ${w.text} ${v.text} - ignoring`, 'CFG_BAD_VALUE');
         else d[w.text] = n;
+      } else if (/^\d+$/.test(w.text) && d.id === undefined) {
+        // the pre-2.0 `lvs_sync_daemon IF VI SYNCID` form
+        ctx.sink.error(w, 'Please use keyword "id" before lvs_sync_daemon SYNCID', 'CFG_DEPRECATED');
+        const n = kaInt(w, 0, 255, ctx);
+        if (n !== undefined) d.id = n;
+        continue;
       } else {
         ctx.sink.error(w, `Unknown option ${w.text} specified for lvs_sync_daemon`, 'CFG_UNKNOWN_OPTION');
         continue;

@@ -69,13 +69,18 @@ function addVips(st: Stmt, v: VI, ctx: Ctx, list: IpAddressSpec[], excluded: boo
   }
 }
 
-const garp = (min: number, max: number, set: (v: VI, n: number) => void, what: string) =>
+const garp = (min: number, max: number, set: (v: VI, n: number) => void, invalid?: (v: VI, text: string) => string) =>
   kw<VI>((st, v, ctx) => {
     const a = arg(st, ctx);
     if (!a) return;
+    if (min === 1 && a.text === '0' && st.kw.text.endsWith('_repeat')) {
+      ctx.sink.error(a, `${label(v)}: ${st.kw.text} must be greater than 0, setting to 1`, 'CFG_BAD_VALUE');
+      set(v, 1);
+      return;
+    }
     const n = kaInt(a, min, max, ctx);
     if (n === undefined) {
-      ctx.sink.error(a, `${label(v)} ${what} '${a.text}' invalid - ignoring`, 'CFG_BAD_VALUE');
+      ctx.sink.error(a, invalid ? invalid(v, a.text) : `${label(v)}: ${st.kw.text} '${a.text}' invalid - ignoring`, 'CFG_BAD_VALUE');
       return;
     }
     set(v, n);
@@ -152,7 +157,7 @@ export const vrrpInstanceKeywords: KeywordTable<VI> = {
     if (!a) return;
     const ip = parseIp(a.text);
     if (!ip || !(ip.family === 4 ? (ip.bytes[0]! & 0xf0) === 0xe0 : ip.bytes[0] === 0xff)) {
-      ctx.sink.error(a, `${label(v)} mcast_dst_ip ${a.text} is not a multicast address - ignoring`, 'CFG_BAD_ADDRESS');
+      ctx.sink.error(a, `${label(v)} mcast_dst_ip ${a.text} not multicast. Skipping...`, 'CFG_BAD_ADDRESS');
       return;
     }
     v.mcastDstIp = ip.text;
@@ -176,7 +181,7 @@ export const vrrpInstanceKeywords: KeywordTable<VI> = {
           } else if (!words[i + 1]) ctx.sink.error(w, `${label(v)} ${w.text} missing a value`, 'CFG_MISSING_VALUE');
           i++;
         } else {
-          ctx.sink.error(w, `Unknown unicast_peer option ${w.text}`, 'CFG_UNKNOWN_OPTION');
+          ctx.sink.error(w, `${label(v)} ${w.text} is missing a value`, 'CFG_UNKNOWN_OPTION');
         }
       }
       v.unicastPeers.push(p);
@@ -188,7 +193,7 @@ export const vrrpInstanceKeywords: KeywordTable<VI> = {
     const a = arg(st, ctx);
     if (!a) return;
     const n = kaInt(a, 0, 255, ctx);
-    if (n === undefined) ctx.sink.error(a, `${label(v)} unicast_ttl '${a.text}' must be in [0, 255] - ignoring`, 'CFG_BAD_VALUE');
+    if (n === undefined) ctx.sink.error(a, `${label(v)}: TTL '${a.text}' not valid - must be between 0 & 255`, 'CFG_BAD_VALUE');
     else v.unicastTtl = n;
   }),
   old_unicast_checksum: kw((st, v) => {
@@ -244,7 +249,7 @@ export const vrrpInstanceKeywords: KeywordTable<VI> = {
   authentication: kw((st, v, ctx) => {
     const auth: NonNullable<VI['authentication']> = v.authentication ?? { pos: posOf(st.kw) };
     v.authentication = auth;
-    applyTable(st.children ?? [], authKeywords, auth, ctx);
+    applyTable(st.children ?? [], authKeywords, { a: auth, owner: label(v) }, ctx);
   }, { block: true }),
   virtual_ipaddress: kw((st, v, ctx) => addVips(st, v, ctx, v.virtualIpaddresses, false), { block: true }),
   virtual_ipaddress_excluded: kw((st, v, ctx) => addVips(st, v, ctx, v.virtualIpaddressesExcluded, true), { block: true }),
@@ -283,15 +288,15 @@ export const vrrpInstanceKeywords: KeywordTable<VI> = {
   }),
   skip_check_adv_addr: boolKw((v, b) => (v.skipCheckAdvAddr = b)),
   strict_mode: boolKw((v, b) => (v.strictMode = b)),
-  garp_master_delay: garp(0, 86400, (v, n) => (v.garpMasterDelayS = n), 'Garp master delay'),
-  garp_master_repeat: garp(1, 65535, (v, n) => (v.garpMasterRepeat = n), 'garp_master_repeat'),
-  garp_master_refresh: garp(0, 86400, (v, n) => (v.garpMasterRefreshS = n), 'garp_master_refresh'),
-  garp_master_refresh_repeat: garp(1, 65535, (v, n) => (v.garpMasterRefreshRepeat = n), 'garp_master_refresh_repeat'),
-  garp_lower_prio_delay: garp(0, 86400, (v, n) => (v.garpLowerPrioDelayS = n), 'garp_lower_prio_delay'),
-  garp_lower_prio_repeat: garp(0, 65535, (v, n) => (v.garpLowerPrioRepeat = n), 'garp_lower_prio_repeat'),
+  garp_master_delay: garp(0, 86400, (v, n) => (v.garpMasterDelayS = n)),
+  garp_master_repeat: garp(1, 65535, (v, n) => (v.garpMasterRepeat = n)),
+  garp_master_refresh: garp(0, 86400, (v, n) => (v.garpMasterRefreshS = n)),
+  garp_master_refresh_repeat: garp(1, 65535, (v, n) => (v.garpMasterRefreshRepeat = n)),
+  garp_lower_prio_delay: garp(0, 86400, (v, n) => (v.garpLowerPrioDelayS = n)),
+  garp_lower_prio_repeat: garp(0, 65535, (v, n) => (v.garpLowerPrioRepeat = n)),
   garp_extra_if: kw(garpExtraIf),
   vmac_garp_intvl: kw(garpExtraIf, { deprecatedFor: 'garp_extra_if' }),
-  down_timer_adverts: garp(1, 100, (v, n) => (v.downTimerAdverts = n), 'down_timer_adverts'),
+  down_timer_adverts: garp(1, 100, (v, n) => (v.downTimerAdverts = n), (v, t) => `${label(v)}: Invalid down_timer_adverts [1:100] '${t}'`),
   lower_prio_no_advert: boolKw((v, b) => (v.lowerPrioNoAdvert = b)),
   higher_prio_send_advert: boolKw((v, b) => (v.higherPrioSendAdvert = b)),
   notify_master: notifyKw((v, s) => (v.notifyMaster = s)),
@@ -308,15 +313,25 @@ export const vrrpInstanceKeywords: KeywordTable<VI> = {
   notify: notifyKw((v, s) => (v.notify = s)),
   notify_master_rx_lower_pri: notifyKw((v, s) => (v.notifyMasterRxLowerPri = s)),
   notify_priority_changes: boolKw((v, b) => (v.notifyPriorityChanges = b)),
-  smtp_alert: boolKw((v, b) => (v.smtpAlert = b)),
+  smtp_alert: kw((st, v, ctx) => {
+    const a = st.args[0];
+    const w = a?.text.toLowerCase();
+    if (!a || ['on', 'true', 'yes'].includes(w!)) v.smtpAlert = true;
+    else if (['off', 'false', 'no'].includes(w!)) v.smtpAlert = false;
+    else ctx.sink.error(a, `Invalid vrrp_instance smtp_alert parameter ${a.text}`, 'CFG_BAD_BOOL');
+  }),
   debug: kw((st, v, ctx) => {
-    const n = kaInt(st.args[0], 0, 4, ctx);
+    const a = st.args[0];
+    const n = kaInt(a, 0, 4, ctx);
     if (n !== undefined) v.debug = n;
+    else if (a) ctx.sink.error(a, `${label(v)} Debug value '${a.text}' not valid; must be between 0-4`, 'CFG_BAD_VALUE');
   }),
   kernel_rx_buf_size: kw((st, v, ctx) => {
     const a = arg(st, ctx);
+    if (!a) return;
     const n = kaInt(a, 0, 0x7fffffff, ctx);
     if (n !== undefined) v.kernelRxBufSize = n;
+    else ctx.sink.error(a, `${label(v)} invalid kernel_rx_buf_size specified`, 'CFG_BAD_VALUE');
   }),
   linkbeat_use_polling: flagKw((v) => (v.linkbeatUsePolling = true)),
   lvs_sync_daemon_interface: kw((st, v, ctx) => {
@@ -332,7 +347,7 @@ function srcIp(st: Stmt, v: VI, ctx: Ctx): void {
   if (!a) return;
   const ip = parseIp(a.text);
   if (!ip) {
-    ctx.sink.error(a, `Configuration error: VRRP instance[${v.name}] ${st.kw.text} [${a.text}] malformed - ignoring`, 'CFG_BAD_ADDRESS');
+    ctx.sink.error(a, `Configuration error: VRRP instance[${v.name}] malformed src address[${a.text}]. Skipping...`, 'CFG_BAD_ADDRESS');
     return;
   }
   v.srcIp = ip.text;
@@ -352,21 +367,21 @@ function garpExtraIf(st: Stmt, v: VI, ctx: Ctx): void {
   }
   const n = kaInt(a, 0, 86400, ctx);
   if (n === undefined) {
-    ctx.sink.error(a, `${label(v)} ${st.kw.text} interval '${a.text}' invalid - ignoring`, 'CFG_BAD_VALUE');
+    ctx.sink.error(a, `${label(v)}: ${st.kw.text} '${a.text}' invalid - ignoring`, 'CFG_BAD_VALUE');
     return;
   }
   v.garpExtraIf = { all, intervalS: n };
 }
 
 type Auth = NonNullable<VI['authentication']>;
-const authKeywords: KeywordTable<Auth> = {
-  auth_type: kw((st, a, ctx) => {
+const authKeywords: KeywordTable<{ a: Auth; owner: string }> = {
+  auth_type: kw((st, { a, owner }, ctx) => {
     const t = arg(st, ctx);
     if (!t) return;
     if (t.text === 'PASS' || t.text === 'AH') a.type = t.text;
-    else ctx.sink.error(t, `unknown authentication type '${t.text}'`, 'CFG_BAD_AUTH');
+    else ctx.sink.error(t, `${owner} unknown authentication type '${t.text}'`, 'CFG_BAD_AUTH');
   }),
-  auth_pass: kw((st, a, ctx) => {
+  auth_pass: kw((st, { a }, ctx) => {
     const t = arg(st, ctx);
     if (!t) return;
     if (t.text.length > 8) ctx.sink.error(t, `Truncating auth_pass to 8 characters`, 'CFG_AUTH_TRUNCATED');
