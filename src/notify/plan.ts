@@ -211,18 +211,21 @@ export function planEvent(cfg: NotifyConfig, st: PlanState, ev: NotifyEvent, pre
       const inst = cfg.instances.get(ev.name) ?? (ev.state === 'DELETED' ? prev?.instances.get(ev.name) : undefined);
       if (!inst) return [];
       st.priority.set(ev.name, ev.priority);
-      // Without notify_deleted a deleted instance is reported as FAULT.
-      const state = ev.state === 'DELETED' && !inst.deleted ? 'FAULT' : ev.state;
-      // A member already in its sync group's state was notified through the group.
-      if (inst.group && st.notified.has(ev.name) && st.groupState.get(inst.group) === state) return [];
+      // Without notify_deleted a deleted instance is reported as FAULT to `notify` and the FIFO,
+      // but runs no notify_fault script and sends no mail (observed on 2.2.7).
+      const deleted = ev.state === 'DELETED';
+      const state = deleted && !inst.deleted ? 'FAULT' : ev.state;
+      // A member already in its sync group's state was notified through the group. Never for
+      // STOP: keepalived stops all instances before it sets any group to STOP.
+      if (inst.group && state !== 'STOP' && st.notified.has(ev.name) && st.groupState.get(inst.group) === state) return [];
       st.notified.add(ev.name);
       const wait = state === 'STOP' ? STOP_WAIT_MS : undefined;
       const out: NotifyAction[] = [];
-      const s = state === 'DELETED' ? (inst.deleted === true ? undefined : inst.deleted) : stateScript(inst, state);
+      const s = deleted ? (inst.deleted === true ? undefined : inst.deleted) : stateScript(inst, state);
       if (s) out.push(run(s, [], wait));
       if (inst.notify) out.push(run(inst.notify, ['INSTANCE', ev.name, state, String(ev.priority)], wait));
       out.push(...fifoLines(cfg, 'vrrp', `INSTANCE "${ev.name}" ${state} ${ev.priority}\n`));
-      out.push(...mail(cfg, st, `i:${ev.name}`, inst.smtpAlert, state, INSTANCE_MAIL, `VRRP Instance ${ev.name}`));
+      if (!deleted) out.push(...mail(cfg, st, `i:${ev.name}`, inst.smtpAlert, state, INSTANCE_MAIL, `VRRP Instance ${ev.name}`));
       return out;
     }
     case 'group': {

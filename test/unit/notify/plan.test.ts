@@ -108,11 +108,14 @@ test('sync group: GROUP notifies with prio 0; members already in the group state
   assert.deepEqual(planEvent(cfg, st, { kind: 'instance', name: 'VI_2', state: 'MASTER', priority: 90 }), []);
   // a state different from the group's is notified
   assert.equal(planEvent(cfg, st, { kind: 'instance', name: 'VI_2', state: 'FAULT', priority: 90 }).length, 3);
+  // STOP is always notified (keepalived stops every instance before any group)
+  planEvent(cfg, st, { kind: 'group', name: 'G1', state: 'STOP' });
+  assert.equal(planEvent(cfg, st, { kind: 'instance', name: 'VI_2', state: 'STOP', priority: 90 }).length, 3);
   // group without a script for the state: only generic notify + FIFO
   assert.deepEqual(planEvent(cfg, st, { kind: 'group', name: 'G1', state: 'STOP' }).slice(0, 1), [script(['/bin/gnotify', 'GROUP', 'G1', 'STOP', '0'], 1000)]);
 });
 
-test('notify_deleted: DELETED with it, FAULT (notify_fault) without it', () => {
+test('notify_deleted: DELETED with it; without it FAULT to notify and the FIFO, no notify_fault script (as 2.2.7)', () => {
   const cfg = notifyConfigOf(conf(VRRP), 'host');
   const st = emptyPlanState();
   assert.deepEqual(planEvent(cfg, st, { kind: 'instance', name: 'VI_3', state: 'DELETED', priority: 100 }), [
@@ -122,7 +125,6 @@ test('notify_deleted: DELETED with it, FAULT (notify_fault) without it', () => {
     fifo('vrrp', 'INSTANCE "VI_3" DELETED 100\n'),
   ]);
   assert.deepEqual(planEvent(cfg, st, { kind: 'instance', name: 'VI_4', state: 'DELETED', priority: 100 }), [
-    script(['/bin/f4']),
     script(['/bin/n4', 'INSTANCE', 'VI_4', 'FAULT', '100']),
     fifo('notify', 'INSTANCE "VI_4" FAULT 100\n'),
     fifo('vrrp', 'INSTANCE "VI_4" FAULT 100\n'),
@@ -167,7 +169,7 @@ test('unknown names are ignored (a worker never makes the parent invent scripts)
 
 test('smtp: instance inherits smtp_alert_vrrp, then smtp_alert; no_email_faults; no server → no mail', () => {
   const base = (g: string, inst = '') => `global_defs {\n router_id R\n notification_email { x@y }\n smtp_server 127.0.0.1\n ${g}\n}\nvrrp_instance V {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress { 10.1.1.1 }\n ${inst}\n}\n`;
-  const mails = (text: string, state: 'MASTER' | 'FAULT' = 'MASTER') =>
+  const mails = (text: string, state: 'MASTER' | 'FAULT' | 'DELETED' = 'MASTER') =>
     planEvent(notifyConfigOf(conf(text), 'h'), emptyPlanState(), { kind: 'instance', name: 'V', state, priority: 100 }).filter((a) => a.type === 'smtp').length;
   assert.equal(mails(base('')), 0);
   assert.equal(mails(base('smtp_alert')), 1);
@@ -177,6 +179,7 @@ test('smtp: instance inherits smtp_alert_vrrp, then smtp_alert; no_email_faults;
   assert.equal(mails(base('', 'smtp_alert')), 1);
   assert.equal(mails(base('smtp_alert\n no_email_faults'), 'FAULT'), 0);
   assert.equal(mails(base('smtp_alert'), 'FAULT'), 1);
+  assert.equal(mails(base('smtp_alert'), 'DELETED'), 0);
   assert.equal(mails(base('smtp_alert').replace(' smtp_server 127.0.0.1\n', '')), 0);
   // router_id defaults to the host name
   const noRid = base('smtp_alert').replace(' router_id R\n', '');
