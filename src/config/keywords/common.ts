@@ -98,7 +98,8 @@ export function extraWords(st: Stmt, ctx: Ctx, used: number): void {
 export function readScript(st: Stmt, ctx: Ctx, first = 0): ScriptSpec | undefined {
   const t = st.args[first];
   if (!t) {
-    ctx.sink.error(st.kw, `${st.kw.text} script missing`, 'CFG_MISSING_VALUE');
+    // keepalived reads the word anyway and aborts
+    missingParam(st, ctx, first + 2);
     return undefined;
   }
   const sa = scriptArgs(t.text);

@@ -27,7 +27,13 @@ export const syncGroupKeywords: KeywordTable<SG> = {
   notify_fault: scriptKw((g, s) => (g.notifyFault = s)),
   notify_stop: scriptKw((g, s) => (g.notifyStop = s)),
   notify: scriptKw((g, s) => (g.notify = s)),
-  smtp_alert: boolKw((g, b) => (g.smtpAlert = b)),
+  smtp_alert: kw((st, g, ctx) => {
+    const a = st.args[0];
+    const w = a?.text.toLowerCase();
+    if (!a || ['on', 'true', 'yes'].includes(w!)) g.smtpAlert = true;
+    else if (['off', 'false', 'no'].includes(w!)) g.smtpAlert = false;
+    else ctx.sink.error(a, `Invalid vrrp_group smtp_alert parameter ${a.text}`, 'CFG_BAD_BOOL');
+  }),
   global_tracking: kw((st, g, ctx) => {
     ctx.sink.error(st.kw, `(${g.name}) global_tracking is deprecated. Use track_interface/script/file on the sync group`, 'CFG_DEPRECATED');
     g.globalTracking = true;

@@ -40,7 +40,7 @@ export const vrrpScriptKeywords: KeywordTable<VrrpScript> = {
     if (!a) return;
     const us = kaTimerUs(a, 0, 4294, ctx);
     if (us === undefined) {
-      ctx.sink.error(a, `(${s.name}): vrrp script interval '${a.text}' invalid - ignoring`, 'CFG_BAD_VALUE');
+      ctx.sink.error(a, `(${s.name}): vrrp script interval '${a.text}' must be between 1 and 4294 - ignoring`, 'CFG_BAD_VALUE');
       return;
     }
     if (us === 0) {
@@ -55,7 +55,7 @@ export const vrrpScriptKeywords: KeywordTable<VrrpScript> = {
     if (!a) return;
     const us = kaTimerUs(a, 0, 4294, ctx);
     if (us === undefined) {
-      ctx.sink.error(a, `(${s.name}): vrrp script timeout '${a.text}' invalid - ignoring`, 'CFG_BAD_VALUE');
+      ctx.sink.error(a, `(${s.name}): vrrp script timeout '${a.text}' must be between 1 and 4294 - ignoring`, 'CFG_BAD_VALUE');
       return;
     }
     if (us === 0) {
@@ -77,7 +77,7 @@ export const vrrpScriptKeywords: KeywordTable<VrrpScript> = {
     const r = st.args[1];
     if (r?.text === 'reverse') s.weightReverse = true;
     else if (r?.text === 'noreverse') s.weightReverse = false;
-    else if (r) ctx.sink.error(r, `(${s.name}): unknown weight option ${r.text}`, 'CFG_UNKNOWN_OPTION');
+    else if (r) ctx.sink.error(r, `vrrp_script ${s.name} unknown weight option ${r.text}`, 'CFG_UNKNOWN_OPTION');
   }),
   rise: kw((st, s, ctx) => {
     const a = arg(st, ctx);
@@ -137,16 +137,27 @@ export const trackFileKeywords: KeywordTable<TrackFile> = {
     extraWords(st, ctx, 1);
     t.file = a.text;
   }),
-  weight: weightKw<TrackFile>(-2147483647, 2147483647, 'track file'),
+  weight: kw((st, t, ctx) => {
+    const a = arg(st, ctx);
+    if (!a) return;
+    const n = kaInt(a, -254, 254, ctx);
+    if (n === undefined) {
+      ctx.sink.error(a, `Weight (${a.text}) for track_file ${t.name} must be between [-254..254] inclusive. Ignoring...`, 'CFG_BAD_WEIGHT');
+      return;
+    }
+    t.weight = n;
+    const r = st.args[1];
+    if (r?.text === 'reverse') t.weightReverse = true;
+    else if (r?.text === 'noreverse') t.weightReverse = false;
+    else if (r) ctx.sink.error(r, `track_file ${t.name} unknown weight option ${r.text}`, 'CFG_UNKNOWN_OPTION');
+  }),
   init_file: kw((st, t, ctx) => {
     let value = 0;
     let overwrite = false;
     for (const a of st.args) {
       if (a.text === 'overwrite') overwrite = true;
-      else {
-        const n = kaInt(a, -2147483648, 2147483647, ctx);
-        if (n !== undefined) value = n;
-      }
+      else if (/^[+-]?\d+$/.test(a.text)) value = Number(a.text);
+      else ctx.sink.error(a, `Unknown track file init option ${a.text}`, 'CFG_UNKNOWN_OPTION');
     }
     t.initFile = { value, overwrite };
   }),
@@ -173,10 +184,23 @@ function delayKw(set: (p: TrackProcess, us: number) => void) {
     if (!a) return;
     const us = kaTimerUs(a, 0.000001, 3600, ctx);
     if (us === undefined) {
-      ctx.sink.error(a, `${st.kw.text} '${a.text}' is invalid`, 'CFG_BAD_VALUE');
+      ctx.sink.error(a, `${st.kw.text} (${a.text}) for vrrp_track_process ${p.name} must be between [0.000001..3600] inclusive. Ignoring...`, 'CFG_BAD_VALUE');
       return;
     }
     set(p, us);
+  });
+}
+
+function procInt(min: number, max: number, label: string, set: (p: TrackProcess, n: number) => void) {
+  return kw<TrackProcess>((st, p, ctx) => {
+    const a = arg(st, ctx);
+    if (!a) return;
+    const n = kaInt(a, min, max, ctx);
+    if (n === undefined) {
+      ctx.sink.error(a, `${label} (${a.text}) for vrrp_track_process ${p.name} must be between [${min}..${max}] inclusive. Ignoring...`, 'CFG_BAD_VALUE');
+      return;
+    }
+    set(p, n);
   });
 }
 
@@ -204,16 +228,13 @@ export const trackProcessKeywords: KeywordTable<TrackProcess> = {
       return;
     }
     p.weightSet = true;
-    weightKw<TrackProcess>(-254, 254, 'track process').handler(st, p, ctx);
+    procInt(-254, 254, 'Weight', (q, n) => (q.weight = n)).handler(st, p, ctx);
+    const r = st.args[1];
+    if (r?.text === 'reverse') p.weightReverse = true;
+    else if (r && r.text !== 'noreverse') ctx.sink.error(r, `vrrp_track_process ${p.name} unknown weight option ${r.text}`, 'CFG_UNKNOWN_OPTION');
   }),
-  quorum: kw((st, p, ctx) => {
-    const n = kaInt(arg(st, ctx), 1, 65535, ctx);
-    if (n !== undefined) p.quorum = n;
-  }),
-  quorum_max: kw((st, p, ctx) => {
-    const n = kaInt(arg(st, ctx), 0, 65535, ctx);
-    if (n !== undefined) p.quorumMax = n;
-  }),
+  quorum: procInt(1, 65535, 'Quorum', (p, n) => (p.quorum = n)),
+  quorum_max: procInt(0, 65535, 'quorum_max', (p, n) => (p.quorumMax = n)),
   delay: delayKw((p, us) => {
     p.delayUs = us;
     p.terminateDelayUs = us;
