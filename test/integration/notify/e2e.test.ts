@@ -95,3 +95,78 @@ test('keepalived 2.2.7 gives the same notify arguments and FIFO lines', { skip: 
   const ka = await scenario('keepalived', 'ne2k');
   assert.deepEqual(ours, ka);
 });
+
+/**
+ * Sync group, reload deleting instances (with and without notify_deleted), stop: every script
+ * call and FIFO line, compared with keepalived per object (the order between a group and its
+ * members is the VRRP runtime's and is not compared here).
+ */
+async function groupScenario(impl: Impl, tag: string): Promise<{ fifo: string[]; scripts: string[] }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kats-notify-e2e-'));
+  fs.chmodSync(dir, 0o755);
+  const lab = await Lab.create(tag);
+  let d: VrrpDaemon | undefined;
+  let fd: number | undefined;
+  try {
+    const ns = await lab.host('a', ['10.99.0.1/24']);
+    const sc = (name: string): string => {
+      const p = path.join(dir, `${name}.sh`);
+      fs.writeFileSync(p, `#!/bin/sh\necho "${name}: $*" >> ${dir}/all.out\n`);
+      fs.chmodSync(p, 0o755);
+      return p;
+    };
+    const fifo = path.join(dir, 'f');
+    execFileSync('mkfifo', [fifo]);
+    fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+    const inst = (n: string, vrid: number, extra = ''): string =>
+      `vrrp_instance ${n} {\n state BACKUP\n interface eth0\n virtual_router_id ${vrid}\n priority 100\n advert_int 1\n virtual_ipaddress { 10.99.0.${vrid}/24 }\n notify ${sc(`n_${n}`)}\n notify_master ${sc(`m_${n}`)}\n notify_fault ${sc(`f_${n}`)}\n notify_stop ${sc(`s_${n}`)}\n ${extra}\n}\n`;
+    const keep =
+      `global_defs {\n notify_fifo ${fifo}\n script_user root\n}\nvrrp_sync_group G1 {\n group { VI_1 VI_2 }\n notify ${sc('n_G1')}\n notify_master ${sc('m_G1')}\n}\n` +
+      inst('VI_1', 71) +
+      inst('VI_2', 72);
+    d = VrrpDaemon.start(impl, ns, keep + inst('VI_3', 73, `notify_deleted ${sc('d_VI_3')}`) + inst('VI_4', 74));
+    for (const n of ['VI_1', 'VI_2', 'VI_3', 'VI_4']) await d.waitFor(new RegExp(`\\(${n}\\) Entering MASTER STATE`), 15000);
+    await sleep(500);
+    fs.writeFileSync(d.conf, keep);
+    const from = d.out.length;
+    d.signal('SIGHUP');
+    await d.waitFor(/\(VI_4\) removing VIPs/, 10000, from);
+    await sleep(1000);
+    await d.stop();
+    d = undefined;
+    await sleep(300);
+    const buf = Buffer.alloc(65536);
+    let n = 0;
+    try {
+      n = fs.readSync(fd, buf);
+    } catch {
+      n = 0;
+    }
+    const scripts = fs.existsSync(`${dir}/all.out`) ? fs.readFileSync(`${dir}/all.out`, 'utf8').split('\n').filter(Boolean) : [];
+    return { fifo: buf.subarray(0, n).toString().split('\n').filter(Boolean), scripts };
+  } finally {
+    await d?.stop();
+    if (fd !== undefined) fs.closeSync(fd);
+    await lab.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Lines about one object, in their order. */
+const about = (lines: string[], name: string): string[] => lines.filter((l) => new RegExp(`(^|[ "_])${name}("|:| )`).test(l));
+
+test('sync group, notify_deleted on reload, stop: same notifies per object as keepalived 2.2.7', { skip: skip || (!fs.existsSync(KEEPALIVED) && 'keepalived not installed'), timeout: 90000 }, async (t) => {
+  const ours = await groupScenario('ours', 'ngo');
+  const ka = await groupScenario('keepalived', 'ngk');
+  t.diagnostic(`keepalived FIFO: ${JSON.stringify(ka.fifo)}`);
+  t.diagnostic(`ours FIFO: ${JSON.stringify(ours.fifo)}`);
+  for (const name of ['G1', 'VI_1', 'VI_2', 'VI_3', 'VI_4']) {
+    assert.deepEqual(about(ours.fifo, name), about(ka.fifo, name), `FIFO lines of ${name}`);
+    // scripts run concurrently: compare as sets per object
+    assert.deepEqual(about(ours.scripts, name).sort(), about(ka.scripts, name).sort(), `scripts of ${name}`);
+  }
+  assert.equal(ours.fifo.length, ka.fifo.length);
+  // the ones that show keepalived's rules
+  assert.ok(ka.fifo.includes('INSTANCE "VI_3" DELETED 100') && ka.fifo.includes('INSTANCE "VI_4" FAULT 100'));
+  assert.ok(!ka.scripts.some((l) => l.startsWith('f_VI_4')), 'no notify_fault for a deleted instance');
+});
