@@ -170,3 +170,50 @@ test('sync group, notify_deleted on reload, stop: same notifies per object as ke
   assert.ok(ka.fifo.includes('INSTANCE "VI_3" DELETED 100') && ka.fifo.includes('INSTANCE "VI_4" FAULT 100'));
   assert.ok(!ka.scripts.some((l) => l.startsWith('f_VI_4')), 'no notify_fault for a deleted instance');
 });
+
+test('checker: quorum gained at start, then a real server failing its check runs notify_down, quorum_down, writes RS and VS lines (ours, --dry-run IPVS)', { skip, timeout: 60000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kats-notify-e2e-'));
+  fs.chmodSync(dir, 0o755);
+  const lab = await Lab.create('nlvs');
+  let d: VrrpDaemon | undefined;
+  let fd: number | undefined;
+  try {
+    const ns = await lab.host('a', ['10.99.0.1/24']);
+    const sc = (name: string): string => {
+      const p = path.join(dir, `${name}.sh`);
+      fs.writeFileSync(p, `#!/bin/sh\necho "${name}: $*" >> ${dir}/all.out\n`);
+      fs.chmodSync(p, 0o755);
+      return p;
+    };
+    const fifo = path.join(dir, 'lvs.fifo');
+    execFileSync('mkfifo', [fifo]);
+    fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+    // nothing listens on 10.99.0.1:9 inside the namespace: the TCP check fails at once
+    d = VrrpDaemon.start(
+      'ours',
+      ns,
+      `global_defs {\n lvs_notify_fifo ${fifo}\n script_user root\n}\nvirtual_server 10.99.0.100 80 {\n delay_loop 1\n protocol TCP\n quorum_up ${sc('qup')}\n quorum_down "${sc('qdown')} x"\n real_server 10.99.0.1 9 {\n  notify_up ${sc('up')}\n  notify_down ${sc('down')}\n  TCP_CHECK { connect_timeout 1 retry 0 }\n }\n}\n`,
+      ['--dry-run'],
+    );
+    const read = (): string => (fs.existsSync(`${dir}/all.out`) ? fs.readFileSync(`${dir}/all.out`, 'utf8') : '');
+    const end = Date.now() + 15000;
+    while (!(read().includes('down:') && read().includes('qdown:')) && Date.now() < end) await sleep(50);
+    await d.stop();
+    d = undefined;
+    const buf = Buffer.alloc(65536);
+    let n = 0;
+    try {
+      n = fs.readSync(fd, buf);
+    } catch {
+      n = 0;
+    }
+    // the checker engine reports quorum gained at start (update_quorum_state on init), then the failure
+    assert.deepEqual(read().split('\n').filter(Boolean).sort(), ['down: ', 'qdown: x', 'qup: ']);
+    assert.equal(buf.subarray(0, n).toString(), 'VS [10.99.0.100]:tcp:80 UP\nRS [10.99.0.1]:tcp:9 [10.99.0.100]:tcp:80 DOWN\nVS [10.99.0.100]:tcp:80 DOWN\n');
+  } finally {
+    await d?.stop();
+    if (fd !== undefined) fs.closeSync(fd);
+    await lab.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
