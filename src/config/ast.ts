@@ -165,6 +165,10 @@ export interface VrrpInstance {
   trackBfds: TrackRef[];
   /** mcast_src_ip / unicast_src_ip. */
   srcIp?: string;
+  /** Which of the two keywords set srcIp (unicast_src_ip counts as a unicast keyword). */
+  srcIpKeyword?: 'mcast_src_ip' | 'unicast_src_ip';
+  /** Set when check_unicast_src / old_unicast_checksum were written (unicast keywords). */
+  unicastKeywords?: string[];
   trackSrcIp: boolean;
   mcastDstIp?: string;
   unicastPeers: UnicastPeer[];

@@ -326,6 +326,14 @@ function completeInstance(v: VrrpInstance, cfg: KeepalivedConfig, sink: Diagnost
     return false;
   }
   void ifs;
+  if (v.unicastPeers.length === 0 && (v.srcIpKeyword === 'unicast_src_ip' || (v.unicastKeywords ?? []).length > 0)) {
+    err('A unicast keyword has been specified without any unicast peers. Defaulting to multicast. This usage is deprecated - please update your configuration.', 'CFG_UNICAST_NO_PEER');
+  }
+  if (v.useVmac) {
+    for (const a of [...v.virtualIpaddresses, ...v.virtualIpaddressesExcluded]) {
+      if (a.useVmac) err(`use_vmac specified for VIP/eVIP ${addrText(a)} and vrrp instance`, 'CFG_VMAC_TWICE');
+    }
+  }
   if (v.trackInterfaces.some((t) => t.name === v.interface)) {
     err(`Ignoring track_interface ${v.interface} since own interface`, 'CFG_TRACK_OWN_IF');
     v.trackInterfaces = v.trackInterfaces.filter((t) => t.name !== v.interface);

@@ -89,13 +89,11 @@ export function parseIpAddress(words: Token[], ctx: Ctx, allowDefaultIf: boolean
       case 'peer': {
         const v = need(i);
         if (v) {
-          const slash = v.text.indexOf('/');
-          const ip = parseIp(slash >= 0 ? v.text.slice(0, slash) : v.text);
-          if (!ip) ctx.sink.error(v, `Invalid peer address ${v.text} for ${first.text} - ignoring`, 'CFG_BAD_ADDRESS');
-          else {
-            a.peer = ip.text;
-            if (slash >= 0) a.peerPrefixLen = Number(v.text.slice(slash + 1));
-          }
+          const ip = parseIp(v.text);
+          if (!ip) {
+            ctx.sink.error(v, `VRRP parsed invalid IP ${v.text}. skipping IP...`, 'CFG_BAD_ADDRESS');
+            ctx.sink.error(v, `Invalid peer address ${v.text}`, 'CFG_BAD_ADDRESS');
+          } else a.peer = ip.text;
         }
         i++;
         break;
@@ -265,7 +263,7 @@ export function parseRoute(words: Token[], ctx: Ctx): RouteSpec | undefined {
       i++;
       continue;
     }
-    if (t === 'proto' || t === 'protocol') {
+    if (t === 'protocol') {
       const v = need(i);
       if (v) r.protocol = v.text;
       i++;
@@ -371,7 +369,7 @@ export function parseRoute(words: Token[], ctx: Ctx): RouteSpec | undefined {
   if (r.family === 6 && r.dst === '') r.dst = '::';
   if (r.family === 4 && r.dst === '') r.dst = '0.0.0.0';
   if (bad) return undefined;
-  if (r.dev === undefined && !r.noTrack && !(r.nexthops ?? []).some((n) => n.dev !== undefined)) {
+  if (r.dev === undefined && !r.noTrack) {
     ctx.sink.error(first, `Warning - cannot track route ${r.dst}${r.dstPrefixLen !== (r.family === 4 ? 32 : 128) ? `/${r.dstPrefixLen}` : ''} with no interface specified, not tracking`, 'CFG_ROUTE_NO_TRACK');
     r.noTrack = true;
   }
@@ -523,6 +521,16 @@ export function parseRule(words: Token[], ctx: Ctx): RuleSpec | undefined {
       case 'l3mdev':
         r.attrs.l3mdev = 'true';
         break;
+      case 'sport':
+      case 'dport': {
+        const v = need(i);
+        i++;
+        if (!v) break;
+        const m = /^(\d+)-(\d+)$/.exec(v.text);
+        if (!m || Number(m[1]) > 65535 || Number(m[2]) > 65535) ctx.sink.error(v, `invalid ${t} range ${v.text}`, 'CFG_BAD_VALUE');
+        else r.attrs[t] = v.text;
+        break;
+      }
       case 'uidrange':
       case 'suppress_prefixlength':
       case 'suppress_ifgroup':
@@ -530,8 +538,6 @@ export function parseRule(words: Token[], ctx: Ctx): RuleSpec | undefined {
       case 'protocol':
       case 'ipproto':
       case 'ip_proto':
-      case 'sport':
-      case 'dport':
       case 'map-to': {
         const v = need(i);
         if (v) r.attrs[t] = v.text;
@@ -542,6 +548,10 @@ export function parseRule(words: Token[], ctx: Ctx): RuleSpec | undefined {
         ctx.sink.error(w, `Unknown rule option ${t}`, 'CFG_UNKNOWN_OPTION');
         return undefined;
     }
+  }
+  if (r.attrs.l3mdev !== undefined && (r.table !== undefined || r.goto !== undefined || r.action !== undefined)) {
+    ctx.sink.error(first, 'Cannot specify l3mdev with other action', 'CFG_RULE_L3MDEV');
+    return undefined;
   }
   if (r.preference === undefined) {
     ctx.sink.error(first, `Rule has no preference specified - setting to 16384. This is probably not what you want.`, 'CFG_RULE_NO_PREF');

@@ -9,7 +9,7 @@ import { emptyVrrpInstance } from '../ast';
 import { parseIp } from '../../lib/ip';
 import { applyTable, kw, type Ctx, type KeywordTable } from './table';
 import {
-  arg, blockItems, boolKw, extraWords, flagKw, kaDouble, kaInt, posOf, readScript, readWeight, scriptKw, strKw,
+  arg, blockItems, boolKw, endOf, extraWords, flagKw, kaDouble, kaInt, posOf, readScript, readWeight, scriptKw, strKw,
 } from './common';
 import { parseIpAddress, parseRoute, parseRule } from './ipaddress';
 
@@ -49,6 +49,9 @@ export function readTrackInterfaces(st: Stmt, ctx: Ctx, owner: string): TrackInt
   return out;
 }
 
+/** Instances whose address family is already decided (first VIP, native_ipv6, ipvlan address). */
+const familyFixed = new WeakSet<VI>();
+
 function label(v: VI): string {
   return `(${v.name})`;
 }
@@ -58,8 +61,9 @@ function addVips(st: Stmt, v: VI, ctx: Ctx, list: IpAddressSpec[], excluded: boo
     const a = parseIpAddress(words, ctx, true);
     if (!a) continue;
     if (!excluded) {
-      if (v.virtualIpaddresses.length === 0 && !v.nativeIpv6) {
+      if (!familyFixed.has(v)) {
         v.family = a.family;
+        familyFixed.add(v);
       } else if (a.family !== v.family) {
         ctx.sink.error(words[0], `${label(v)}: address family must match VRRP instance [${words[0]!.text}] - ignoring`, 'CFG_FAMILY_MISMATCH');
         continue;
@@ -108,11 +112,15 @@ export const vrrpInstanceKeywords: KeywordTable<VI> = {
     v.interfacePos = posOf(a);
   }),
   vrf: strKw((v, s) => (v.vrf = s)),
-  use_vmac: kw((st, v) => {
+  use_vmac: kw((st, v, ctx) => {
     const u: NonNullable<VI['useVmac']> = {};
     for (const a of st.args) {
-      if (/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(a.text)) u.mac = a.text.toLowerCase();
-      else if (u.name === undefined) u.name = a.text;
+      if (/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(a.text)) {
+        const mac = a.text.toLowerCase();
+        if (/^00:00:5e:00:0[12]:/.test(mac)) {
+          ctx.sink.error(a, `VMAC MAC address not allowed to be RFC5798 address (${a.text}) - ignoring`, 'CFG_BAD_VMAC');
+        } else u.mac = mac;
+      } else if (u.name === undefined) u.name = a.text;
     }
     v.useVmac = u;
   }),
@@ -129,6 +137,11 @@ export const vrrpInstanceKeywords: KeywordTable<VI> = {
         else {
           u.address = ip.text;
           u.prefixLen = slash >= 0 ? Number(a.text.slice(slash + 1)) : ip.family === 4 ? 32 : 128;
+          // the ipvlan address decides the instance's family like a first VIP
+          if (!familyFixed.has(v)) {
+            v.family = ip.family;
+            familyFixed.add(v);
+          }
         }
       } else if (u.name === undefined) u.name = a.text;
     }
@@ -136,12 +149,13 @@ export const vrrpInstanceKeywords: KeywordTable<VI> = {
   }),
   native_ipv6: kw((st, v, ctx) => {
     extraWords(st, ctx, 0);
-    if (v.virtualIpaddresses.length > 0 && v.family === 4) {
+    if (familyFixed.has(v) && v.family === 4) {
       ctx.sink.error(st.kw, `${label(v)} Cannot specify native_ipv6 with IPv4 addresses`, 'CFG_FAMILY_MISMATCH');
       return;
     }
     v.nativeIpv6 = true;
     v.family = 6;
+    familyFixed.add(v);
   }),
   dont_track_primary: flagKw((v) => (v.dontTrackPrimary = true)),
   track_interface: kw((st, v, ctx) => v.trackInterfaces.push(...readTrackInterfaces(st, ctx, label(v))), { block: true }),
@@ -188,7 +202,10 @@ export const vrrpInstanceKeywords: KeywordTable<VI> = {
     }
   }, { block: true }),
   unicast_fault_no_peer: flagKw((v) => (v.unicastFaultNoPeer = true)),
-  check_unicast_src: flagKw((v) => (v.checkUnicastSrc = true)),
+  check_unicast_src: flagKw((v) => {
+    v.checkUnicastSrc = true;
+    (v.unicastKeywords ??= []).push('check_unicast_src');
+  }),
   unicast_ttl: kw((st, v, ctx) => {
     const a = arg(st, ctx);
     if (!a) return;
@@ -198,6 +215,7 @@ export const vrrpInstanceKeywords: KeywordTable<VI> = {
   }),
   old_unicast_checksum: kw((st, v) => {
     v.oldUnicastChecksum = st.args[0]?.text === 'never' ? 'never' : 'always';
+    (v.unicastKeywords ??= []).push('old_unicast_checksum');
   }),
   virtual_router_id: kw((st, v, ctx) => {
     const a = arg(st, ctx);
@@ -351,6 +369,7 @@ function srcIp(st: Stmt, v: VI, ctx: Ctx): void {
     return;
   }
   v.srcIp = ip.text;
+  v.srcIpKeyword = st.kw.text === 'unicast_src_ip' ? 'unicast_src_ip' : 'mcast_src_ip';
 }
 
 function garpExtraIf(st: Stmt, v: VI, ctx: Ctx): void {
@@ -391,6 +410,7 @@ const authKeywords: KeywordTable<{ a: Auth; owner: string }> = {
 
 /** Create an instance from `vrrp_instance NAME { … }` and apply its keywords. */
 export function parseVrrpInstance(st: Stmt, g: GlobalDefs, ctx: Ctx): VI | undefined {
+  const end = endOf(st);
   const nameTok = st.args[0];
   if (!nameTok) {
     ctx.sink.error(st.kw, 'vrrp_instance must have a name', 'CFG_MISSING_VALUE');
@@ -398,6 +418,10 @@ export function parseVrrpInstance(st: Stmt, g: GlobalDefs, ctx: Ctx): VI | undef
   }
   const v = emptyVrrpInstance(nameTok.text, posOf(st.kw), g);
   applyTable(st.children ?? [], vrrpInstanceKeywords, v, ctx);
+  if (v.unicastTtl !== undefined && v.unicastPeers.length === 0) {
+    ctx.sink.error(end, `${label(v)}: Cannot use unicast_ttl without unicast peers - resetting`, 'CFG_UNICAST_TTL');
+    delete v.unicastTtl;
+  }
   finishVrrpInstance(v, ctx);
   return v;
 }
