@@ -554,9 +554,10 @@ export class VrrpRuntime {
 
   // ---- FSM ----
 
-  dispatch(rt: InstanceRt, ev: FsmEvent, quietLog?: RegExp): void {
+  /** `atUs`: for timer events the deadline itself, so timers re-armed from it do not drift by the wake-up latency. */
+  dispatch(rt: InstanceRt, ev: FsmEvent, quietLog?: RegExp, atUs?: number): void {
     const before = rt.fsm.state;
-    const r = step(rt.fsm, ev, this.ports.clock.nowUs);
+    const r = step(rt.fsm, ev, atUs ?? this.ports.clock.nowUs);
     rt.fsm = r.state;
     const after = r.state.state;
     if (after !== before) rt.lastTransitionMs = Date.now();
@@ -661,7 +662,9 @@ export class VrrpRuntime {
             a.timer,
             this.ports.clock.at(a.atUs, () => {
               rt.timers.delete(a.timer);
-              this.dispatch(rt, ev);
+              // a wake-up later than one interval is not hidden: fall back to the real time
+              const late = this.ports.clock.nowUs - a.atUs;
+              this.dispatch(rt, ev, undefined, late < rt.fsm.cfg.advertIntervalCs * 10_000 ? a.atUs : undefined);
             }),
           );
           break;

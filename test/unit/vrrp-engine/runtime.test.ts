@@ -419,3 +419,23 @@ test('vrrp_track_process: quorum from the process list, weight applied, polled e
   assert.equal(v2.fsm.state, 'FAULT');
   await rt.stop();
 });
+
+test('adverts do not drift when timers fire late (deadlines re-armed from the deadline, not the wake-up)', async () => {
+  const h = new Harness();
+  const fake = h.clock;
+  // every timer fires 3 ms after its deadline
+  const late = {
+    get nowUs() {
+      return fake.nowUs;
+    },
+    at: (atUs: number, fn: () => void) => fake.at(atUs + 3_000, fn),
+    clear: (id: number | undefined) => fake.clear(id),
+  };
+  const rt = new VrrpRuntime({ ...h.ports, clock: late }, { dontReleaseVrrp: false });
+  await rt.start(sliceOf(G + inst()));
+  await h.advance(DOWN_US + 20_000_000, 100_000);
+  const sent = h.sock().sent;
+  assert.ok(sent.length >= 15);
+  for (let i = 2; i < sent.length; i++) assert.equal(sent[i]!.atUs - sent[i - 1]!.atUs, 1_000_000, `advert ${i} keeps the 1 s period`);
+  await rt.stop();
+});
