@@ -278,10 +278,13 @@ export function validateVrrp(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: 
       inGroup.set(m.name, sg.name);
       return true;
     });
-    if (sg.group.length <= 1) {
-      sink.error(NOPOS, `Sync group ${sg.name} has only ${sg.group.length} virtual router(s) - this probably isn't what you want`, 'CFG_SYNC_SMALL');
+    if (sg.group.length === 0) {
+      sink.error(NOPOS, `Sync group ${sg.name} has no virtual router(s). removing`, 'CFG_SYNC_EMPTY');
+    } else if (sg.group.length === 1) {
+      sink.error(NOPOS, `Sync group ${sg.name} has only 1 virtual router(s) - this probably isn't what you want`, 'CFG_SYNC_SMALL');
     }
   }
+  cfg.syncGroups = cfg.syncGroups.filter((sg) => sg.group.length > 0);
 
   // keepalived -t stops here when an interface is missing (no completion, no script checks).
   if (badIf) {

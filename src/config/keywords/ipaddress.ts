@@ -370,11 +370,14 @@ export function parseRoute(words: Token[], ctx: Ctx): RouteSpec | undefined {
   if (r.family === 4 && r.dst === '') r.dst = '0.0.0.0';
   if (bad) return undefined;
   if (r.dev === undefined && !r.noTrack) {
-    ctx.sink.error(first, `Warning - cannot track route ${r.dst}${r.dstPrefixLen !== (r.family === 4 ? 32 : 128) ? `/${r.dstPrefixLen}` : ''} with no interface specified, not tracking`, 'CFG_ROUTE_NO_TRACK');
+    ctx.sink.error(first, `Warning - cannot track route ${r.dst}/${r.dstPrefixLen} with no interface specified, not tracking`, 'CFG_ROUTE_NO_TRACK');
     r.noTrack = true;
   }
   return r;
 }
+
+/** The next preference given to a rule without one, per load (keyed by its diagnostic sink). */
+const nextDefaultPref = new WeakMap<object, number>();
 
 /** One `ip rule`-style line. */
 export function parseRule(words: Token[], ctx: Ctx): RuleSpec | undefined {
@@ -554,8 +557,11 @@ export function parseRule(words: Token[], ctx: Ctx): RuleSpec | undefined {
     return undefined;
   }
   if (r.preference === undefined) {
-    ctx.sink.error(first, `Rule has no preference specified - setting to 16384. This is probably not what you want.`, 'CFG_RULE_NO_PREF');
-    r.preference = 16384;
+    // keepalived hands out 16384, 16383, … to rules without one, in reading order
+    const pref = nextDefaultPref.get(ctx.sink) ?? 16384;
+    nextDefaultPref.set(ctx.sink, pref - 1);
+    ctx.sink.error(first, `Rule has no preference specified - setting to ${pref}. This is probably not what you want.`, 'CFG_RULE_NO_PREF');
+    r.preference = pref;
   }
   return r;
 }
