@@ -466,6 +466,7 @@ export class VrrpRuntime {
       rt.trackers.set(`if:${t.name}`, { label: `interface ${t.name}`, kind: 'interface', weight: t.weight, reverse: t.reverse, up: this.linkUp(t.name) });
     }
     if (!src) rt.faultReason = `(no IPv${inst.family} address for interface ${ifname})`;
+    if (inst.unicastFaultNoPeer && inst.unicastPeers.length === 0) rt.faultReason = '(unicast_fault_no_peer and no unicast peers)';
     return rt;
   }
 

@@ -439,3 +439,12 @@ test('adverts do not drift when timers fire late (deadlines re-armed from the de
   for (let i = 2; i < sent.length; i++) assert.equal(sent[i]!.atUs - sent[i - 1]!.atUs, 1_000_000, `advert ${i} keeps the 1 s period`);
   await rt.stop();
 });
+
+test('unicast_fault_no_peer without peers, and no source address: the instance starts in FAULT', async () => {
+  const { h, rt } = await started(G + inst({ extra: '  unicast_fault_no_peer' }) + inst({ name: 'VI_2', vrid: 52, vips: ['10.0.0.102/24'], extra: '  interface eth1' }));
+  assert.equal(rt.instances.get('VI_1')!.fsm.state, 'FAULT');
+  assert.equal(rt.instances.get('VI_2')!.fsm.state, 'FAULT', 'eth1 has no IPv4 address');
+  await h.advance(DOWN_US + 100_000);
+  assert.equal(h.sockets.reduce((n, s) => n + s.sent.length, 0), 0, 'nothing sent in FAULT');
+  await rt.stop();
+});
