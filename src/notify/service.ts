@@ -30,6 +30,8 @@ export class NotifyService {
   private readonly hostname: string;
   private readonly log: NotifyLog;
   private readonly etc: string;
+  /** Shutdown has begun: keepalived 2.2.7 exits before its 'Stopping' mails go out (observed). */
+  private exiting = false;
 
   constructor(config: KeepalivedConfig, opts: NotifyServiceOptions) {
     this.log = opts.log;
@@ -65,7 +67,7 @@ export class NotifyService {
         this.fifos.get(a.fifo)?.write(a.line);
         return;
       case 'smtp':
-        void this.smtp?.send(a.subject, a.body);
+        if (!this.exiting) void this.smtp?.send(a.subject, a.body);
         return;
     }
   }
@@ -81,6 +83,7 @@ export class NotifyService {
 
   /** Shutdown begins: FIFO scripts get SIGTERM (STOP lines are still written after this). */
   stopping(): void {
+    this.exiting = true;
     for (const f of this.fifos.values()) f.stopScript();
   }
 
@@ -112,7 +115,7 @@ export class NotifyService {
               host: g.smtpServer.host,
               port: g.smtpServer.port,
               helo: g.smtpHeloName ?? this.hostname,
-              from: g.notificationEmailFrom ?? `keepalived@${this.hostname}`,
+              from: g.notificationEmailFrom ?? `${userName()}@${this.hostname}`,
               to: [...g.notificationEmail],
               connectTimeoutS: g.smtpConnectTimeoutS,
             },
@@ -124,5 +127,14 @@ export class NotifyService {
   private closeFifos(): void {
     for (const f of this.fifos.values()) f.close();
     this.fifos.clear();
+  }
+}
+
+/** keepalived's default sender is <its user>@<host name> (observed: root@host). */
+function userName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'root';
   }
 }

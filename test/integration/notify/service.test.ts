@@ -336,8 +336,13 @@ vrrp_instance VI_1 {
   const { log, lines } = logSink();
   const svc = new NotifyService(cfg, { log, hostname: 'h' });
   svc.handle({ kind: 'instance', name: 'VI_1', state: 'MASTER', priority: 100 });
-  await waitFor(() => smtp.mails.length === 1 && lines.length === 1);
+  await waitFor(() => smtp.mails.length === 1 && lines.length === 2);
+  // once shutdown has begun no mail goes out (keepalived 2.2.7 exits before its 'Stopping' alert)
+  svc.stopping();
+  svc.handle({ kind: 'instance', name: 'VI_1', state: 'STOP', priority: 100 });
   await svc.stop();
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(smtp.mails.length, 1);
   const m = smtp.mails[0]!;
   assert.equal(m.helo, 'helo.example.org');
   assert.equal(m.from, 'MAIL FROM:<kad@example.org>');
@@ -350,5 +355,7 @@ vrrp_instance VI_1 {
   assert.equal(headers.get('x-mailer'), 'Keepalived');
   assert.ok(headers.get('date'));
   assert.equal(rest.join('\r\n\r\n').trim(), '=> VRRP Instance is now owning VRRP VIPs <=');
-  assert.deepEqual(lines, ['SMTP alert successfully sent.']);
+  assert.deepEqual(lines, [`Remote SMTP server [127.0.0.1]:${smtp.port} connected.`, 'SMTP alert successfully sent.']);
+  // keepalived's exact bytes (header order, CRLF, the empty line before the final dot)
+  assert.match(m.data, /^Date: [A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}\r\nFrom: kad@example\.org\r\nSubject: \[LVS_A\] VRRP Instance VI_1 - Entering MASTER state\r\nX-Mailer: Keepalived\r\nTo: a@example\.org, b@example\.org\r\n\r\n=> VRRP Instance is now owning VRRP VIPs <=\r\n$/);
 });
