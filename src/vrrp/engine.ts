@@ -27,11 +27,11 @@
  * vrrp_ipsets; a reload that changes an instance's identity (interface, family, VRID, version,
  * unicast peers, VMAC, source or group address) recreates it (other changes keep its state).
  */
-import * as fs from 'node:fs';
 import type { EngineContext, WorkerEngine } from '../workers/engine';
 import type { VrrpSlice } from '../config/index';
 import { RealClock } from '../sys/clock';
 import { execArgv } from '../sys/exec';
+import { listProcesses, readTextFile, sysctlGet, sysctlSet } from '../sys/procfs';
 import { GarpSender } from '../sys/garp';
 import { RtNetlink } from '../sys/netlink-rt';
 import { VrrpRawSocket } from '../sys/rawsock';
@@ -74,55 +74,9 @@ export class VrrpEngine implements WorkerEngine {
       },
       notifier: this.notifier ?? (this.ctx.notify ? { notify: this.ctx.notify } : new LogNotifier((m) => log.detailed(m, 2))),
       scripts: { run: (argv, o) => execArgv(argv, o) },
-      sysctl: {
-        get: (p) => {
-          try {
-            return fs.readFileSync(`/proc/sys/${p}`, 'utf8').trim();
-          } catch {
-            return undefined;
-          }
-        },
-        set: (p, v) => {
-          try {
-            fs.writeFileSync(`/proc/sys/${p}`, v);
-            return true;
-          } catch {
-            return false;
-          }
-        },
-      },
-      procs: {
-        list: () => {
-          const out: { pid: number; comm: string; argv: string[] }[] = [];
-          let dirs: string[] = [];
-          try {
-            dirs = fs.readdirSync('/proc');
-          } catch {
-            return out;
-          }
-          for (const d of dirs) {
-            if (!/^\d+$/.test(d)) continue;
-            try {
-              const comm = fs.readFileSync(`/proc/${d}/comm`, 'utf8').replace(/\n$/, '');
-              const argv = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
-              if (argv.length && argv[argv.length - 1] === '') argv.pop();
-              out.push({ pid: Number(d), comm, argv });
-            } catch {
-              /* exited meanwhile */
-            }
-          }
-          return out;
-        },
-      },
-      files: {
-        read: (p) => {
-          try {
-            return fs.readFileSync(p, 'utf8');
-          } catch {
-            return undefined;
-          }
-        },
-      },
+      sysctl: { get: sysctlGet, set: sysctlSet },
+      procs: { list: listProcesses },
+      files: { read: readTextFile },
     };
   }
 
