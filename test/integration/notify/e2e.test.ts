@@ -217,3 +217,78 @@ test('checker: quorum gained at start, then a real server failing its check runs
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** A tiny SMTP server run inside the namespace (keepalived's 127.0.0.1 is the namespace's). */
+const SMTP_SERVER = `
+const net = require('net'); const fs = require('fs');
+const out = process.argv[2]; const mails = [];
+net.createServer((sock) => {
+  let buf = ''; let inData = false; const cur = { cmds: [], data: '' };
+  sock.write('220 test ESMTP\\r\\n');
+  sock.on('data', (d) => {
+    buf += d.toString('latin1');
+    for (;;) {
+      if (inData) {
+        const e = buf.indexOf('\\r\\n.\\r\\n'); if (e < 0) return;
+        cur.data = buf.slice(0, e); buf = buf.slice(e + 5); inData = false;
+        mails.push(cur); fs.writeFileSync(out, JSON.stringify(mails)); sock.write('250 queued\\r\\n'); continue;
+      }
+      const nl = buf.indexOf('\\r\\n'); if (nl < 0) return;
+      const line = buf.slice(0, nl); buf = buf.slice(nl + 2); cur.cmds.push(line);
+      const v = line.slice(0, 4).toUpperCase();
+      if (v === 'DATA') { inData = true; sock.write('354 go\\r\\n'); }
+      else if (v === 'QUIT') sock.end('221 bye\\r\\n');
+      else sock.write('250 ok\\r\\n');
+    }
+  });
+  sock.on('error', () => {});
+}).listen(2525, '127.0.0.1', () => fs.writeFileSync(out + '.ready', ''));
+`;
+
+async function smtpScenario(impl: Impl, tag: string): Promise<{ mails: { cmds: string[]; data: string }[]; log: string[] }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kats-notify-e2e-'));
+  fs.chmodSync(dir, 0o755);
+  const lab = await Lab.create(tag);
+  let d: VrrpDaemon | undefined;
+  let srv: ReturnType<Awaited<ReturnType<Lab['host']>>['spawn']> | undefined;
+  try {
+    const ns = await lab.host('a', ['10.99.0.1/24']);
+    fs.writeFileSync(path.join(dir, 'smtp.js'), SMTP_SERVER);
+    const out = path.join(dir, 'mails.json');
+    srv = ns.spawn([process.execPath, path.join(dir, 'smtp.js'), out]);
+    const ready = Date.now() + 5000;
+    while (!fs.existsSync(`${out}.ready`) && Date.now() < ready) await sleep(20);
+    d = VrrpDaemon.start(
+      impl,
+      ns,
+      `global_defs {\n router_id RID\n notification_email {\n  a@example.org\n  b@example.org\n }\n smtp_server 127.0.0.1 2525\n smtp_helo_name helo.test\n}\nvrrp_instance VI_1 {\n state BACKUP\n interface eth0\n virtual_router_id 81\n priority 100\n advert_int 1\n virtual_ipaddress { 10.99.0.81/24 }\n smtp_alert\n}\n`,
+    );
+    await d.waitFor(/\(VI_1\) Entering MASTER STATE/, 15000);
+    const end = Date.now() + 5000;
+    const count = (): number => (fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as unknown[]).length : 0);
+    while (count() < 2 && Date.now() < end) await sleep(50);
+    await d.stop();
+    await sleep(300);
+    const log = d.out.split('\n').filter((l) => /SMTP/.test(l)).map((l) => l.replace(/^.*?: (?=Remote|SMTP)/, ''));
+    d = undefined;
+    const mails = (fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as { cmds: string[]; data: string }[]) : []).map((m) => ({
+      // greeting verb differs (nodemailer: EHLO; keepalived: HELO); QUIT may race the close
+      cmds: m.cmds.filter((c) => c !== 'QUIT').map((c) => c.replace(/^(EHLO|HELO) /, 'HELO ')),
+      data: m.data.replace(/^Date: .*\r\n/, 'Date: X\r\n'),
+    }));
+    return { mails, log };
+  } finally {
+    await d?.stop();
+    srv?.kill();
+    await lab.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('SMTP alerts: same envelope, headers and body as keepalived 2.2.7', { skip: skip || (!fs.existsSync(KEEPALIVED) && 'keepalived not installed'), timeout: 90000 }, async (t) => {
+  const ours = await smtpScenario('ours', 'nso');
+  const ka = await smtpScenario('keepalived', 'nsk');
+  t.diagnostic(JSON.stringify(ka));
+  assert.equal(ka.mails.length, 2);
+  assert.deepEqual(ours, ka);
+});
