@@ -37,6 +37,9 @@ const TIMER_EVENT: Record<TimerName, FsmEvent> = {
 /** FSM log lines keepalived 2.2.7 prints only with -D although the core marks them plain. */
 const DETAIL_ONLY = /\) sent 0 priority$/;
 
+/** keepalived.json `stats` keys, in keepalived's order. */
+const JSON_STATS: StatsKey[] = ['advert_rcvd', 'advert_sent', 'become_master', 'release_master', 'packet_len_err', 'advert_interval_err', 'ip_ttl_err', 'invalid_type_rcvd', 'addr_list_err', 'invalid_authtype', 'authtype_mismatch', 'auth_failure', 'pri_zero_rcvd', 'pri_zero_sent'];
+
 const STATS_KEYS = Object.keys(STATS_LABELS) as StatsKey[];
 
 /** keepalived's numeric states (vrrp.h) for the JSON dump. */
@@ -1313,45 +1316,58 @@ export class VrrpRuntime {
     return out.join('\n') + '\n';
   }
 
+  /** keepalived.json: the same keys, order and value types as keepalived 2.2.7's JSON dump. */
   dumpJson(): unknown {
-    return [...this.instances.values()].map((rt) => ({
-      data: {
+    const int = (b: boolean) => (b ? 1 : 0);
+    return [...this.instances.values()].map((rt) => {
+      const f = rt.fsm;
+      const c = f.cfg;
+      const vipText = (v: IpAddressSpec) => `${v.address}/${v.prefixLen} dev ${v.dev ?? rt.vmac?.name ?? rt.ifname} scope ${v.scope ?? 'global'}${f.vipsSet ? ' set' : ''}`;
+      const data: Record<string, unknown> = {
         iname: rt.name,
-        dont_track_primary: rt.cfg.dontTrackPrimary,
-        skip_check_adv_addr: rt.cfg.skipCheckAdvAddr,
-        strict_mode: rt.cfg.strictMode,
-        vmac_ifname: '',
+        dont_track_primary: int(rt.cfg.dontTrackPrimary),
+        skip_check_adv_addr: int(rt.cfg.skipCheckAdvAddr),
+        strict_mode: int(rt.cfg.strictMode),
+        vmac_ifname: rt.vmac?.name ?? '',
         ifp_ifname: rt.ifname,
-        master_priority: rt.fsm.masterPriority,
+        master_priority: f.masterPriority,
         last_transition: rt.lastTransitionMs / 1000,
-        garp_delay: rt.fsm.cfg.garpMasterDelayUs / 1_000_000,
-        garp_refresh: rt.fsm.cfg.garpMasterRefreshUs / 1_000_000,
-        garp_rep: rt.fsm.cfg.garpMasterRepeat,
-        garp_refresh_rep: rt.fsm.cfg.garpMasterRefreshRepeat,
-        garp_lower_prio_delay: rt.fsm.cfg.garpLowerPrioDelayUs / 1_000_000,
-        garp_lower_prio_rep: rt.fsm.cfg.garpLowerPrioRepeat,
-        lower_prio_no_advert: rt.fsm.cfg.lowerPrioNoAdvert,
-        higher_prio_send_advert: rt.fsm.cfg.higherPrioSendAdvert,
+        garp_delay: c.garpMasterDelayUs / 1_000_000,
+        garp_refresh: c.garpMasterRefreshUs / 1_000_000,
+        garp_rep: c.garpMasterRepeat,
+        garp_refresh_rep: c.garpMasterRefreshRepeat,
+        garp_lower_prio_delay: c.garpLowerPrioDelayUs / 1_000_000,
+        garp_lower_prio_rep: c.garpLowerPrioRepeat,
+        lower_prio_no_advert: int(c.lowerPrioNoAdvert),
+        higher_prio_send_advert: int(c.higherPrioSendAdvert),
         vrid: rt.cfg.virtualRouterId,
-        base_priority: rt.fsm.basePriority,
-        effective_priority: rt.fsm.effectivePriority,
-        vipset: rt.fsm.vipsSet,
+        base_priority: f.basePriority,
+        effective_priority: f.effectivePriority,
+        vipset: f.vipsSet,
         promote_secondaries: rt.cfg.promoteSecondaries,
-        adver_int: rt.fsm.cfg.advertIntervalCs / 100,
-        master_adver_int: rt.fsm.masterAdverIntCs / 100,
-        accept: rt.fsm.cfg.accept,
-        nopreempt: rt.fsm.cfg.nopreempt,
-        preempt_delay: rt.fsm.cfg.preemptDelayUs / 1_000_000,
-        state: STATE_NUM[rt.fsm.state],
-        wantstate: rt.fsm.faulted ? STATE_NUM.FAULT : STATE_NUM[rt.fsm.state],
-        version: rt.fsm.cfg.version,
-        vips: rt.vips.map((v) => `${v.address}${v.family === 4 && v.prefixLen === 32 ? '' : `/${v.prefixLen}`} dev ${v.dev ?? rt.ifname} scope ${v.scope ?? 'global'}`),
-        track_ifp: rt.cfg.trackInterfaces.map((t) => t.name),
-        track_script: rt.cfg.trackScripts.map((t) => t.name),
-        unicast_peer: rt.dests.length && rt.unicast ? rt.dests.map((d) => formatIp(d)) : [],
-      },
-      stats: { ...rt.stats },
-    }));
+        adver_int: c.advertIntervalCs / 100,
+        master_adver_int: f.masterAdverIntCs / 100,
+        accept: int(c.accept),
+        nopreempt: c.nopreempt,
+        preempt_delay: c.preemptDelayUs / 1_000_000,
+        state: STATE_NUM[f.state],
+        wantstate: f.faulted ? STATE_NUM.FAULT : STATE_NUM[f.state],
+        version: c.version,
+        smtp_alert: rt.cfg.smtpAlert === true,
+        notify_deleted: rt.cfg.notifyDeleted !== undefined,
+      };
+      const ti = [...rt.trackers.values()].filter((t) => t.kind === 'interface' && t.label !== `interface ${rt.ifname}`);
+      if (ti.length) data.track_ifp = ti.map((t) => t.label.replace(/^interface /, ''));
+      if (rt.cfg.trackScripts.length) data.track_script = rt.cfg.trackScripts.map((t) => t.name);
+      const vips = rt.cfg.virtualIpaddresses;
+      if (vips.length) data.vips = vips.map(vipText);
+      if (rt.cfg.virtualIpaddressesExcluded.length) data.evips = rt.cfg.virtualIpaddressesExcluded.map(vipText);
+      data.auth_type = rt.acc.authType;
+      if (rt.acc.authType === 1) data.auth_data = rt.cfg.authentication?.pass ?? '';
+      if (rt.unicast) data.unicast_peer = rt.dests.map((d) => formatIp(d));
+      return { data, stats: Object.fromEntries(JSON_STATS.map((k) => [k, rt.stats[k]])) };
+    });
   }
+
 }
 

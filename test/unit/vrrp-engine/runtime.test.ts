@@ -448,3 +448,29 @@ test('unicast_fault_no_peer without peers, and no source address: the instance s
   assert.equal(h.sockets.reduce((n, s) => n + s.sent.length, 0), 0, 'nothing sent in FAULT');
   await rt.stop();
 });
+
+test('keepalived.json: same keys, order and value types as keepalived 2.2.7 (captured with SIGRTMIN+2)', async () => {
+  const { h, rt } = await started(G + inst({ int: '0.1' }));
+  await h.advance(500_000);
+  // keepalived 2.2.7's dump of the same instance (last_transition and advert_sent differ by nature)
+  const theirs = {
+    data: {
+      iname: 'VI_1', dont_track_primary: 0, skip_check_adv_addr: 0, strict_mode: 0, vmac_ifname: '', ifp_ifname: 'eth0', master_priority: 0,
+      last_transition: 0, garp_delay: 5, garp_refresh: 0, garp_rep: 5, garp_refresh_rep: 1, garp_lower_prio_delay: 5, garp_lower_prio_rep: 5,
+      lower_prio_no_advert: 0, higher_prio_send_advert: 0, vrid: 51, base_priority: 100, effective_priority: 100, vipset: true,
+      promote_secondaries: false, adver_int: 0.1, master_adver_int: 0.1, accept: 1, nopreempt: false, preempt_delay: 0, state: 2, wantstate: 2,
+      version: 3, smtp_alert: false, notify_deleted: false, vips: ['10.0.0.100/24 dev eth0 scope global set'], auth_type: 0,
+    },
+    stats: {
+      advert_rcvd: 0, advert_sent: 0, become_master: 1, release_master: 0, packet_len_err: 0, advert_interval_err: 0, ip_ttl_err: 0,
+      invalid_type_rcvd: 0, addr_list_err: 0, invalid_authtype: 0, authtype_mismatch: 0, auth_failure: 0, pri_zero_rcvd: 0, pri_zero_sent: 0,
+    },
+  };
+  const [ours] = JSON.parse(JSON.stringify(rt.dumpJson())) as [{ data: Record<string, unknown>; stats: Record<string, unknown> }];
+  assert.deepEqual(Object.keys(ours.data), Object.keys(theirs.data));
+  assert.deepEqual(Object.keys(ours.stats), Object.keys(theirs.stats));
+  assert.ok(typeof ours.data.last_transition === 'number' && (ours.stats.advert_sent as number) > 0);
+  assert.deepEqual({ ...ours.data, last_transition: 0 }, theirs.data);
+  assert.deepEqual({ ...ours.stats, advert_sent: 0 }, theirs.stats);
+  await rt.stop();
+});
