@@ -67,6 +67,8 @@ export interface LoadOptions {
   scriptFound?: (argv0: string) => boolean;
   /** Whether a user exists; default: /etc/passwd of this host. */
   userExists?: (name: string) => boolean;
+  /** Whether a script is safe to run as root; default: checked on this host (see hostScriptSecure). */
+  scriptSecure?: (argv0: string) => boolean;
 }
 
 export interface LoadResult {
@@ -90,12 +92,12 @@ export function checkTree(stmts: Parameters<typeof buildConfig>[0], sink: Diagno
   const config = buildConfig(stmts, ctx);
   const scriptFound = opts.scriptFound ?? hostScriptFound;
   const userExists = opts.userExists ?? hostUserExists;
-  const vopts = { ...(opts.interfaces ? { interfaces: opts.interfaces } : {}), scriptFound, userExists };
+  const scriptSecure = opts.scriptSecure ?? hostScriptSecure;
+  const vopts = { ...(opts.interfaces ? { interfaces: opts.interfaces } : {}), scriptFound, userExists, scriptSecure };
   checkScriptUsers(config, sink, vopts);
   // keepalived runs the VRRP checks in the VRRP process, which only starts with an instance
   if (config.vrrpInstances.length > 0 && validateVrrp(config, sink, vopts)) {
-    const nScripts = checkScripts(config, sink, vopts);
-    checkScriptSecurity(config, nScripts, sink);
+    checkScriptSecurity(config, checkScripts(config, sink, vopts), sink);
     completeVrrp(config, sink, vopts);
   }
   validateLvs(
@@ -121,6 +123,45 @@ export function hostScriptFound(argv0: string): boolean {
     if (dir && fs.existsSync(path.join(dir, argv0))) return true;
   }
   return false;
+}
+
+/** The realpath of a command (PATH search for a bare name), or undefined. */
+function resolveCommand(argv0: string): string | undefined {
+  const dirs = argv0.includes('/') ? [''] : (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':').filter(Boolean);
+  for (const d of dirs) {
+    const p = d ? path.join(d, argv0) : argv0;
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      /* try the next one */
+    }
+  }
+  return undefined;
+}
+
+/**
+ * keepalived's check_script_secure for scripts run as root: the script and every directory
+ * above it must be owned by root, and none may be writable by group (unless the group is root)
+ * or others, except directories with the sticky bit.
+ */
+export function hostScriptSecure(argv0: string): boolean {
+  const real = resolveCommand(argv0);
+  if (!real) return true;
+  let p = real;
+  for (;;) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      return true;
+    }
+    const sticky = st.isDirectory() && (st.mode & 0o1000) !== 0;
+    if (st.uid !== 0) return false;
+    if (!sticky && ((st.mode & 0o002) !== 0 || ((st.mode & 0o020) !== 0 && st.gid !== 0))) return false;
+    const up = path.dirname(p);
+    if (up === p) return true;
+    p = up;
+  }
 }
 
 let passwdUsers: Set<string> | undefined;

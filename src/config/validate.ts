@@ -24,6 +24,11 @@ export interface ValidateOptions {
   scriptFound?: (argv0: string) => boolean;
   /** Whether a user exists (scripts naming an unknown user are dropped). Default: exists. */
   userExists?: (name: string) => boolean;
+  /**
+   * Whether a found script is safe to run as root (every path component root-owned, nothing
+   * group/world-writable except sticky directories). Default: safe.
+   */
+  scriptSecure?: (argv0: string) => boolean;
 }
 
 const NOPOS: SourcePos | undefined = undefined;
@@ -57,8 +62,9 @@ function collectScripts(cfg: KeepalivedConfig): { spec: ScriptSpec; drop: () => 
  * Check scripts: unknown users and missing commands drop the script (keepalived only logs);
  * returns how many scripts remain (for the script-security verdict).
  */
-export function checkScripts(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: ValidateOptions): number {
+export function checkScripts(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: ValidateOptions): { count: number; insecure: number } {
   let count = 0;
+  let insecure = 0;
   const droppedScripts = new Set<string>();
   for (const { spec, drop } of collectScripts(cfg)) {
     const isVrrpScript = cfg.vrrpScripts.some((s) => s.script === spec);
@@ -75,10 +81,21 @@ export function checkScripts(cfg: KeepalivedConfig, sink: DiagnosticSink, opts: 
       dropScript(cfg, spec, drop, droppedScripts);
       continue;
     }
+    if (opts.scriptSecure && !opts.scriptSecure(argv0)) {
+      insecure++;
+      if (cfg.global.enableScriptSecurity) {
+        const owner = cfg.vrrpScripts.find((s) => s.script === spec);
+        if (owner) sink.error(NOPOS, `Disabling track script ${owner.name} due to insecure`, 'CFG_SCRIPT_INSECURE');
+        else sink.warn(spec.pos, `Unsafe permissions found for script '${spec.argv.join(' ')}' - disabling.`, 'CFG_SCRIPT_INSECURE');
+        dropScript(cfg, spec, drop, droppedScripts);
+        continue;
+      }
+      sink.warn(spec.pos, `Unsafe permissions found for script '${spec.argv.join(' ')}'.`, 'CFG_SCRIPT_INSECURE');
+    }
     count++;
   }
   if (droppedScripts.size > 0) removeVrrpScripts(cfg, droppedScripts);
-  return count;
+  return { count, insecure };
 }
 
 /** Remove vrrp_scripts and (silently, as keepalived) every reference to them. */
@@ -459,8 +476,9 @@ function isLinkLocalText(text: string): boolean {
 }
 
 /** The script-security verdict for the whole configuration (VRRP and LVS scripts together). */
-export function checkScriptSecurity(cfg: KeepalivedConfig, scriptCount: number, sink: DiagnosticSink): void {
-  if (scriptCount > 0 && !cfg.global.enableScriptSecurity) {
-    sink.report(NOPOS, 'security', 'SECURITY VIOLATION - scripts are being executed but script_security not enabled.', 'CFG_SCRIPT_SECURITY');
+export function checkScriptSecurity(cfg: KeepalivedConfig, scripts: { count: number; insecure: number }, sink: DiagnosticSink): void {
+  if (scripts.count > 0 && !cfg.global.enableScriptSecurity) {
+    const more = scripts.insecure > 0 ? ' There are insecure scripts.' : '';
+    sink.report(NOPOS, 'security', `SECURITY VIOLATION - scripts are being executed but script_security not enabled.${more}`, 'CFG_SCRIPT_SECURITY');
   }
 }

@@ -164,3 +164,33 @@ test('keepalived -t parity on seeded damaged configurations', { skip: canRun ? f
   assert.ok(zeroDiff <= Math.ceil(compared * 0.03), `${zeroDiff} zero/non-zero verdict differences`);
   assert.ok(diffs.length <= Math.ceil(compared * 0.05), `${diffs.length} exit-code differences`);
 });
+
+/** Script security against the real thing: a world-writable script, with and without enable_script_security. */
+test('keepalived -t parity on insecure scripts', { skip: canRun ? false : 'needs root and keepalived 2.2.7', timeout: 60_000 }, async (t) => {
+  const ns = await createNetns('cfgsec');
+  t.after(() => deleteNetns(ns));
+  await ns.exec(['ip', 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth1']);
+  const ifs = await nsInterfaces(ns);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kats-parsec-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.chmodSync(dir, 0o755);
+  const script = path.join(dir, 'check.sh');
+  fs.writeFileSync(script, '#!/bin/sh\nexit 0\n');
+  const body = `vrrp_script s {\n script ${script}\n}\nvrrp_instance A {\n interface eth0\n virtual_router_id 13\n track_script {\n  s\n }\n notify_master ${script}\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n`;
+  const diffs: string[] = [];
+  for (const mode of [0o755, 0o777, 0o775]) {
+    fs.chmodSync(script, mode);
+    for (const secured of [true, false]) {
+      const file = path.join(dir, `c-${mode.toString(8)}-${secured}.conf`);
+      fs.writeFileSync(file, (secured ? 'global_defs {\n enable_script_security\n script_user root\n}\n' : '') + body);
+      const ka = await ns.exec([KEEPALIVED, '-t', '-i', CONFIG_ID, '-f', file], { ignoreError: true });
+      const ours = loadConfig(file, { configId: CONFIG_ID, interfaces: ifs });
+      const code = configTestExitCode(ours.diagnostics);
+      const mine = new Set(ours.diagnostics.map((d) => `${d.line > 0 ? d.line : '-'} ${d.message}`));
+      const missing = [...kaMessages(ka.stderr)].filter((m) => !mine.has(m));
+      if (code !== ka.code || missing.length) diffs.push(`mode ${mode.toString(8)} secured=${secured}: keepalived ${ka.code}, ours ${code}; missing: ${missing.join(' | ')}`);
+    }
+  }
+  for (const d of diffs) console.log(d);
+  assert.deepEqual(diffs, []);
+});

@@ -74,3 +74,29 @@ test('defaults are explicit: priority 100, advert 1 s, garp timings from global_
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('insecure scripts (world-writable): disabled with enable_script_security, else "There are insecure scripts."', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kats-api-'));
+  try {
+    fs.chmodSync(dir, 0o755);
+    const script = path.join(dir, 'check.sh');
+    fs.writeFileSync(script, '#!/bin/sh\nexit 0\n');
+    fs.chmodSync(script, 0o777);
+    const body = `vrrp_script s {\n script ${script}\n}\nvrrp_instance A {\n interface eth0\n virtual_router_id 13\n track_script {\n  s\n }\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n`;
+    const secured = path.join(dir, 'secured.conf');
+    fs.writeFileSync(secured, `global_defs {\n enable_script_security\n script_user root\n}\n${body}`);
+    const plain = path.join(dir, 'plain.conf');
+    fs.writeFileSync(plain, body);
+    const opts = { configId: 'x', interfaces: new Set(['eth0']), userExists: () => true };
+    const a = loadConfig(secured, opts);
+    assert.ok(a.diagnostics.some((d) => d.message === 'Disabling track script s due to insecure'));
+    assert.equal(a.config.vrrpScripts.length, 0);
+    assert.equal(a.config.vrrpInstances[0]?.trackScripts.length, 0);
+    assert.equal(configTestExitCode(a.diagnostics), 5);
+    const b = loadConfig(plain, opts);
+    assert.ok(b.diagnostics.some((d) => d.message.endsWith('not enabled. There are insecure scripts.')));
+    assert.equal(configTestExitCode(b.diagnostics), 6);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
