@@ -31,6 +31,8 @@ export interface AddrSpec {
   scope?: number;
   nodad?: boolean;
   noprefixroute?: boolean;
+  /** Preferred lifetime in seconds (0 = deprecated at once); valid lifetime stays forever. */
+  preferredLft?: number;
 }
 
 export interface AddrInfo {
@@ -140,7 +142,8 @@ export class RtNetlink implements NetlinkPort {
   }
 
   private attrs(a: AddrSpec) {
-    const attrs: { address: Buffer; local?: Buffer; broadcast?: Buffer; label?: string } = { address: a.address };
+    const attrs: { address: Buffer; local?: Buffer; broadcast?: Buffer; label?: string; cacheInfo?: { ifaPrefered: number; ifaValid: number } } = { address: a.address };
+    if (a.preferredLft !== undefined) attrs.cacheInfo = { ifaPrefered: a.preferredLft, ifaValid: 0xffffffff };
     if (a.family === 4) {
       attrs.local = a.address;
       if (a.broadcast) attrs.broadcast = a.broadcast;

@@ -23,7 +23,7 @@
  *
  * vrrp_track_process polls /proc once a second (keepalived: proc connector).
  * Not implemented: no_accept firewall rules (logged above -D), garp_extra_if, track_process
- * delay/terminate_delay/fork_delay, track_bfd, VMAC for IPv6 (adverts leave through the base interface),
+ * delay/terminate_delay/fork_delay, track_bfd,
  * vrrp_ipsets; a reload that changes an instance's identity (interface, family, VRID, version,
  * unicast peers, VMAC, source or group address) recreates it (other changes keep its state).
  */

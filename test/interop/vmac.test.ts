@@ -53,3 +53,32 @@ test('use_vmac: VIP on vrrp.51 with the virtual MAC, interoperating with keepali
     await lab.dispose();
   }
 });
+
+test('use_vmac IPv6: vrrp.51 with 00:00:5e:00:02:33 and the base link-local, interoperating with keepalived', { skip, timeout: 60000 }, async () => {
+  const { lab, a, b } = await threeHosts('iv6');
+  const inst = (p: number) => instance({ priority: p, version: 3, advertInt: '0.1', vips: ['fd00:99::100/64'], extra: ['use_vmac'] });
+  const ka = VrrpDaemon.start('keepalived', b, config('ka', inst(100)));
+  let ours: VrrpDaemon | undefined;
+  try {
+    await ka.waitFor(/\(VI_1\) Entering MASTER STATE/, 8000);
+    ours = VrrpDaemon.start('ours', a, config('ours', inst(150)));
+    await ours.waitFor(/\(VI_1\): Success creating VMAC interface vrrp\.51/, 8000);
+    await ours.waitFor(/\(VI_1\) Entering MASTER STATE/, 8000);
+    await ka.waitFor(/\(VI_1\) Master received advert from fe80::[0-9a-f:]+ with higher priority 150, ours 100/, 3000);
+    await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 3000);
+    assert.equal(await macOf(a, 'vrrp.51'), '00:00:5e:00:02:33');
+    const mine = (await a.exec(['ip', '-6', 'addr', 'show', 'dev', 'vrrp.51'])).stdout;
+    const theirs = (await b.exec(['ip', '-6', 'addr', 'show', 'dev', 'vrrp.51'])).stdout;
+    const shape = (t: string) => t.split('\n').filter((l) => /inet6/.test(l)).map((l) => l.replace(/fe80::[0-9a-f:]+/, 'LL').trim()).sort();
+    await sleep(300);
+    // keepalived (BACKUP) has only its link-local on the VMAC; we have the same kind of line plus the VIP
+    assert.ok(shape(theirs).length > 0 && shape(theirs).every((l) => shape(mine).includes(l)), `our VMAC addresses:\n${mine}\nkeepalived's:\n${theirs}`);
+    assert.match(mine, /fd00:99::100\/64/);
+    await sleep(1000);
+    assert.equal(ka.state(), 'BACKUP', 'keepalived accepts our adverts from the VMAC');
+  } finally {
+    await ours?.stop();
+    await ka.stop();
+    await lab.dispose();
+  }
+});

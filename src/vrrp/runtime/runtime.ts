@@ -405,14 +405,21 @@ export class VrrpRuntime {
         try {
           const index = await nl.createMacvlan(name, base.index, VrrpRuntime.vmacMac(inst));
           this.createdVmacs.set(name, index);
-          // no IPv6 link-local (and so no ND/MLD from the shared MAC) on an IPv4 VMAC
+          // no IPv6 link-local (and so no ND/MLD from the shared MAC) on an IPv4 VMAC; an IPv6
+          // VMAC gets no generated link-local but the base interface's, deprecated (as 2.2.7)
           if (inst.family === 4) this.setSysctl(`net/ipv6/conf/${name}/disable_ipv6`, '1');
+          else this.setSysctl(`net/ipv6/conf/${name}/addr_gen_mode`, '1');
           // as keepalived 2.2.7 sets them on its VMACs (observed)
           this.setSysctl(`net/ipv4/conf/${name}/arp_ignore`, '1');
           this.setSysctl(`net/ipv4/conf/${name}/accept_local`, '1');
           this.setSysctl(`net/ipv4/conf/${name}/promote_secondaries`, '1');
           await nl.setLinkUp(index, true);
-          this.ports.log.info(`(${inst.name}) Creating VMAC interface ${name}`);
+          this.ports.log.info(`(${inst.name}): Success creating VMAC interface ${name}`);
+          if (inst.family === 6) {
+            const addrs = await nl.listAddresses();
+            const ll = addrs.find((x) => x.index === base.index && x.family === 6 && x.address[0] === 0xfe && (x.address[1]! & 0xc0) === 0x80);
+            if (ll) await nl.addAddress({ index, family: 6, address: ll.address, prefixLen: 64, scope: 253, nodad: true, preferredLft: 0 });
+          }
           changed = true;
         } catch (e) {
           this.ports.log.error(`(${inst.name}) cannot create VMAC interface ${name}: ${(e as Error).message}`);
@@ -535,7 +542,11 @@ export class VrrpRuntime {
           this.ports.log.error(`(${rt.name}) cannot open VRRP socket on ${rt.vmac.name}: ${(e as Error).message}`);
         }
       } else if (fam === 6 && !rt.cfg.vmacXmitBase) {
-        this.ports.log.warn(`(${rt.name}) IPv6 adverts leave through ${rt.ifname} (VMAC link-local not implemented)`);
+        try {
+          rt.txSock = this.ports.openSocket({ family: 6, ifname: rt.vmac.name, groups: [], hdrincl: false, sendOnly: true }, () => undefined);
+        } catch (e) {
+          this.ports.log.error(`(${rt.name}) cannot open VRRP socket on ${rt.vmac.name}: ${(e as Error).message}`);
+        }
       }
     }
     return true;
