@@ -7,10 +7,11 @@
  *   - actions are executed in order: adverts (IPv4 header built here, TOS 0xc0, ids from 1),
  *     VIP add/remove through netlink (serialised per instance), GARP/NA bursts, notify
  *     (Notifier port), log lines (detailed ones only with -D), keepalived.stats counters;
- *   - trackers (track_interface, track_script, track_file) change the effective priority
- *     or put the instance in FAULT (trackers.ts);
- *   - reload keeps instances whose configuration is unchanged, applies VIP-only changes of
- *     a running instance without a state change, and recreates the others.
+ *   - trackers (track_interface, track_script, track_file, track_process, and those of the
+ *     instance's sync group) change the effective priority or put the instance in FAULT
+ *     (trackers.ts); sync groups move their members together;
+ *   - reload keeps the state of every instance whose identity is unchanged (VIP, route,
+ *     priority, interval, tracker changes are applied in place) and recreates the others.
  */
 import type { IpAddressSpec, VrrpInstance, VrrpScript, TrackFile, TrackProcess } from '../../config/ast';
 import type { VrrpSlice } from '../../config/index';
@@ -989,9 +990,9 @@ export class VrrpRuntime {
     if (wasUp === up) return;
     this.ports.log.info(`Netlink reports ${l.name} ${up ? 'up' : 'down'}`);
     for (const rt of this.instances.values()) {
-      const t = rt.trackers.get(`if:${l.name}`);
-      if (!t) continue;
-      t.up = up;
+      const ts = [rt.trackers.get(`if:${l.name}`), rt.trackers.get(`gif:${l.name}`)].filter((x): x is TrackerState => !!x);
+      if (!ts.length) continue;
+      for (const t of ts) t.up = up;
       this.reevaluateAll(rt);
     }
   }
@@ -1029,8 +1030,17 @@ export class VrrpRuntime {
     const scriptsByName = new Map(slice.vrrpScripts.map((s) => [s.name, s]));
     const filesByName = new Map(slice.trackFiles.map((f) => [f.name, f]));
     for (const rt of this.instances.values()) {
-      for (const k of [...rt.trackers.keys()]) if (k.startsWith('script:') || k.startsWith('file:')) rt.trackers.delete(k);
-      for (const ref of rt.cfg.trackScripts) {
+      for (const k of [...rt.trackers.keys()]) if (k.startsWith('script:') || k.startsWith('file:') || k.startsWith('gif:')) rt.trackers.delete(k);
+      // a sync group's track_* apply to every member; their weights only with sync_group_tracking_weight
+      const grp = slice.syncGroups.find((g) => g.group.some((m) => m.name === rt.name) && g.group.length > 1);
+      const gw = <T extends { weight?: number }>(r: T): T => (grp?.syncGroupTrackingWeight ? r : { ...r, weight: 0 });
+      for (const t of grp?.trackInterfaces ?? []) {
+        if (rt.trackers.has(`if:${t.name}`)) continue;
+        rt.trackers.set(`gif:${t.name}`, { label: `interface ${t.name}`, kind: 'interface', weight: gw(t).weight, reverse: t.reverse, up: this.linkUp(t.name) });
+      }
+      const scriptRefs = [...rt.cfg.trackScripts, ...(grp?.trackScripts ?? []).map(gw)];
+      const fileRefs = [...rt.cfg.trackFiles, ...(grp?.trackFiles ?? []).map(gw)];
+      for (const ref of scriptRefs) {
         const sc = scriptsByName.get(ref.name);
         if (!sc) continue;
         let st = this.scripts.get(ref.name);
@@ -1041,7 +1051,7 @@ export class VrrpRuntime {
         st.users.add(rt.name);
         rt.trackers.set(`script:${ref.name}`, { label: `script ${ref.name}`, kind: 'script', weight: ref.weight ?? sc.weight, reverse: ref.reverse || sc.weightReverse, up: st.up });
       }
-      for (const ref of rt.cfg.trackFiles) {
+      for (const ref of fileRefs) {
         const f = filesByName.get(ref.name);
         if (!f) continue;
         let ft = this.files.get(ref.name);

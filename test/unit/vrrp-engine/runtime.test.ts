@@ -474,3 +474,18 @@ test('keepalived.json: same keys, order and value types as keepalived 2.2.7 (cap
   assert.deepEqual({ ...ours.stats, advert_sent: 0 }, theirs.stats);
   await rt.stop();
 });
+
+test('sync group track_interface applies to every member (weight ignored without sync_group_tracking_weight)', async () => {
+  const text =
+    G +
+    'vrrp_sync_group G1 {\n  group {\n    VI_1\n    VI_2\n  }\n  track_interface {\n    eth1 weight -10\n  }\n}\n' +
+    inst() +
+    inst({ name: 'VI_2', vrid: 52, vips: ['10.0.0.102/24'] });
+  const { h, rt } = await started(text);
+  h.netlink.setLink('eth1', false);
+  assert.equal(rt.instances.get('VI_1')!.fsm.state, 'FAULT', 'weight ignored: the group tracker faults');
+  assert.equal(rt.instances.get('VI_2')!.fsm.state, 'FAULT');
+  h.netlink.setLink('eth1', true);
+  assert.equal(rt.instances.get('VI_1')!.fsm.state, 'BACKUP');
+  await rt.stop();
+});
