@@ -211,6 +211,8 @@ interface ScriptTracker {
   timer: TimerId | undefined;
   users: Set<string>;
   lastCode?: number;
+  /** The run in progress, killed on stop. */
+  run?: { kill(): void };
 }
 
 interface ProcessTracker {
@@ -345,6 +347,7 @@ export class VrrpRuntime {
     if (this.stopped) return;
     this.stopped = true;
     this.stopTrackers();
+    for (const st of this.scripts.values()) st.run?.kill();
     for (const id of this.garpTimers) this.ports.clock.clear(id);
     this.garpTimers.clear();
     for (const rt of this.instances.values()) this.dispatch(rt, { type: 'shutdown' });
@@ -1125,8 +1128,10 @@ export class VrrpRuntime {
     const user = st.cfg.user ?? st.cfg.script?.user;
     const group = st.cfg.group ?? st.cfg.script?.group;
     const run = runner.run(argv, { timeoutMs: Math.max(1, Math.round(st.cfg.timeoutUs / 1000)), ...(user ? { user } : {}), ...(group ? { group } : {}) });
+    st.run = run;
     void run.done.then((r) => {
       st.running = false;
+      st.run = undefined;
       if (this.stopped) return;
       const name = st.cfg.name;
       if (r.timedOut) {
