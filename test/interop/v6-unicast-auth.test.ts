@@ -103,3 +103,30 @@ test('v2 PASS authentication: matching password forms a group, mismatching one i
     await lab.dispose();
   }
 });
+
+test('IPv6 unicast peers v3 100 ms: ours (150) master, keepalived (100) backup; graceful stop hands over', { skip, timeout: 60000 }, async (t) => {
+  const { lab, a, b } = await threeHosts('iu6');
+  const mk = (p: number, src: string, peer: string) =>
+    instance({ priority: p, version: 3, advertInt: '0.1', vips: ['fd00:99::100/64'], unicastSrc: src, unicastPeers: [peer] });
+  const ours = VrrpDaemon.start('ours', a, config('ours', mk(150, 'fd00:99::1', 'fd00:99::2')));
+  const ka = VrrpDaemon.start('keepalived', b, config('ka', mk(100, 'fd00:99::2', 'fd00:99::1')));
+  try {
+    await ours.waitFor(/\(VI_1\) Entering MASTER STATE/, 8000);
+    await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 8000);
+    await sleep(1000);
+    const k0 = ka.out.length;
+    await sleep(1000);
+    assert.equal(ka.state(), 'BACKUP');
+    assert.doesNotMatch(ka.out.slice(k0), /Entering MASTER STATE|nvalid/, 'keepalived accepts our IPv6 unicast adverts');
+    const t0 = Date.now();
+    ours.signal('SIGTERM');
+    const { at } = await ka.waitFor(/\(VI_1\) Entering MASTER STATE/, 5000, k0);
+    const took = (at - t0) / 1000;
+    t.diagnostic(`measured takeover: ${took}s`);
+    assert.ok(took < ((256 - 100) * 0.1) / 256 + MARGIN_S, `takeover took ${took}s`);
+  } finally {
+    await ours.stop();
+    await ka.stop();
+    await lab.dispose();
+  }
+});
