@@ -5,7 +5,7 @@
  *   engine.ts            wires the real ports into the runtime: raw sockets (sys/rawsock.ts),
  *                        rtnetlink (sys/netlink-rt.ts: addresses, links + events, routes, rules,
  *                        macvlan), GARP/NA (sys/garp.ts), the heap clock (sys/clock.ts), script
- *                        execution (sys/exec.ts), /proc/sys, files.
+ *                        execution (sys/exec.ts), /proc (sys/procfs.ts).
  *   runtime/runtime.ts   VrrpRuntime: instances, socket demux by VRID per interface+family, FSM
  *                        timers on the Clock, action executor, VIPs/routes/rules, GARP pacing,
  *                        trackers, sync groups, use_vmac, static addresses/routes/rules, reload
@@ -19,13 +19,17 @@
  * Verified against keepalived 2.2.7 in namespaces (test/interop/*): election both ways,
  * preemption, nopreempt, preempt_delay, priority-0 and SIGKILL failover times, GARP/NA moving
  * the client's neighbour entry, v2 1 s, v3 100/50 ms, IPv6, unicast, PASS auth, tracking,
- * sync groups, SIGHUP VIP changes without a flap, virtual/static routes and rules, use_vmac.
+ * sync groups, SIGHUP VIP changes without a flap, virtual/static routes and rules, use_vmac
+ * (IPv4 and IPv6); unit-tested with fakes against keepalived's log lines and dump formats
+ * (test/unit/vrrp-engine/*). Cost: 100 instances at 100 ms (1000 adverts/s) ≈ 1.5 % of a core.
  *
- * vrrp_track_process polls /proc once a second (keepalived: proc connector).
+ * Deviations: vrrp_track_process polls /proc once a second (keepalived: proc connector, which
+ * does not work inside a network namespace); a reload that changes an instance's identity
+ * (interface, family, VRID, version, unicast peers, VMAC, source or group address) recreates it,
+ * other changes keep its state.
  * Not implemented: no_accept firewall rules (logged above -D), garp_extra_if, track_process
- * delay/terminate_delay/fork_delay, track_bfd,
- * vrrp_ipsets; a reload that changes an instance's identity (interface, family, VRID, version,
- * unicast peers, VMAC, source or group address) recreates it (other changes keep its state).
+ * delay/terminate_delay/fork_delay, track_bfd, vrrp_ipsets, interfaces deleted and recreated
+ * while running (dynamic_interfaces), address monitoring of the source address.
  */
 import type { EngineContext, WorkerEngine } from '../workers/engine';
 import type { VrrpSlice } from '../config/index';
