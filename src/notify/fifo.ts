@@ -1,10 +1,12 @@
 /**
  * notify_fifo / vrrp_notify_fifo / lvs_notify_fifo, as keepalived 2.2.7 handles them: a missing
- * FIFO is created (mode 0644, chowned to the configured user/group), it is opened
- * O_RDWR|O_NONBLOCK so that opening and writing never block (lines are lost when nobody
- * reads), each line is written in one write() (atomic below PIPE_BUF), a FIFO we created is
- * unlinked at exit, and the `*_fifo_script` is started with the FIFO path appended and gets
- * SIGTERM on reload and stop.
+ * FIFO is created (mode 0644 less the umask, chowned to the configured user/group), it is
+ * opened O_RDWR|O_NONBLOCK so that opening and writing never block (lines are lost when nobody
+ * reads), each line is written in one write() (atomic below PIPE_BUF), and the
+ * `*_fifo_script` is started with the FIFO path appended and gets SIGTERM on reload and stop.
+ * Observed on 2.2.7: on reload a FIFO keepalived created is removed and created again (its
+ * inode can change), one that existed before is only reopened; at exit the FIFO is left in
+ * place, even when keepalived created it.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -34,7 +36,8 @@ export class NotifyFifo {
     if (!st) {
       try {
         // Node has no mkfifo(); coreutils' does the same syscall.
-        execFileSync('mkfifo', ['-m', '0644', path], { stdio: 'ignore' });
+        const mode = 0o644 & ~currentUmask();
+        execFileSync('mkfifo', ['-m', mode.toString(8).padStart(4, '0'), path], { stdio: 'ignore' });
         this.created = true;
       } catch {
         this.log.error(`Unable to create notify FIFO ${path}`);
@@ -82,7 +85,11 @@ export class NotifyFifo {
   startScript(script: ScriptSpec | undefined, runner: ScriptRunner): void {
     if (!script || script.argv.length === 0 || this.fd === undefined) return;
     const spec = { argv: [...script.argv, this.spec.path], ...(script.user !== undefined ? { user: script.user } : {}), ...(script.group !== undefined ? { group: script.group } : {}) };
-    this.scriptPid = runner.startDetached(spec, () => (this.scriptPid = undefined));
+    const pid = runner.startDetached(spec, () => {
+      // a script that exits by itself is not restarted (as keepalived); ignore older scripts' exits
+      if (this.scriptPid === pid) this.scriptPid = undefined;
+    });
+    this.scriptPid = pid;
   }
 
   /** SIGTERM the fifo script (reload, stop). */
@@ -101,8 +108,8 @@ export class NotifyFifo {
     }
   }
 
-  /** Close; unlink only what we created. */
-  close(): void {
+  /** Stop the script and close; on reload a FIFO we created is also removed (as 2.2.7). */
+  close(unlinkCreated = false): void {
     this.stopScript();
     if (this.fd !== undefined) {
       try {
@@ -112,7 +119,7 @@ export class NotifyFifo {
       }
       this.fd = undefined;
     }
-    if (this.created) this.unlink();
+    if (unlinkCreated && this.created) this.unlink();
   }
 
   private unlink(): void {
@@ -123,4 +130,11 @@ export class NotifyFifo {
       /* gone */
     }
   }
+}
+
+function currentUmask(): number {
+  // process.umask() without an argument is deprecated; set-and-restore is equivalent
+  const m = process.umask(0o022);
+  process.umask(m);
+  return m;
 }

@@ -72,12 +72,15 @@ export class NotifyService {
     }
   }
 
-  /** New configuration (SIGHUP): FIFO scripts get SIGTERM, FIFOs are reopened as configured. */
+  /**
+   * New configuration (SIGHUP): FIFO scripts get SIGTERM, FIFOs are closed (and removed if we
+   * created them) and opened again as configured, their scripts started again (as 2.2.7).
+   */
   reload(config: KeepalivedConfig): void {
     this.prev = this.cfg;
     this.cfg = notifyConfigOf(config, this.hostname);
     this.runner.setDefaultUser(defaultScriptUser(config.global.scriptUser, this.etc));
-    this.closeFifos();
+    this.closeFifos(true);
     this.apply(config);
   }
 
@@ -124,8 +127,8 @@ export class NotifyService {
         : undefined;
   }
 
-  private closeFifos(): void {
-    for (const f of this.fifos.values()) f.close();
+  private closeFifos(reload = false): void {
+    for (const f of this.fifos.values()) f.close(reload);
     this.fifos.clear();
   }
 }

@@ -292,3 +292,55 @@ test('SMTP alerts: same envelope, headers and body as keepalived 2.2.7', { skip:
   assert.equal(ka.mails.length, 2);
   assert.deepEqual(ours, ka);
 });
+
+async function fifoScenario(impl: Impl, tag: string): Promise<{ script: string[]; existsAfterReload: boolean; existsAfterStop: boolean }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kats-notify-e2e-'));
+  fs.chmodSync(dir, 0o755);
+  const lab = await Lab.create(tag);
+  let d: VrrpDaemon | undefined;
+  try {
+    const ns = await lab.host('a', ['10.99.0.1/24']);
+    const s = path.join(dir, 'reader.sh');
+    const out = path.join(dir, 'r.out');
+    // records its arguments, each line read (one open of the FIFO), and SIGTERM
+    fs.writeFileSync(
+      s,
+      `#!/bin/bash\necho "start args: $*" >> ${out}\ntrap 'echo TERM >> ${out}; exit 0' TERM\nexec 3< "\${@: -1}"\nwhile true; do if read line <&3; then echo "$line" >> ${out}; fi; done\n`,
+    );
+    fs.chmodSync(s, 0o755);
+    const fifo = path.join(dir, 'nf');
+    d = VrrpDaemon.start(
+      impl,
+      ns,
+      `global_defs {\n script_user root\n notify_fifo ${fifo}\n notify_fifo_script "${s} a1"\n}\nvrrp_instance VI_1 {\n state BACKUP\n interface eth0\n virtual_router_id 91\n priority 100\n advert_int 1\n virtual_ipaddress { 10.99.0.91/24 }\n}\n`,
+    );
+    await d.waitFor(/\(VI_1\) Entering MASTER STATE/, 15000);
+    const read = (): string => (fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '');
+    const end = Date.now() + 5000;
+    while (!read().includes('MASTER') && Date.now() < end) await sleep(50);
+    const from = d.out.length;
+    d.signal('SIGHUP');
+    await d.waitFor(/Reload|reload/, 10000, from).catch(() => undefined);
+    const end2 = Date.now() + 5000;
+    while (read().split('start').length < 3 && Date.now() < end2) await sleep(50);
+    // (keepalived removes and recreates a FIFO it created: the inode number may or may not change)
+    const existsAfterReload = fs.statSync(fifo).isFIFO();
+    await d.stop();
+    d = undefined;
+    const end3 = Date.now() + 3000;
+    while (read().split('TERM').length < 3 && Date.now() < end3) await sleep(50);
+    return { script: read().split(fifo).join('FIFO').split('\n').filter(Boolean), existsAfterReload, existsAfterStop: fs.existsSync(fifo) };
+  } finally {
+    await d?.stop();
+    await lab.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('notify_fifo_script: path appended, SIGTERM and restart on reload, SIGTERM before STOP lines; FIFO kept: as keepalived 2.2.7', { skip: skip || (!fs.existsSync(KEEPALIVED) && 'keepalived not installed'), timeout: 90000 }, async (t) => {
+  const ours = await fifoScenario('ours', 'nfo');
+  const ka = await fifoScenario('keepalived', 'nfk');
+  t.diagnostic(JSON.stringify(ka));
+  assert.ok(ka.script.length >= 6);
+  assert.deepEqual(ours, ka);
+});

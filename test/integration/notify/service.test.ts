@@ -105,7 +105,7 @@ vrrp_instance VI_1 {
   assert.deepEqual(lines, [`Error exec-ing command '${dir}/missing.sh', error 2: No such file or directory`]);
 });
 
-test('FIFO: created 0644 if absent, exact lines in event order, unlinked at stop; an existing FIFO is kept', async (t) => {
+test('FIFO: created 0644 (less umask) if absent, exact lines in event order, recreated on reload, left in place at stop', async (t) => {
   const dir = tmpdir();
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const all = path.join(dir, 'all.fifo');
@@ -132,7 +132,9 @@ virtual_server 10.0.0.1 80 {
   const svc = new NotifyService(cfg, { log, hostname: 'h' });
   const st = fs.statSync(all);
   assert.ok(st.isFIFO());
-  assert.equal(st.mode & 0o777, 0o644);
+  const um = process.umask(0o022);
+  process.umask(um);
+  assert.equal(st.mode & 0o777, 0o644 & ~um);
   svc.handle({ kind: 'instance', name: 'VI_1', state: 'BACKUP', priority: 100 });
   svc.handle({ kind: 'instance', name: 'VI_1', state: 'MASTER', priority: 100 });
   svc.handle({ kind: 'group', name: 'G1', state: 'MASTER' });
@@ -174,9 +176,16 @@ virtual_server 10.0.0.1 80 {
   );
   assert.equal(readAll(lvs), ['RS [192.168.1.2]:tcp:80 [10.0.0.1]:tcp:80 UP', 'VS [10.0.0.1]:tcp:80 UP', 'RS [192.168.1.2]:tcp:80 [10.0.0.1]:tcp:80 DOWN', ''].join('\n'));
   assert.deepEqual(lines, ['keepalived-ts: dropped notify event from worker: bad instance state']);
+  // reload: our FIFO is removed and created again, an existing one only reopened (as 2.2.7)
+  const lvsIno = fs.statSync(lvs).ino;
+  svc.reload(cfg);
+  assert.ok(fs.statSync(all).isFIFO());
+  assert.equal(fs.statSync(lvs).ino, lvsIno);
+  svc.handle({ kind: 'instance', name: 'VI_1', state: 'BACKUP', priority: 100 });
+  assert.equal(readAll(all), 'INSTANCE "VI_1" BACKUP 100\n');
   await svc.stop();
-  assert.equal(fs.existsSync(all), false, 'the FIFO we created is removed');
-  assert.ok(fs.statSync(lvs).isFIFO(), 'a FIFO that existed is kept');
+  assert.ok(fs.statSync(all).isFIFO(), 'left in place at exit, as 2.2.7');
+  assert.ok(fs.statSync(lvs).isFIFO());
 });
 
 test('writes to a FIFO nobody reads never block (lines are dropped when the pipe is full)', async (t) => {
@@ -204,7 +213,7 @@ test('fifo script: started with the FIFO path appended, reads the lines, gets SI
   const out = path.join(dir, 'reader.out');
   const s = path.join(dir, 'reader.sh');
   // one open of the FIFO for the whole loop (`read < fifo` would reopen it each time)
-  fs.writeFileSync(s, `#!/bin/bash\necho "arg1=$1 arg2=$2" > ${out}\ntrap 'echo TERM >> ${out}; exit 0' TERM\nexec 3< "$2"\nwhile true; do if read -t 0.2 line <&3; then echo "$line" >> ${out}; fi; done\n`);
+  fs.writeFileSync(s, `#!/bin/bash\necho "arg1=$1 arg2=$2" > ${out}\ntrap 'echo TERM >> ${out}; exit 0' TERM\nexec 3< "$2"\nwhile true; do if read line <&3; then echo "$line" >> ${out}; fi; done\n`);
   fs.chmodSync(s, 0o755);
   const cfg = conf(`
 global_defs {
