@@ -49,3 +49,12 @@ test('malformed events are rejected with a reason, never thrown', () => {
     if (!r.ok) assert.ok(r.reason.length > 0);
   }
 });
+
+test('IPC: decodeWorkerMessage accepts a notify message only with a valid event', async () => {
+  const { decodeWorkerMessage } = await import('../../../src/ipc/messages');
+  const ok = decodeWorkerMessage({ type: 'notify', event: { kind: 'group', name: 'G1', state: 'BACKUP' } });
+  assert.deepEqual(ok, { ok: true, msg: { type: 'notify', event: { kind: 'group', name: 'G1', state: 'BACKUP' } } });
+  const bad = decodeWorkerMessage({ type: 'notify', event: { kind: 'group', name: 'G1', state: 'DELETED' } });
+  assert.deepEqual(bad, { ok: false, reason: 'notify: bad group state' });
+  assert.equal(decodeWorkerMessage({ type: 'notify' }).ok, false);
+});
