@@ -38,6 +38,7 @@ test('virtual_routes and virtual_rules installed and removed as keepalived does'
         '}',
         'virtual_rules {',
         '  from 10.99.0.100 table 100 priority 100',
+        '  to 10.90.0.0/16 table 100',
         '}',
       ],
     });

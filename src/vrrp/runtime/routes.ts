@@ -71,7 +71,8 @@ export function ruleToNl(r: RuleSpec, tables?: (n: string) => number | undefined
   const t = tableId(r.table, tables);
   if (r.table !== undefined && t === undefined) return `table ${r.table} unknown`;
   if (t !== undefined) out.table = t;
-  if (r.preference !== undefined) out.priority = r.preference;
+  // keepalived: "Rule has no preference specified - setting to 16384"
+  out.priority = r.preference ?? 16384;
   if (r.fwmark !== undefined) out.fwmark = r.fwmark;
   if (r.fwmask !== undefined) out.fwmask = r.fwmask;
   if (r.iif) out.iifname = r.iif;

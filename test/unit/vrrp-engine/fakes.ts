@@ -12,14 +12,15 @@ import type { NotifyEvent } from '../../../src/vrrp/runtime/notifier';
 import { FakeClock } from '../../fakes/clock';
 import { encodeAdvert, encodeIp4Header } from '../../../src/vrrp/packet/advert';
 
-export function sliceOf(text: string): VrrpSlice {
+/** Parse a configuration into the VRRP slice; errors fail the test unless `allowErrors` (keepalived only warns for some). */
+export function sliceOf(text: string, allowErrors = false): VrrpSlice {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kats-vre-'));
   try {
     const f = path.join(dir, 'keepalived.conf');
     fs.writeFileSync(f, text);
     const r = loadConfig(f, { configId: 'kats', scriptFound: () => true, userExists: () => true });
     const errs = r.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'fatal');
-    if (errs.length) throw new Error(`config errors: ${JSON.stringify(errs)}`);
+    if (errs.length && !allowErrors) throw new Error(`config errors: ${JSON.stringify(errs)}`);
     return vrrpSlice(r.config);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
