@@ -659,11 +659,13 @@ export class VrrpRuntime {
           this.sendAdvert(rt, a.priority);
           break;
         case 'set-vips':
+          if (rt.cfg.virtualIpaddressesExcluded.length) this.ports.log.detailed(`(${rt.name}) setting E-VIPs.`);
           this.setVips(rt, true, rt.vips);
           this.setRoutes(rt, true);
           break;
         case 'remove-vips':
           if (this.stopped && this.settings.dontReleaseVrrp) break;
+          if (rt.cfg.virtualIpaddressesExcluded.length) this.ports.log.detailed(`(${rt.name}) removing E-VIPs.`);
           this.setRoutes(rt, false);
           this.setVips(rt, false, rt.vips);
           break;

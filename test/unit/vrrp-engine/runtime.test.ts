@@ -489,3 +489,15 @@ test('sync group track_interface applies to every member (weight ignored without
   assert.equal(rt.instances.get('VI_1')!.fsm.state, 'BACKUP');
   await rt.stop();
 });
+
+test('virtual_ipaddress_excluded: E-VIPs added and removed with the VIPs, not advertised', async () => {
+  const { h, rt } = await started(G + inst({ extra: '  virtual_ipaddress_excluded {\n    10.0.0.200/24\n  }' }));
+  await h.advance(DOWN_US + 100_000);
+  assert.ok(h.netlink.has('10.0.0.200') && h.netlink.has('10.0.0.100'));
+  assert.ok(h.logged(/^\(VI_1\) setting E-VIPs\.$/));
+  const d = decodeAdvert(h.sock().sent.at(-1)!.data, { family: 4 });
+  assert.ok(d.ok && d.value.count === 1, 'only the VIP is advertised');
+  await rt.stop();
+  assert.ok(!h.netlink.has('10.0.0.200'));
+  assert.ok(h.logged(/^\(VI_1\) removing E-VIPs\.$/));
+});
