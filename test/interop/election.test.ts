@@ -194,3 +194,24 @@ test('v3 100 ms: preempt_delay 1 s holds our takeover from a lower-priority keep
     await lab.dispose();
   }
 });
+
+test('v3 100 ms: an address owner (state MASTER, priority 255) takes over at once from keepalived', { skip, timeout: 60000 }, async (t) => {
+  const { lab, a, b } = await threeHosts('ie6');
+  const ka = VrrpDaemon.start('keepalived', b, config('ka', instance({ priority: 100, version: 3, advertInt: '0.1' })));
+  let ours: VrrpDaemon | undefined;
+  try {
+    await ka.waitFor(/\(VI_1\) Entering MASTER STATE/, 8000);
+    ours = VrrpDaemon.start('ours', a, config('ours', instance({ priority: 255, state: 'MASTER', version: 3, advertInt: '0.1' })));
+    const { at: t0 } = await ours.waitFor(/Startup complete/, 8000);
+    const { at } = await ours.waitFor(/\(VI_1\) Entering MASTER STATE/, 3000);
+    t.diagnostic(`owner became master ${(at - t0) / 1000}s after start-up`);
+    assert.ok((at - t0) / 1000 < 0.3, 'no master-down wait for an owner');
+    assert.doesNotMatch(ours.out, /Entering BACKUP STATE/, 'an owner does not log BACKUP (init)');
+    await ka.waitFor(/\(VI_1\) Master received advert from 10\.99\.0\.1 with higher priority 255, ours 100/, 3000);
+    await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 3000);
+  } finally {
+    await ours?.stop();
+    await ka.stop();
+    await lab.dispose();
+  }
+});
