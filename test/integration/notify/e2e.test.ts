@@ -344,3 +344,94 @@ test('notify_fifo_script: path appended, SIGTERM and restart on reload, SIGTERM 
   assert.ok(ka.script.length >= 6);
   assert.deepEqual(ours, ka);
 });
+
+/**
+ * MASTER_RX_LOWER_PRI and MASTER_PRIORITY: `a` (the implementation under test, priority 100,
+ * a track_file of weight 1, notify_priority_changes) sends its adverts to an absent peer, so
+ * `b` (the other implementation, priority 50) stays MASTER too and `a` keeps receiving lower
+ * priority adverts. Lines must carry a's effective priority (100, then 90).
+ */
+async function rxScenario(impl: Impl, tag: string): Promise<{ fifo: string[]; scripts: number; logLines: number }> {
+  const other: Impl = impl === 'ours' ? 'keepalived' : 'ours';
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kats-notify-e2e-'));
+  fs.chmodSync(dir, 0o755);
+  const lab = await Lab.create(tag);
+  let a: VrrpDaemon | undefined;
+  let b: VrrpDaemon | undefined;
+  let fd: number | undefined;
+  try {
+    const na = await lab.host('a', ['10.99.0.1/24']);
+    const nb = await lab.host('b', ['10.99.0.2/24']);
+    const sc = path.join(dir, 'rx.sh');
+    fs.writeFileSync(sc, `#!/bin/sh\necho "rx: $*" >> ${dir}/rx.out\n`);
+    fs.chmodSync(sc, 0o755);
+    const tf = path.join(dir, 'track');
+    fs.writeFileSync(tf, '0\n');
+    const fifo = path.join(dir, 'f');
+    execFileSync('mkfifo', [fifo]);
+    fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+    const inst = (prio: number, peer: string, extra = ''): string =>
+      `vrrp_instance VI_1 {\n state BACKUP\n interface eth0\n virtual_router_id 95\n priority ${prio}\n advert_int 1\n unicast_peer { ${peer} }\n virtual_ipaddress { 10.99.0.95/24 }\n ${extra}\n}\n`;
+    a = VrrpDaemon.start(
+      impl,
+      na,
+      `global_defs {\n script_user root\n vrrp_notify_fifo ${fifo}\n}\ntrack_file TF {\n file ${tf}\n weight 1\n}\n` +
+        inst(100, '10.99.0.3', `notify_master_rx_lower_pri ${sc}\n notify_priority_changes\n track_file { TF }`),
+    );
+    await a.waitFor(/\(VI_1\) Entering MASTER STATE/, 15000);
+    b = VrrpDaemon.start(other, nb, `global_defs {\n script_user root\n}\n` + inst(50, '10.99.0.1'));
+    await b.waitFor(/\(VI_1\) Entering MASTER STATE/, 15000);
+    await a.waitFor(/lower priority 50, ours 100/, 5000);
+    fs.writeFileSync(tf, '-10\n');
+    await a.waitFor(/lower priority 50, ours 90/, 8000);
+    await b.stop();
+    b = undefined;
+    await a.stop();
+    const logLines = a.out.split('\n').filter((l) => /Received advert from 10\.99\.0\.2 with lower priority 50/.test(l)).length;
+    a = undefined;
+    const buf = Buffer.alloc(65536);
+    let n = 0;
+    try {
+      n = fs.readSync(fd, buf);
+    } catch {
+      n = 0;
+    }
+    const countRx = (): number => (fs.existsSync(`${dir}/rx.out`) ? fs.readFileSync(`${dir}/rx.out`, 'utf8').split('\n').filter((l) => l === 'rx: ').length : 0);
+    // scripts are not awaited by the daemon: give the last one a moment
+    const end = Date.now() + 2000;
+    while (countRx() < logLines && Date.now() < end) await sleep(50);
+    const scripts = countRx();
+    return { fifo: buf.subarray(0, n).toString().split('\n').filter(Boolean), scripts, logLines };
+  } finally {
+    await b?.stop();
+    await a?.stop();
+    if (fd !== undefined) fs.closeSync(fd);
+    await lab.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('MASTER_RX_LOWER_PRI (script without args, FIFO) and MASTER_PRIORITY lines carry our effective priority, as keepalived 2.2.7', { skip: skip || (!fs.existsSync(KEEPALIVED) && 'keepalived not installed'), timeout: 120000 }, async (t) => {
+  for (const impl of ['keepalived', 'ours'] as const) {
+    const r = await rxScenario(impl, impl === 'ours' ? 'nro' : 'nrk');
+    t.diagnostic(`${impl}: ${JSON.stringify(r)}`);
+    const rx = r.fifo.filter((l) => l.includes('MASTER_RX_LOWER_PRI'));
+    assert.ok(rx.length >= 2, impl);
+    assert.equal(rx.length, r.logLines, `${impl}: one FIFO line per lower-priority advert`);
+    assert.equal(r.scripts, r.logLines, `${impl}: one script run per lower-priority advert`);
+    // collapse the repeated RX lines to compare the sequence
+    const seq = r.fifo.filter((l, i) => l !== r.fifo[i - 1]);
+    assert.deepEqual(
+      seq,
+      [
+        'INSTANCE "VI_1" BACKUP 100',
+        'INSTANCE "VI_1" MASTER 100',
+        'INSTANCE "VI_1" MASTER_RX_LOWER_PRI 100',
+        'INSTANCE "VI_1" MASTER_PRIORITY 90',
+        'INSTANCE "VI_1" MASTER_RX_LOWER_PRI 90',
+        'INSTANCE "VI_1" STOP 90',
+      ],
+      impl,
+    );
+  }
+});
