@@ -80,7 +80,7 @@ test('track_script / track_file / track_interface move mastership between ours a
     const t0 = Date.now();
     await a.exec(['ip', 'link', 'set', 'ext0', 'down']);
     await ours.waitFor(/\(VI_1\) Entering FAULT STATE/, 3000, o);
-    assert.match(ours.out.slice(o), /\(VI_1\) sent 0 priority/);
+    await ours.waitFor(/\(VI_1\) sent 0 priority/, 2000, o);
     const { at } = await ka.waitFor(/\(VI_1\) Entering MASTER STATE/, 3000, k);
     assert.match(ka.out.slice(k), /Backup received priority 0 advertisement/);
     assert.ok((at - t0) / 1000 < 1.5, `takeover after our FAULT took ${(at - t0) / 1000}s`);
