@@ -149,6 +149,7 @@ const INSTANCE_MAIL: Record<string, [string, string]> = {
   BACKUP: ['Entering BACKUP state', '=> VRRP Instance is no longer owning VRRP VIPs <='],
   FAULT: ['Entering FAULT state', '=> VRRP Instance is no longer owning VRRP VIPs <='],
   STOP: ['Stopping', '=> VRRP Instance stopping <='],
+  DELETED: ['Deleted', '=> VRRP Deleted at reload <='],
 };
 const GROUP_MAIL: Record<string, [string, string]> = {
   MASTER: ['Entering MASTER state', '=> All VRRP group instances are now in MASTER state <='],
@@ -211,8 +212,8 @@ export function planEvent(cfg: NotifyConfig, st: PlanState, ev: NotifyEvent, pre
       const inst = cfg.instances.get(ev.name) ?? (ev.state === 'DELETED' ? prev?.instances.get(ev.name) : undefined);
       if (!inst) return [];
       st.priority.set(ev.name, ev.priority);
-      // Without notify_deleted a deleted instance is reported as FAULT to `notify` and the FIFO,
-      // but runs no notify_fault script and sends no mail (observed on 2.2.7).
+      // Without notify_deleted a deleted instance is reported as FAULT to `notify`, the FIFO and
+      // SMTP, but runs no notify_fault script (observed on 2.2.7).
       const deleted = ev.state === 'DELETED';
       const state = deleted && !inst.deleted ? 'FAULT' : ev.state;
       // A member already in its sync group's state was notified through the group. Never for
@@ -225,7 +226,7 @@ export function planEvent(cfg: NotifyConfig, st: PlanState, ev: NotifyEvent, pre
       if (s) out.push(run(s, [], wait));
       if (inst.notify) out.push(run(inst.notify, ['INSTANCE', ev.name, state, String(ev.priority)], wait));
       out.push(...fifoLines(cfg, 'vrrp', `INSTANCE "${ev.name}" ${state} ${ev.priority}\n`));
-      if (!deleted) out.push(...mail(cfg, st, `i:${ev.name}`, inst.smtpAlert, state, INSTANCE_MAIL, `VRRP Instance ${ev.name}`));
+      out.push(...mail(cfg, st, `i:${ev.name}`, inst.smtpAlert, state, INSTANCE_MAIL, `VRRP Instance ${ev.name}`));
       return out;
     }
     case 'group': {

@@ -179,7 +179,11 @@ test('smtp: instance inherits smtp_alert_vrrp, then smtp_alert; no_email_faults;
   assert.equal(mails(base('', 'smtp_alert')), 1);
   assert.equal(mails(base('smtp_alert\n no_email_faults'), 'FAULT'), 0);
   assert.equal(mails(base('smtp_alert'), 'FAULT'), 1);
-  assert.equal(mails(base('smtp_alert'), 'DELETED'), 0);
+  // deleted at reload: 'Deleted' with notify_deleted, else a FAULT mail (observed on 2.2.7)
+  const del = (text: string) =>
+    planEvent(notifyConfigOf(conf(text), 'h'), emptyPlanState(), { kind: 'instance', name: 'V', state: 'DELETED', priority: 100 }).filter((a) => a.type === 'smtp');
+  assert.deepEqual(del(base('smtp_alert')), [{ type: 'smtp', subject: '[R] VRRP Instance V - Entering FAULT state', body: '=> VRRP Instance is no longer owning VRRP VIPs <=' }]);
+  assert.deepEqual(del(base('smtp_alert', 'notify_deleted')), [{ type: 'smtp', subject: '[R] VRRP Instance V - Deleted', body: '=> VRRP Deleted at reload <=' }]);
   assert.equal(mails(base('smtp_alert').replace(' smtp_server 127.0.0.1\n', '')), 0);
   // router_id defaults to the host name
   const noRid = base('smtp_alert').replace(' router_id R\n', '');
