@@ -24,9 +24,16 @@
  *  - smtp.ts     alerts through nodemailer (headers From/To/Subject/X-Mailer: Keepalived);
  *  - service.ts  NotifyService(config): handle(event), reload(config), stopping(), stop().
  *
- * Deviations: RS alerts use the generic bodies "=> CHECK succeed on service <=" / "=> CHECK
- * failed on service <=" (keepalived adds the checker's failure reason on some checkers);
- * D-Bus and SNMP traps are not implemented.
+ * Checked against keepalived 2.2.7 (test/integration/notify/e2e.test.ts): notify argv, FIFO
+ * lines per object, sync groups, notify_deleted on reload, MASTER_RX_LOWER_PRI and
+ * MASTER_PRIORITY with the effective priority, the fifo script lifecycle, SMTP bytes.
+ *
+ * Deviations: workers report real-server transitions, not each checker's, so an RS alert uses
+ * its first checker's wording (2.2.7 strings) and there is one per RS transition (as with
+ * no_checker_emails); where 2.2.7 adds a run-time reason the generic text is used. The quorum
+ * mail's weight sum comes from the RS states reported to the parent. SMTP greets with EHLO
+ * (nodemailer) where keepalived says HELO. Scripts do not get PDEATHSIG. D-Bus and SNMP traps
+ * are not implemented.
  */
 export { checkNotifyEvent, type NotifyEvent } from './events';
 export { planEvent, notifyConfigOf, emptyPlanState, type NotifyAction, type NotifyConfig } from './plan';

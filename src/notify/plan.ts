@@ -47,13 +47,23 @@ interface GroupNotify {
   smtpAlert: boolean;
 }
 
+interface VsNotify {
+  up?: Script;
+  down?: Script;
+  smtpAlert: boolean;
+  quorum: number;
+  hysteresis: number;
+  /** FMT_RS of each real server → weight, and whether it starts alive (not `alpha`). */
+  rs: Map<string, { weight: number; startsAlive: boolean }>;
+}
+
 /** What planning needs from the configuration, indexed by the identities workers report. */
 export interface NotifyConfig {
   instances: Map<string, InstanceNotify>;
   groups: Map<string, GroupNotify>;
-  /** `${FMT_VS}\0${FMT_RS}` → the real server's scripts. */
-  rs: Map<string, { up?: Script; down?: Script; smtpAlert: boolean }>;
-  vs: Map<string, { up?: Script; down?: Script; smtpAlert: boolean }>;
+  /** `${FMT_VS}\0${FMT_RS}` → the real server's scripts and its first checker's kind. */
+  rs: Map<string, { up?: Script; down?: Script; smtpAlert: boolean; checker?: string }>;
+  vs: Map<string, VsNotify>;
   fifos: Partial<Record<FifoKind, FifoSpec>>;
   /** SMTP alerts possible at all: a server and at least one address (smtp_alert()'s first test). */
   smtp: boolean;
@@ -97,16 +107,18 @@ export function notifyConfigOf(cfg: KeepalivedConfig, hostname: string): NotifyC
     put(i, 'group', groupOf.get(v.name));
     instances.set(v.name, i);
   }
-  const rs = new Map<string, { up?: Script; down?: Script; smtpAlert: boolean }>();
-  const vs = new Map<string, { up?: Script; down?: Script; smtpAlert: boolean }>();
+  const rs = new Map<string, { up?: Script; down?: Script; smtpAlert: boolean; checker?: string }>();
+  const vs = new Map<string, VsNotify>();
   for (const s of cfg.lvs.virtualServers) {
     const vsText = formatVs(s);
-    const ve: { up?: Script; down?: Script; smtpAlert: boolean } = { smtpAlert: s.smtpAlert };
+    const ve: VsNotify = { smtpAlert: s.smtpAlert, quorum: s.quorum, hysteresis: s.hysteresis, rs: new Map() };
+    for (const r of s.realServers) ve.rs.set(formatRs(r, s), { weight: r.weight, startsAlive: !r.alpha });
     put(ve, 'up', script(s.quorumUp));
     put(ve, 'down', script(s.quorumDown));
     vs.set(vsText, ve);
     for (const r of s.realServers) {
-      const re: { up?: Script; down?: Script; smtpAlert: boolean } = { smtpAlert: r.smtpAlert };
+      const re: { up?: Script; down?: Script; smtpAlert: boolean; checker?: string } = { smtpAlert: r.smtpAlert };
+      put(re, 'checker', r.checkers[0]?.kind);
       put(re, 'up', script(r.notifyUp));
       put(re, 'down', script(r.notifyDown));
       rs.set(`${vsText}\u0000${formatRs(r, s)}`, re);
@@ -138,10 +150,12 @@ export interface PlanState {
   lastEmail: Map<string, string>;
   /** Last effective priority reported per instance. */
   priority: Map<string, number>;
+  /** Real servers' last reported state (`${vs}\0${rs}`), for the quorum mail's weight sum. */
+  rsAlive: Map<string, boolean>;
 }
 
 export function emptyPlanState(): PlanState {
-  return { notified: new Set(), groupState: new Map(), lastEmail: new Map(), priority: new Map() };
+  return { notified: new Set(), groupState: new Map(), lastEmail: new Map(), priority: new Map(), rsAlive: new Map() };
 }
 
 const INSTANCE_MAIL: Record<string, [string, string]> = {
@@ -203,6 +217,41 @@ function mail(cfg: NotifyConfig, st: PlanState, key: string, enabled: boolean, s
 }
 
 /**
+ * The body keepalived's checkers give their RS alerts (2.2.7 strings). keepalived sends one per
+ * checker transition; we see the real server's transitions, so the first checker's wording is
+ * used, and the generic one where 2.2.7 adds a run-time reason.
+ */
+function rsMailBody(checker: string | undefined, up: boolean): string {
+  switch (checker) {
+    case 'TCP_CHECK':
+      return up ? '=> TCP CHECK succeed on service <=' : '=> TCP CHECK failed on service <=';
+    case 'UDP_CHECK':
+      return up ? '=> UDP CHECK succeed on service <=' : '=> UDP CHECK failed on service <=';
+    case 'PING_CHECK':
+      return up ? '=> ICMP CHECK succeed on service <=' : '=> ICMP CHECK failed on service <=';
+    case 'DNS_CHECK':
+      return up ? '=> DNS_CHECK: succeed on service <=' : '=> DNS_CHECK: failed on service <=';
+    case 'HTTP_GET':
+    case 'SSL_GET':
+      return up ? '=> CHECK succeed on service <=' : '=> CHECK failed on service : HTTP request failed <=';
+    default:
+      return up ? '=> CHECK succeed on service <=' : '=> CHECK failed on service <=';
+  }
+}
+
+/**
+ * keepalived's quorum mail body, `=> Gained quorum Q+H=T <= SUM <=` (the same format when the
+ * quorum is lost, with T = Q-H). SUM is the weight of the real servers alive as reported to us
+ * (keepalived's dynamic MISC_CHECK weights are not seen here).
+ */
+function quorumMailBody(v: VsNotify, st: PlanState, vsText: string, up: boolean): string {
+  let sum = 0;
+  for (const [rs, info] of v.rs) if (st.rsAlive.get(`${vsText}\u0000${rs}`) ?? info.startsAlive) sum += info.weight;
+  const threshold = v.quorum + (up ? 1 : -1) * v.hysteresis;
+  return `=> ${up ? 'Gained quorum' : 'Lost quorum'} ${v.quorum}+${v.hysteresis}=${threshold} <= ${sum} <=`;
+}
+
+/**
  * The actions for one event, in keepalived's order. `prev`: the configuration before the last
  * reload (a DELETED instance is only in there).
  */
@@ -261,6 +310,7 @@ export function planEvent(cfg: NotifyConfig, st: PlanState, ev: NotifyEvent, pre
     case 'rs': {
       const r = cfg.rs.get(`${ev.vs}\u0000${ev.rs}`);
       if (!r) return [];
+      st.rsAlive.set(`${ev.vs}\u0000${ev.rs}`, ev.up);
       const out: NotifyAction[] = [];
       const s = ev.up ? r.up : r.down;
       if (s) out.push(run(s));
@@ -269,7 +319,7 @@ export function planEvent(cfg: NotifyConfig, st: PlanState, ev: NotifyEvent, pre
         out.push({
           type: 'smtp',
           subject: `[${cfg.routerId}] Realserver ${ev.rs} of virtual server ${ev.vs} - ${ev.up ? 'UP' : 'DOWN'}`,
-          body: ev.up ? '=> CHECK succeed on service <=' : '=> CHECK failed on service <=',
+          body: rsMailBody(r.checker, ev.up),
         });
       return out;
     }
@@ -281,7 +331,7 @@ export function planEvent(cfg: NotifyConfig, st: PlanState, ev: NotifyEvent, pre
       if (s) out.push(run(s));
       out.push(...fifoLines(cfg, 'lvs', `VS ${ev.vs} ${ev.up ? 'UP' : 'DOWN'}\n`));
       if (v.smtpAlert && cfg.smtp)
-        out.push({ type: 'smtp', subject: `[${cfg.routerId}] Virtualserver ${ev.vs} - ${ev.up ? 'UP' : 'DOWN'}`, body: ev.up ? '=> VS is UP <=' : '=> VS is DOWN <=' });
+        out.push({ type: 'smtp', subject: `[${cfg.routerId}] Virtualserver ${ev.vs} - ${ev.up ? 'UP' : 'DOWN'}`, body: quorumMailBody(v, st, ev.vs, ev.up) });
       return out;
     }
   }

@@ -228,9 +228,16 @@ test('RS up/down: notify_up/notify_down without args, RS FIFO line, SMTP alert',
     script(['/bin/down']),
     fifo('notify', 'RS [192.168.1.2]:tcp:80 [10.0.0.1]:tcp:80 DOWN\n'),
     fifo('lvs', 'RS [192.168.1.2]:tcp:80 [10.0.0.1]:tcp:80 DOWN\n'),
-    { type: 'smtp', subject: '[LB] Realserver [192.168.1.2]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - DOWN', body: '=> CHECK failed on service <=' },
+    { type: 'smtp', subject: '[LB] Realserver [192.168.1.2]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - DOWN', body: '=> TCP CHECK failed on service <=' },
   ]);
   assert.deepEqual(planEvent(cfg, st, { kind: 'rs', vs: '[10.0.0.1]:tcp:80', rs: '[192.168.1.2]:tcp:80', up: true }).slice(0, 1), [script(['/bin/up', 'x'])]);
+  // HTTP_GET wording
+  const http = notifyConfigOf(conf(LVS.replace('TCP_CHECK { connect_timeout 1 }\n  }\n  real_server 192.168.1.3', 'HTTP_GET { url { path / status_code 200 } }\n  }\n  real_server 192.168.1.3')), 'host');
+  assert.deepEqual(planEvent(http, emptyPlanState(), { kind: 'rs', vs: '[10.0.0.1]:tcp:80', rs: '[192.168.1.2]:tcp:80', up: false }).at(-1), {
+    type: 'smtp',
+    subject: '[LB] Realserver [192.168.1.2]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - DOWN',
+    body: '=> CHECK failed on service : HTTP request failed <=',
+  });
   // real server with smtp_alert off, no scripts
   assert.deepEqual(planEvent(cfg, st, { kind: 'rs', vs: '[10.0.0.1]:tcp:80', rs: '[192.168.1.3]:tcp:80', up: true }), [
     fifo('notify', 'RS [192.168.1.3]:tcp:80 [10.0.0.1]:tcp:80 UP\n'),
@@ -245,9 +252,13 @@ test('VS quorum up/down: quorum scripts without args, VS FIFO line, SMTP; fwmark
     script(['/bin/qu', 'a']),
     fifo('notify', 'VS [10.0.0.1]:tcp:80 UP\n'),
     fifo('lvs', 'VS [10.0.0.1]:tcp:80 UP\n'),
-    { type: 'smtp', subject: '[LB] Virtualserver [10.0.0.1]:tcp:80 - UP', body: '=> VS is UP <=' },
+    { type: 'smtp', subject: '[LB] Virtualserver [10.0.0.1]:tcp:80 - UP', body: '=> Gained quorum 1+0=1 <= 2 <=' },
   ]);
-  assert.deepEqual(planEvent(cfg, st, { kind: 'quorum', vs: '[10.0.0.1]:tcp:80', up: false })[0], script(['/bin/qd']));
+  planEvent(cfg, st, { kind: 'rs', vs: '[10.0.0.1]:tcp:80', rs: '[192.168.1.2]:tcp:80', up: false });
+  planEvent(cfg, st, { kind: 'rs', vs: '[10.0.0.1]:tcp:80', rs: '[192.168.1.3]:tcp:80', up: false });
+  const down = planEvent(cfg, st, { kind: 'quorum', vs: '[10.0.0.1]:tcp:80', up: false });
+  assert.deepEqual(down[0], script(['/bin/qd']));
+  assert.deepEqual(down.at(-1), { type: 'smtp', subject: '[LB] Virtualserver [10.0.0.1]:tcp:80 - DOWN', body: '=> Lost quorum 1+0=1 <= 0 <=' });
   assert.deepEqual(planEvent(cfg, st, { kind: 'quorum', vs: 'FWM 5', up: false }).slice(0, 1), [fifo('notify', 'VS FWM 5 DOWN\n')]);
 });
 
