@@ -22,6 +22,8 @@ export class NotifyFifo {
     readonly spec: FifoSpec,
     private readonly log: NotifyLog,
     private readonly etc = '/etc',
+    /** keepalived's message prefix: '', 'vrrp ' or 'lvs '. */
+    private readonly type = '',
   ) {}
 
   /** Create (if absent) and open the FIFO. Returns false (logged) when it cannot be used. */
@@ -40,7 +42,7 @@ export class NotifyFifo {
         execFileSync('mkfifo', ['-m', mode.toString(8).padStart(4, '0'), path], { stdio: 'ignore' });
         this.created = true;
       } catch {
-        this.log.error(`Unable to create notify FIFO ${path}`);
+        this.log.info(`Unable to create ${this.type}notify fifo ${path}`);
         return false;
       }
       if (this.spec.user !== undefined) {
@@ -54,13 +56,14 @@ export class NotifyFifo {
         }
       }
     } else if (!st.isFIFO()) {
-      this.log.error(`notify FIFO ${path} exists and is not a FIFO`);
+      // keepalived opens it anyway (and writes into the file); we refuse to write into a non-FIFO
+      this.log.info(`Unable to open ${this.type}notify fifo ${path} - not a FIFO`);
       return false;
     }
     try {
       this.fd = fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
     } catch (e) {
-      this.log.error(`Unable to open notify FIFO ${path} - errno ${(e as NodeJS.ErrnoException).code}`);
+      this.log.info(`Unable to open ${this.type}notify fifo ${path} - errno ${Math.abs((e as NodeJS.ErrnoException).errno ?? 0)}`);
       if (this.created) this.unlink();
       return false;
     }

@@ -10,7 +10,7 @@
  * No I/O here; the small per-instance memory keepalived keeps (notifies_sent, the sync group's
  * state, last_email_state, the effective priority) lives in PlanState, owned by the caller.
  */
-import type { KeepalivedConfig, ScriptSpec, FifoSpec } from '../config/ast';
+import type { GlobalDefs, KeepalivedConfig, ScriptSpec, FifoSpec } from '../config/ast';
 import type { LvsScriptSpec } from '../config/ast-lvs';
 import { formatRs, formatVs } from '../config/ast-lvs';
 import type { NotifyEvent } from './events';
@@ -125,9 +125,7 @@ export function notifyConfigOf(cfg: KeepalivedConfig, hostname: string): NotifyC
     }
   }
   const fifos: Partial<Record<FifoKind, FifoSpec>> = {};
-  put(fifos, 'notify', g.notifyFifo);
-  put(fifos, 'vrrp', g.vrrpNotifyFifo);
-  put(fifos, 'lvs', g.lvsNotifyFifo);
+  for (const [kind, f] of effectiveFifos(g).fifos) fifos[kind] = f.spec;
   return {
     instances,
     groups,
@@ -138,6 +136,40 @@ export function notifyConfigOf(cfg: KeepalivedConfig, hostname: string): NotifyC
     routerId: g.routerId ?? hostname,
     noEmailFaults: g.noEmailFaults,
   };
+}
+
+/**
+ * The FIFOs to open, with keepalived's rules for shared paths: a vrrp or LVS FIFO with the
+ * notify_fifo's path is ignored (its lines already go there), and when the vrrp and LVS FIFOs
+ * share a path and both have scripts, the LVS script is ignored. `warnings`: keepalived's lines.
+ */
+export function effectiveFifos(g: GlobalDefs): { fifos: Map<FifoKind, { spec: FifoSpec; script?: ScriptSpec }>; warnings: string[] } {
+  const fifos = new Map<FifoKind, { spec: FifoSpec; script?: ScriptSpec }>();
+  const warnings: string[] = [];
+  const add = (kind: FifoKind, spec: FifoSpec | undefined, script: ScriptSpec | undefined): void => {
+    if (spec) fifos.set(kind, { spec, ...(script ? { script } : {}) });
+  };
+  add('notify', g.notifyFifo, g.notifyFifoScript);
+  add('vrrp', g.vrrpNotifyFifo, g.vrrpNotifyFifoScript);
+  add('lvs', g.lvsNotifyFifo, g.lvsNotifyFifoScript);
+  const all = fifos.get('notify');
+  const vrrp = fifos.get('vrrp');
+  const lvs = fifos.get('lvs');
+  if (all && vrrp && vrrp.spec.path === all.spec.path) {
+    warnings.push(`notify FIFO ${all.spec.path} has been specified for global and vrrp FIFO - ignoring vrrp FIFO`);
+    fifos.delete('vrrp');
+  }
+  if (all && lvs && lvs.spec.path === all.spec.path) {
+    warnings.push(`notify FIFO ${all.spec.path} has been specified for global and LVS FIFO - ignoring LVS FIFO`);
+    fifos.delete('lvs');
+  }
+  const v2 = fifos.get('vrrp');
+  const l2 = fifos.get('lvs');
+  if (v2 && l2 && v2.spec.path === l2.spec.path && v2.script && l2.script) {
+    warnings.push('LVS notify FIFO and vrrp FIFO are the same both with scripts - ignoring LVS FIFO script');
+    fifos.set('lvs', { spec: l2.spec });
+  }
+  return { fifos, warnings };
 }
 
 /** keepalived's per-object memory between events. */

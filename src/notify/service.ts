@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import type { KeepalivedConfig } from '../config/ast';
 import { checkNotifyEvent, type NotifyEvent } from './events';
 import { NotifyFifo } from './fifo';
-import { emptyPlanState, notifyConfigOf, planEvent, type FifoKind, type NotifyAction, type NotifyConfig, type PlanState } from './plan';
+import { effectiveFifos, emptyPlanState, notifyConfigOf, planEvent, type FifoKind, type NotifyAction, type NotifyConfig, type PlanState } from './plan';
 import { defaultScriptUser, ScriptRunner, type NotifyLog } from './runner';
 import { SmtpAlerter } from './smtp';
 
@@ -99,14 +99,10 @@ export class NotifyService {
 
   private apply(config: KeepalivedConfig): void {
     const g = config.global;
-    const specs: [FifoKind, typeof g.notifyFifo, typeof g.notifyFifoScript][] = [
-      ['notify', g.notifyFifo, g.notifyFifoScript],
-      ['vrrp', g.vrrpNotifyFifo, g.vrrpNotifyFifoScript],
-      ['lvs', g.lvsNotifyFifo, g.lvsNotifyFifoScript],
-    ];
-    for (const [kind, spec, script] of specs) {
-      if (!spec) continue;
-      const f = new NotifyFifo(spec, this.log, this.etc);
+    const { fifos, warnings } = effectiveFifos(g);
+    for (const w of warnings) this.log.info(w);
+    for (const [kind, { spec, script }] of fifos) {
+      const f = new NotifyFifo(spec, this.log, this.etc, kind === 'notify' ? '' : `${kind} `);
       if (!f.open()) continue;
       this.fifos.set(kind, f);
       f.startScript(script, this.runner);

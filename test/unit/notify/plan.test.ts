@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { emptyPlanState, notifyConfigOf, planEvent, type NotifyAction } from '../../../src/notify/plan';
+import { effectiveFifos, emptyPlanState, notifyConfigOf, planEvent, type NotifyAction } from '../../../src/notify/plan';
 import { conf } from './helpers';
 
 const VRRP = `
@@ -275,4 +275,22 @@ test('script users: per-script user and group are carried into the action', () =
   const cfg = notifyConfigOf(conf(VRRP.replace('notify_backup /bin/b', 'notify_backup /bin/b nobody nogroup')), 'host');
   const a = planEvent(cfg, emptyPlanState(), { kind: 'instance', name: 'VI_1', state: 'BACKUP', priority: 100 });
   assert.deepEqual(a[0], { type: 'script', argv: ['/bin/b'], user: 'nobody', group: 'nogroup' });
+});
+
+test('shared FIFO paths: vrrp/LVS FIFO equal to notify_fifo ignored (no duplicate lines); same vrrp/LVS path with scripts: LVS script ignored', () => {
+  const inst = `vrrp_instance V {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress { 10.1.1.1 }\n}\n`;
+  const a = conf(`global_defs {\n notify_fifo /tmp/x.fifo\n vrrp_notify_fifo /tmp/x.fifo\n lvs_notify_fifo /tmp/x.fifo\n}\n${inst}`);
+  const ea = effectiveFifos(a.global);
+  assert.deepEqual([...ea.fifos.keys()], ['notify']);
+  assert.deepEqual(ea.warnings, [
+    'notify FIFO /tmp/x.fifo has been specified for global and vrrp FIFO - ignoring vrrp FIFO',
+    'notify FIFO /tmp/x.fifo has been specified for global and LVS FIFO - ignoring LVS FIFO',
+  ]);
+  const lines = planEvent(notifyConfigOf(a, 'h'), emptyPlanState(), { kind: 'instance', name: 'V', state: 'MASTER', priority: 100 });
+  assert.deepEqual(lines, [fifo('notify', 'INSTANCE "V" MASTER 100\n')]);
+  const b = conf(`global_defs {\n vrrp_notify_fifo /tmp/y.fifo\n vrrp_notify_fifo_script /bin/a\n lvs_notify_fifo /tmp/y.fifo\n lvs_notify_fifo_script /bin/b\n}\n${inst}`);
+  const eb = effectiveFifos(b.global);
+  assert.deepEqual(eb.warnings, ['LVS notify FIFO and vrrp FIFO are the same both with scripts - ignoring LVS FIFO script']);
+  assert.equal(eb.fifos.get('lvs')?.script, undefined);
+  assert.deepEqual(eb.fifos.get('vrrp')?.script?.argv, ['/bin/a']);
 });
