@@ -368,3 +368,24 @@ vrrp_instance VI_1 {
   // keepalived's exact bytes (header order, CRLF, the empty line before the final dot)
   assert.match(m.data, /^Date: [A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}\r\nFrom: kad@example\.org\r\nSubject: \[LVS_A\] VRRP Instance VI_1 - Entering MASTER state\r\nX-Mailer: Keepalived\r\nTo: a@example\.org, b@example\.org\r\n\r\n=> VRRP Instance is now owning VRRP VIPs <=\r\n$/);
 });
+
+test('FIFO created with `notify_fifo PATH user group` is owned by them', { skip: !isRoot && 'needs root (chown)' }, async (t) => {
+  const dir = tmpdir();
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const f = path.join(dir, 'owned.fifo');
+  const cfg = conf(`
+global_defs { notify_fifo ${f} nobody nogroup }
+vrrp_instance VI_1 {
+  interface eth0
+  virtual_router_id 51
+  virtual_ipaddress { 10.0.0.1 }
+}
+`);
+  assert.equal(cfg.global.notifyFifo?.user, 'nobody');
+  const svc = new NotifyService(cfg, { log: logSink().log, hostname: 'h' });
+  t.after(() => svc.stop());
+  const st = fs.statSync(f);
+  assert.ok(st.isFIFO());
+  assert.equal(st.uid, 65534);
+  assert.equal(st.gid, 65534);
+});
