@@ -69,6 +69,8 @@ export interface NotifyConfig {
   smtp: boolean;
   routerId: string;
   noEmailFaults: boolean;
+  /** fifo_write_vrrp_states_on_reload. */
+  writeStatesOnReload: boolean;
 }
 
 const script = (s: ScriptSpec | LvsScriptSpec | undefined): Script | undefined =>
@@ -135,6 +137,7 @@ export function notifyConfigOf(cfg: KeepalivedConfig, hostname: string): NotifyC
     smtp: g.smtpServer !== undefined && g.notificationEmail.length > 0,
     routerId: g.routerId ?? hostname,
     noEmailFaults: g.noEmailFaults,
+    writeStatesOnReload: g.fifoWriteVrrpStatesOnReload,
   };
 }
 
@@ -281,6 +284,21 @@ function quorumMailBody(v: VsNotify, st: PlanState, vsText: string, up: boolean)
   for (const [rs, info] of v.rs) if (st.rsAlive.get(`${vsText}\u0000${rs}`) ?? info.startsAlive) sum += info.weight;
   const threshold = v.quorum + (up ? 1 : -1) * v.hysteresis;
   return `=> ${up ? 'Gained quorum' : 'Lost quorum'} ${v.quorum}+${v.hysteresis}=${threshold} <= ${sum} <=`;
+}
+
+/**
+ * After a reload: with fifo_write_vrrp_states_on_reload, the sync groups' current states are
+ * written to the FIFOs again. Observed on 2.2.7: only GROUP lines (in configuration order), no
+ * INSTANCE lines, not even for instances outside any group.
+ */
+export function planReloaded(cfg: NotifyConfig, st: PlanState): NotifyAction[] {
+  if (!cfg.writeStatesOnReload) return [];
+  const out: NotifyAction[] = [];
+  for (const name of cfg.groups.keys()) {
+    const state = st.groupState.get(name);
+    if (state) out.push(...fifoLines(cfg, 'vrrp', `GROUP "${name}" ${state} 0\n`));
+  }
+  return out;
 }
 
 /**

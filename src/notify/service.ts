@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import type { KeepalivedConfig } from '../config/ast';
 import { checkNotifyEvent, type NotifyEvent } from './events';
 import { NotifyFifo } from './fifo';
-import { effectiveFifos, emptyPlanState, notifyConfigOf, planEvent, type FifoKind, type NotifyAction, type NotifyConfig, type PlanState } from './plan';
+import { effectiveFifos, emptyPlanState, notifyConfigOf, planEvent, planReloaded, type FifoKind, type NotifyAction, type NotifyConfig, type PlanState } from './plan';
 import { defaultScriptUser, ScriptRunner, type NotifyLog } from './runner';
 import { SmtpAlerter } from './smtp';
 
@@ -82,6 +82,13 @@ export class NotifyService {
     this.runner.setDefaultUser(defaultScriptUser(config.global.scriptUser, this.etc));
     this.closeFifos(true);
     this.apply(config);
+  }
+
+  /** The workers have applied the new configuration (fifo_write_vrrp_states_on_reload). */
+  reloaded(): NotifyAction[] {
+    const actions = planReloaded(this.cfg, this.state);
+    for (const a of actions) this.perform(a);
+    return actions;
   }
 
   /** Shutdown begins: FIFO scripts get SIGTERM (STOP lines are still written after this). */

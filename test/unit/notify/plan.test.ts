@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { effectiveFifos, emptyPlanState, notifyConfigOf, planEvent, type NotifyAction } from '../../../src/notify/plan';
+import { effectiveFifos, emptyPlanState, notifyConfigOf, planEvent, planReloaded, type NotifyAction } from '../../../src/notify/plan';
 import { conf } from './helpers';
 
 const VRRP = `
@@ -293,4 +293,14 @@ test('shared FIFO paths: vrrp/LVS FIFO equal to notify_fifo ignored (no duplicat
   assert.deepEqual(eb.warnings, ['LVS notify FIFO and vrrp FIFO are the same both with scripts - ignoring LVS FIFO script']);
   assert.equal(eb.fifos.get('lvs')?.script, undefined);
   assert.deepEqual(eb.fifos.get('vrrp')?.script?.argv, ['/bin/a']);
+});
+
+test('fifo_write_vrrp_states_on_reload: GROUP lines with the current states after a reload (only then)', () => {
+  const withOpt = notifyConfigOf(conf(VRRP.replace('  router_id R1\n', '  router_id R1\n  fifo_write_vrrp_states_on_reload\n')), 'host');
+  const st = emptyPlanState();
+  assert.deepEqual(planReloaded(withOpt, st), []);
+  planEvent(withOpt, st, { kind: 'group', name: 'G1', state: 'MASTER' });
+  planEvent(withOpt, st, { kind: 'instance', name: 'VI_3', state: 'MASTER', priority: 100 });
+  assert.deepEqual(planReloaded(withOpt, st), [fifo('notify', 'GROUP "G1" MASTER 0\n'), fifo('vrrp', 'GROUP "G1" MASTER 0\n')]);
+  assert.deepEqual(planReloaded(notifyConfigOf(conf(VRRP), 'host'), st), []);
 });
