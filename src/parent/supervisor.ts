@@ -460,7 +460,10 @@ export class Parent {
     const was = this.phase;
     this.phase = 'running';
     if (was === 'starting') this.log.info('Startup complete');
-    else this.log.info('Reload complete');
+    else {
+      this.log.info('Reload complete');
+      this.notifier?.reloaded();
+    }
     this.notify.ready();
     if (this.reloadQueued) {
       this.reloadQueued = false;
