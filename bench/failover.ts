@@ -10,7 +10,7 @@
  *   stop:  SIGTERM of the master's parent (it sends priority 0).
  * Takeover = first advert from the backup's address with its own priority, as captured by
  * tcpdump on the backup's eth0 (kernel timestamp), minus the wall-clock time just before the
- * signal. After each trial the master is restarted and preempts back before the next one.
+ * signal; the signal is sent at a random phase of the advert interval. After each trial the master is restarted and preempts back before the next one.
  */
 import { cleanupAll, Capture, flags, fmt, lab, machine, quantile, sleep, startDaemon, table, type Netns, type VrrpDaemon } from './lib';
 
@@ -68,8 +68,9 @@ async function series(masterImpl: Impl, backupImpl: Impl, m: Mode, trials: numbe
     await backup.waitFor(/\(VI_1\) Entering BACKUP STATE/, 20000);
     for (let i = 0; i < trials; i++) {
       for (const kind of ['crash', 'stop'] as const) {
-        // the master must be the one advertising, and the backup quiet
-        await sleep(settle);
+        // the master must be the one advertising, and the backup quiet; a random phase
+        // relative to the master's advert timer (else every trial kills at the same phase)
+        await sleep(settle + Math.random() * m.intS * 1000);
         const from = backup.out.length;
         const t0 = Date.now();
         if (kind === 'crash') master.crash();

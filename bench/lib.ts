@@ -261,3 +261,93 @@ export function machine(): string {
     .map((x) => x.toFixed(2))
     .join(' ')}`;
 }
+
+// ---- virtual servers with checkers against bench/listeners.ts ------------------------------
+
+export interface VsLoad {
+  /** TCP_CHECK real servers (100 per virtual server), on ports 20000-20009 of 127.1.<vs>.<n>. */
+  tcp: number;
+  /** HTTP_GET real servers (100 per virtual server), on ports 21000-21009 of 127.2.<vs>.<n>. */
+  http: number;
+  delayLoop: number;
+  retry: number;
+}
+
+export const PER_VS = 100;
+
+/** virtual_server blocks whose real servers are the local listeners (`listenerArgs`). */
+export function vsConfig(l: VsLoad): string {
+  const out: string[] = [];
+  const block = (kind: 'tcp' | 'http', count: number) => {
+    for (let v = 0; v * PER_VS < count; v++) {
+      out.push(`virtual_server 10.${kind === 'tcp' ? 50 : 51}.${v}.1 80 {`, `  delay_loop ${l.delayLoop}`, '  lb_algo rr', '  lb_kind NAT', '  protocol TCP');
+      for (let r = 0; r < PER_VS && v * PER_VS + r < count; r++) {
+        const ip = `127.${kind === 'tcp' ? 1 : 2}.${v}.${r + 1}`;
+        const port = (kind === 'tcp' ? 20000 : 21000) + (r % 10);
+        out.push(`  real_server ${ip} ${port} {`, '    weight 1');
+        if (kind === 'tcp') out.push('    TCP_CHECK {', '      connect_timeout 3', `      retry ${l.retry}`, '    }');
+        else out.push('    HTTP_GET {', '      url {', '        path /', '        status_code 200', '      }', '      connect_timeout 3', `      retry ${l.retry}`, '    }');
+        out.push('  }');
+      }
+      out.push('}');
+    }
+  };
+  block('tcp', l.tcp);
+  block('http', l.http);
+  return out.join('\n') + '\n';
+}
+
+/** Argument list of bench/listeners.js for vsConfig()'s real servers. */
+export const listenerArgs = ['tcp:20000-20009', 'http:21000-21009'];
+
+/** bench/listeners.js started inside `ns`; resolves when it listens. */
+export async function startListeners(ns: Netns): Promise<{ proc: ChildProcess; send(cmd: string): Promise<string> }> {
+  const proc = ns.spawn([process.execPath, path.join(__dirname, 'listeners.js'), ...listenerArgs], { stdio: ['pipe', 'pipe', 'inherit'] });
+  onCleanup(() => {
+    if (proc.exitCode === null) proc.kill('SIGKILL');
+  });
+  let buf = '';
+  const waiters: ((l: string) => void)[] = [];
+  proc.stdout?.on('data', (b: Buffer) => {
+    buf += b.toString();
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      waiters.shift()?.(line);
+    }
+  });
+  const next = () => new Promise<string>((r) => waiters.push(r));
+  const ready = await Promise.race([next(), sleep(15000).then(() => 'timeout')]);
+  if (ready !== 'ready') throw new Error(`listeners did not start: ${ready}`);
+  return {
+    proc,
+    send: (cmd) => {
+      const p = next();
+      proc.stdin?.write(cmd + '\n');
+      return p;
+    },
+  };
+}
+
+/** Times (epoch ms) at which each line matching `re` arrived on the daemon's stdout/stderr. */
+export function lineTimes(d: VrrpDaemon, re: RegExp): { at: number; m: RegExpExecArray }[] {
+  const out: { at: number; m: RegExpExecArray }[] = [];
+  const tap = () => {
+    let buf = '';
+    return (b: Buffer) => {
+      const now = Date.now();
+      buf += b.toString();
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        const m = re.exec(line);
+        if (m) out.push({ at: now, m });
+      }
+    };
+  };
+  d.proc.stdout?.on('data', tap());
+  d.proc.stderr?.on('data', tap());
+  return out;
+}
