@@ -187,10 +187,14 @@ export interface PlanState {
   priority: Map<string, number>;
   /** Real servers' last reported state (`${vs}\0${rs}`), for the quorum mail's weight sum. */
   rsAlive: Map<string, boolean>;
+  /** Instances whose last state is STOP. */
+  stopped: Set<string>;
+  /** Groups whose STOP waits for their members' STOP (keepalived stops instances first). */
+  pendingGroupStop: Set<string>;
 }
 
 export function emptyPlanState(): PlanState {
-  return { notified: new Set(), groupState: new Map(), lastEmail: new Map(), priority: new Map(), rsAlive: new Map() };
+  return { notified: new Set(), groupState: new Map(), lastEmail: new Map(), priority: new Map(), rsAlive: new Map(), stopped: new Set(), pendingGroupStop: new Set() };
 }
 
 const INSTANCE_MAIL: Record<string, [string, string]> = {
@@ -311,34 +315,24 @@ export function planEvent(cfg: NotifyConfig, st: PlanState, ev: NotifyEvent, pre
       const inst = cfg.instances.get(ev.name) ?? (ev.state === 'DELETED' ? prev?.instances.get(ev.name) : undefined);
       if (!inst) return [];
       st.priority.set(ev.name, ev.priority);
-      // Without notify_deleted a deleted instance is reported as FAULT to `notify`, the FIFO and
-      // SMTP, but runs no notify_fault script (observed on 2.2.7).
-      const deleted = ev.state === 'DELETED';
-      const state = deleted && !inst.deleted ? 'FAULT' : ev.state;
-      // A member already in its sync group's state was notified through the group. Never for
-      // STOP: keepalived stops all instances before it sets any group to STOP.
-      if (inst.group && state !== 'STOP' && st.notified.has(ev.name) && st.groupState.get(inst.group) === state) return [];
-      st.notified.add(ev.name);
-      const wait = state === 'STOP' ? STOP_WAIT_MS : undefined;
-      const out: NotifyAction[] = [];
-      const s = deleted ? (inst.deleted === true ? undefined : inst.deleted) : stateScript(inst, state);
-      if (s) out.push(run(s, [], wait));
-      if (inst.notify) out.push(run(inst.notify, ['INSTANCE', ev.name, state, String(ev.priority)], wait));
-      out.push(...fifoLines(cfg, 'vrrp', `INSTANCE "${ev.name}" ${state} ${ev.priority}\n`));
-      out.push(...mail(cfg, st, `i:${ev.name}`, inst.smtpAlert, state, INSTANCE_MAIL, `VRRP Instance ${ev.name}`));
+      if (ev.state === 'STOP') st.stopped.add(ev.name);
+      else st.stopped.delete(ev.name);
+      const out = instanceActions(cfg, st, ev, inst);
+      // a group STOP held back for this member
+      if (inst.group && st.pendingGroupStop.has(inst.group) && membersStopped(cfg, st, inst.group)) {
+        st.pendingGroupStop.delete(inst.group);
+        out.push(...groupActions(cfg, st, inst.group, 'STOP'));
+      }
       return out;
     }
     case 'group': {
-      const grp = cfg.groups.get(ev.name);
-      if (!grp) return [];
-      st.groupState.set(ev.name, ev.state);
-      const out: NotifyAction[] = [];
-      const s = stateScript(grp, ev.state);
-      if (s) out.push(run(s));
-      if (grp.notify) out.push(run(grp.notify, ['GROUP', ev.name, ev.state, '0'], ev.state === 'STOP' ? STOP_WAIT_MS : undefined));
-      out.push(...fifoLines(cfg, 'vrrp', `GROUP "${ev.name}" ${ev.state} 0\n`));
-      out.push(...mail(cfg, st, `g:${ev.name}`, grp.smtpAlert, ev.state, GROUP_MAIL, `VRRP Group ${ev.name}`));
-      return out;
+      if (!cfg.groups.has(ev.name)) return [];
+      if (ev.state === 'STOP' && !membersStopped(cfg, st, ev.name)) {
+        st.pendingGroupStop.add(ev.name);
+        return [];
+      }
+      st.pendingGroupStop.delete(ev.name);
+      return groupActions(cfg, st, ev.name, ev.state);
     }
     case 'master-rx-lower-pri': {
       const inst = cfg.instances.get(ev.name);
@@ -385,4 +379,50 @@ export function planEvent(cfg: NotifyConfig, st: PlanState, ev: NotifyEvent, pre
       return out;
     }
   }
+}
+
+function instanceActions(cfg: NotifyConfig, st: PlanState, ev: Extract<NotifyEvent, { kind: 'instance' }>, inst: InstanceNotify): NotifyAction[] {
+  // Without notify_deleted a deleted instance is reported as FAULT to `notify`, the FIFO and
+  // SMTP, but runs no notify_fault script (observed on 2.2.7).
+  const deleted = ev.state === 'DELETED';
+  const state = deleted && !inst.deleted ? 'FAULT' : ev.state;
+  // A member already in its sync group's state was notified through the group. Never for
+  // STOP: keepalived stops all instances before it sets any group to STOP.
+  if (inst.group && state !== 'STOP' && st.notified.has(ev.name) && st.groupState.get(inst.group) === state) return [];
+  // (members' STOP always goes out: a group's STOP is only notified after its members')
+  st.notified.add(ev.name);
+  const wait = state === 'STOP' ? STOP_WAIT_MS : undefined;
+  const out: NotifyAction[] = [];
+  const s = deleted ? (inst.deleted === true ? undefined : inst.deleted) : stateScript(inst, state);
+  if (s) out.push(run(s, [], wait));
+  if (inst.notify) out.push(run(inst.notify, ['INSTANCE', ev.name, state, String(ev.priority)], wait));
+  out.push(...fifoLines(cfg, 'vrrp', `INSTANCE "${ev.name}" ${state} ${ev.priority}\n`));
+  out.push(...mail(cfg, st, `i:${ev.name}`, inst.smtpAlert, state, INSTANCE_MAIL, `VRRP Instance ${ev.name}`));
+  return out;
+}
+
+function membersStopped(cfg: NotifyConfig, st: PlanState, group: string): boolean {
+  for (const [name, i] of cfg.instances) if (i.group === group && !st.stopped.has(name)) return false;
+  return true;
+}
+
+function groupActions(cfg: NotifyConfig, st: PlanState, name: string, state: string): NotifyAction[] {
+  const grp = cfg.groups.get(name);
+  if (!grp) return [];
+  st.groupState.set(name, state);
+  const out: NotifyAction[] = [];
+  const s = stateScript(grp, state);
+  if (s) out.push(run(s));
+  if (grp.notify) out.push(run(grp.notify, ['GROUP', name, state, '0'], state === 'STOP' ? STOP_WAIT_MS : undefined));
+  out.push(...fifoLines(cfg, 'vrrp', `GROUP "${name}" ${state} 0\n`));
+  out.push(...mail(cfg, st, `g:${name}`, grp.smtpAlert, state, GROUP_MAIL, `VRRP Group ${name}`));
+  return out;
+}
+
+/** At exit: group STOPs still held back (a member never reported STOP). */
+export function planFlush(cfg: NotifyConfig, st: PlanState): NotifyAction[] {
+  const out: NotifyAction[] = [];
+  for (const name of st.pendingGroupStop) out.push(...groupActions(cfg, st, name, 'STOP'));
+  st.pendingGroupStop.clear();
+  return out;
 }

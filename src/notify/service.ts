@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import type { KeepalivedConfig } from '../config/ast';
 import { checkNotifyEvent, type NotifyEvent } from './events';
 import { NotifyFifo } from './fifo';
-import { effectiveFifos, emptyPlanState, notifyConfigOf, planEvent, planReloaded, type FifoKind, type NotifyAction, type NotifyConfig, type PlanState } from './plan';
+import { effectiveFifos, emptyPlanState, notifyConfigOf, planEvent, planFlush, planReloaded, type FifoKind, type NotifyAction, type NotifyConfig, type PlanState } from './plan';
 import { defaultScriptUser, ScriptRunner, type NotifyLog } from './runner';
 import { SmtpAlerter } from './smtp';
 
@@ -100,6 +100,7 @@ export class NotifyService {
   /** Wait (≤ 1 s each) for STOP scripts and for mails in flight, then close the FIFOs. */
   async stop(): Promise<void> {
     this.stopping();
+    for (const a of planFlush(this.cfg, this.state)) this.perform(a);
     await Promise.all([this.runner.drain(), this.smtp?.drain()]);
     this.closeFifos();
   }

@@ -166,6 +166,10 @@ test('sync group, notify_deleted on reload, stop: same notifies per object as ke
     assert.deepEqual(about(ours.scripts, name).sort(), about(ka.scripts, name).sort(), `scripts of ${name}`);
   }
   assert.equal(ours.fifo.length, ka.fifo.length);
+  // at exit every instance's STOP comes before the group's
+  assert.deepEqual(ours.fifo.slice(-3).sort(), ka.fifo.slice(-3).sort());
+  assert.equal(ours.fifo.at(-1), 'GROUP "G1" STOP 0');
+  assert.equal(ka.fifo.at(-1), 'GROUP "G1" STOP 0');
   // the ones that show keepalived's rules
   assert.ok(ka.fifo.includes('INSTANCE "VI_3" DELETED 100') && ka.fifo.includes('INSTANCE "VI_4" FAULT 100'));
   assert.ok(!ka.scripts.some((l) => l.startsWith('f_VI_4')), 'no notify_fault for a deleted instance');

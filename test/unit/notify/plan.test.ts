@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { effectiveFifos, emptyPlanState, notifyConfigOf, planEvent, planReloaded, type NotifyAction } from '../../../src/notify/plan';
+import { effectiveFifos, emptyPlanState, notifyConfigOf, planEvent, planFlush, planReloaded, type NotifyAction } from '../../../src/notify/plan';
 import { conf } from './helpers';
 
 const VRRP = `
@@ -111,8 +111,36 @@ test('sync group: GROUP notifies with prio 0; members already in the group state
   // STOP is always notified (keepalived stops every instance before any group)
   planEvent(cfg, st, { kind: 'group', name: 'G1', state: 'STOP' });
   assert.equal(planEvent(cfg, st, { kind: 'instance', name: 'VI_2', state: 'STOP', priority: 90 }).length, 3);
-  // group without a script for the state: only generic notify + FIFO
-  assert.deepEqual(planEvent(cfg, st, { kind: 'group', name: 'G1', state: 'STOP' }).slice(0, 1), [script(['/bin/gnotify', 'GROUP', 'G1', 'STOP', '0'], 1000)]);
+});
+
+test('a group STOP is notified after its members STOP (keepalived stops every instance first), or at exit', () => {
+  const cfg = notifyConfigOf(conf(VRRP), 'host');
+  const st = emptyPlanState();
+  planEvent(cfg, st, { kind: 'group', name: 'G1', state: 'MASTER' });
+  const a = planEvent(cfg, st, { kind: 'instance', name: 'VI_1', state: 'STOP', priority: 100 });
+  assert.equal(a.filter((x) => x.type === 'fifo' && x.line.startsWith('GROUP')).length, 0);
+  // the runtime reports the group's STOP before the second member's
+  assert.deepEqual(planEvent(cfg, st, { kind: 'group', name: 'G1', state: 'STOP' }), []);
+  const b = planEvent(cfg, st, { kind: 'instance', name: 'VI_2', state: 'STOP', priority: 90 });
+  assert.deepEqual(
+    b.filter((x) => x.type !== 'smtp'),
+    [
+      script(['/bin/n2', 'INSTANCE', 'VI_2', 'STOP', '90'], 1000),
+      fifo('notify', 'INSTANCE "VI_2" STOP 90\n'),
+      fifo('vrrp', 'INSTANCE "VI_2" STOP 90\n'),
+      // group without a script for STOP: only the generic notify + FIFO
+      script(['/bin/gnotify', 'GROUP', 'G1', 'STOP', '0'], 1000),
+      fifo('notify', 'GROUP "G1" STOP 0\n'),
+      fifo('vrrp', 'GROUP "G1" STOP 0\n'),
+    ],
+  );
+  assert.deepEqual(planFlush(cfg, st), []);
+  // a member that never stops: the group's STOP goes out at exit
+  const st2 = emptyPlanState();
+  planEvent(cfg, st2, { kind: 'instance', name: 'VI_1', state: 'STOP', priority: 100 });
+  assert.deepEqual(planEvent(cfg, st2, { kind: 'group', name: 'G1', state: 'STOP' }), []);
+  assert.deepEqual(planFlush(cfg, st2).filter((x) => x.type === 'fifo'), [fifo('notify', 'GROUP "G1" STOP 0\n'), fifo('vrrp', 'GROUP "G1" STOP 0\n')]);
+  assert.deepEqual(planFlush(cfg, st2), []);
 });
 
 test('notify_deleted: DELETED with it; without it FAULT to notify and the FIFO, no notify_fault script (as 2.2.7)', () => {
