@@ -98,7 +98,9 @@ export function extraWords(st: Stmt, ctx: Ctx, used: number): void {
 export function readScript(st: Stmt, ctx: Ctx, first = 0): ScriptSpec | undefined {
   const t = st.args[first];
   if (!t) {
-    // keepalived reads the word anyway and aborts
+    // after an unmatched quote (already reported by the lexer) keepalived still has the rest
+    // of the line as a word; otherwise it reads the missing word anyway and aborts
+    if ((st.raw.match(/"/g) ?? []).length % 2 === 1) return undefined;
     missingParam(st, ctx, first + 2);
     return undefined;
   }

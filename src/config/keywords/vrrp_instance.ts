@@ -412,7 +412,8 @@ const authKeywords: KeywordTable<{ a: Auth; owner: string }> = {
 export function parseVrrpInstance(st: Stmt, g: GlobalDefs, ctx: Ctx): VI | undefined {
   const end = endOf(st);
   const nameTok = st.args[0];
-  if (!nameTok) {
+  // keepalived wants exactly one word after vrrp_instance
+  if (!nameTok || st.args.length > 1) {
     ctx.sink.error(st.kw, 'vrrp_instance must have a name', 'CFG_MISSING_VALUE');
     return undefined;
   }
