@@ -35,10 +35,14 @@ export function readTrackRefs(st: Stmt, ctx: Ctx, owner: string, what: string, m
   return out;
 }
 
-export function readTrackInterfaces(st: Stmt, ctx: Ctx, owner: string): TrackInterfaceRef[] {
+export function readTrackInterfaces(st: Stmt, ctx: Ctx, owner: string, existing: readonly TrackInterfaceRef[] = []): TrackInterfaceRef[] {
   const out: TrackInterfaceRef[] = [];
   for (const words of blockItems(st)) {
     const name = words[0]!;
+    if (existing.some((t) => t.name === name.text) || out.some((t) => t.name === name.text)) {
+      ctx.sink.error(name, `${owner} duplicate track_interface ${name.text} - ignoring`, 'CFG_DUP_TRACK');
+      continue;
+    }
     const w = readWeight(words, 1, -254, 254, ctx);
     if (!w.ok || (w.weight !== undefined && (w.weight < -253 || w.weight > 253))) {
       ctx.sink.error(name, `${owner} track_interface ${name.text} weight must be between [-253..253] inclusive, ignoring...`, 'CFG_BAD_WEIGHT');
@@ -158,7 +162,7 @@ export const vrrpInstanceKeywords: KeywordTable<VI> = {
     familyFixed.add(v);
   }),
   dont_track_primary: flagKw((v) => (v.dontTrackPrimary = true)),
-  track_interface: kw((st, v, ctx) => v.trackInterfaces.push(...readTrackInterfaces(st, ctx, label(v))), { block: true }),
+  track_interface: kw((st, v, ctx) => v.trackInterfaces.push(...readTrackInterfaces(st, ctx, label(v), v.trackInterfaces)), { block: true }),
   track_script: kw((st, v, ctx) => v.trackScripts.push(...readTrackRefs(st, ctx, label(v), 'track script', -253, 253)), { block: true }),
   track_file: kw((st, v, ctx) => v.trackFiles.push(...readTrackRefs(st, ctx, label(v), 'track file', -254, 254)), { block: true }),
   track_process: kw((st, v, ctx) => v.trackProcesses.push(...readTrackRefs(st, ctx, label(v), 'track process', -254, 254)), { block: true }),
