@@ -109,7 +109,7 @@ export class ScriptRunner {
     const p = new Promise<void>((resolve) => {
       let child;
       try {
-        child = spawn(cmd, spec.argv.slice(1), { stdio: 'ignore', detached: true, uid: ids.uid, gid: ids.gid });
+        child = spawn(cmd, spec.argv.slice(1), { stdio: 'ignore', detached: true, ...asIds(ids) });
       } catch (e) {
         this.execError(cmd, e as NodeJS.ErrnoException);
         resolve();
@@ -158,7 +158,7 @@ export class ScriptRunner {
       return undefined;
     }
     try {
-      const child = spawn(cmd, spec.argv.slice(1), { stdio: 'ignore', detached: true, uid: ids.uid, gid: ids.gid });
+      const child = spawn(cmd, spec.argv.slice(1), { stdio: 'ignore', detached: true, ...asIds(ids) });
       child.on('error', (e) => this.execError(cmd, e as NodeJS.ErrnoException));
       child.on('exit', () => onExit?.());
       child.unref();
@@ -178,4 +178,10 @@ export class ScriptRunner {
     const [no, text] = ERRNO[e.code ?? ''] ?? [Math.abs(e.errno ?? 0), e.message];
     this.opts.log.error(`Error exec-ing command '${cmd}', error ${no}: ${text}`);
   }
+}
+
+/** uid/gid for spawn(), left out when they are already ours (a non-root daemon cannot setuid). */
+function asIds(ids: Ids): { uid?: number; gid?: number } {
+  const same = typeof process.getuid === 'function' && process.getuid() === ids.uid && process.getgid?.() === ids.gid;
+  return same ? {} : { uid: ids.uid, gid: ids.gid };
 }
