@@ -108,7 +108,7 @@ function main(): void {
   }
   if (ka) {
     const k0 = process.hrtime.bigint();
-    const res = spawnSync(ka, ['-t', '-i', 'bench', '-f', file], { encoding: 'utf8', maxBuffer: 256 << 20 });
+    const res = spawnSync(ka, ['-t', '-i', 'bench', '-f', file], { encoding: 'utf8', maxBuffer: 256 << 20, timeout: 300_000, killSignal: 'SIGKILL' });
     const kaMs = Number(process.hrtime.bigint() - k0) / 1e6;
     console.log(`keepalived: ${kaMs.toFixed(0)} ms, exit ${res.status}, ${res.stderr.split('\n').filter(Boolean).length} lines of output`);
     console.log(`ratio ours/keepalived: ${(oursMs / kaMs).toFixed(2)}`);
