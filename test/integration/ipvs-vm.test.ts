@@ -10,15 +10,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-function repoRoot(): string {
-  let d = __dirname;
-  while (!fs.existsSync(path.join(d, 'package.json'))) {
-    const up = path.dirname(d);
-    if (up === d) throw new Error('repository root not found');
-    d = up;
-  }
-  return d;
-}
+import { repoRoot } from '../helpers/repo';
 
 const root = repoRoot();
 const distDir = path.relative(root, path.resolve(__dirname, '..', '..'));

@@ -6,15 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** The repository root: the first ancestor directory holding package.json. */
-export function repoRoot(): string {
-  let d = __dirname;
-  while (!fs.existsSync(path.join(d, 'package.json'))) {
-    const up = path.dirname(d);
-    if (up === d) throw new Error('repository root not found');
-    d = up;
-  }
-  return d;
-}
+export { repoRoot } from '../../helpers/repo';
 
 export function tmpDir(tag: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `kats-${tag}-`));

@@ -3,15 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** The repository root: the first ancestor of this file holding package.json. */
-export function repoRoot(): string {
-  let d = __dirname;
-  while (!fs.existsSync(path.join(d, 'package.json'))) {
-    const up = path.dirname(d);
-    if (up === d) throw new Error('repository root not found');
-    d = up;
-  }
-  return d;
-}
+import { repoRoot } from '../../helpers/repo';
+export { repoRoot };
 
 export function fixture(...p: string[]): string {
   return path.join(repoRoot(), 'test', 'fixtures', ...p);

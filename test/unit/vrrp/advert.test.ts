@@ -231,16 +231,7 @@ test('Counters counts per reason', () => {
 });
 
 /** Small seeded PRNG (mulberry32) so fuzz failures are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../helpers/prng';
 
 test('fuzz: 6000 mutated and random packets never throw; every OK decode re-encodes to the same bytes', () => {
   const rnd = prng(0x5eed1234);

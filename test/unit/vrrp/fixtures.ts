@@ -3,15 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fromHex } from '../../../src/lib/bytes';
 
-export function repoRoot(): string {
-  let d = __dirname;
-  for (;;) {
-    if (fs.existsSync(path.join(d, 'package.json'))) return d;
-    const up = path.dirname(d);
-    if (up === d) throw new Error('repository root (package.json) not found above ' + __dirname);
-    d = up;
-  }
-}
+import { repoRoot } from '../../helpers/repo';
+export { repoRoot };
 
 export interface Fixture {
   name: string;

@@ -9,15 +9,8 @@ import { readConfigTree, type ReadOptions, type ReadResult } from '../../../../s
 import type { Stmt } from '../../../../src/config/types';
 
 /** The repository root: the first ancestor directory holding package.json. */
-export function repoRoot(): string {
-  let d = __dirname;
-  for (;;) {
-    if (fs.existsSync(path.join(d, 'package.json'))) return d;
-    const up = path.dirname(d);
-    if (up === d) throw new Error('repository root not found');
-    d = up;
-  }
-}
+import { repoRoot } from '../../../helpers/repo';
+export { repoRoot };
 
 export function fixture(...p: string[]): string {
   return path.join(repoRoot(), 'test', 'fixtures', 'config', 'front', ...p);

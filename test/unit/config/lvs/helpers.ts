@@ -14,15 +14,8 @@ import { emptyLvsConfig, lvsRootKeywords, validateLvs, type LvsConfig, type LvsG
 import type { Stmt } from '../../../../src/config/types';
 
 /** The repository root: the first ancestor directory holding package.json. */
-export function repoRoot(): string {
-  let d = __dirname;
-  while (!fs.existsSync(path.join(d, 'package.json'))) {
-    const up = path.dirname(d);
-    if (up === d) throw new Error('repository root not found');
-    d = up;
-  }
-  return d;
-}
+import { repoRoot } from '../../../helpers/repo';
+export { repoRoot };
 
 export const FIXTURES = path.join(repoRoot(), 'test/fixtures/config/lvs');
 export const SAMPLES = '/usr/share/doc/keepalived/samples';
