@@ -15,6 +15,8 @@
  *   runtime/notifier.ts  Notifier port (notify scripts/FIFO/SMTP run in the parent; default: logs
  *                        above -D only).
  *   runtime/ports.ts     the port interfaces (fakes in test/unit/vrrp-engine/fakes.ts).
+ *   ../sys/nftables.ts   no_accept / strict: keepalived's `keepalived` nftables tables (DROP of the
+ *                        VIPs while a non-owner instance is MASTER), through the nft program.
  *
  * Verified against keepalived 2.2.7 in namespaces (test/interop/*): election both ways,
  * preemption, nopreempt, preempt_delay, priority-0 and SIGKILL failover times, GARP/NA moving
@@ -27,7 +29,8 @@
  * does not work inside a network namespace); a reload that changes an instance's identity
  * (interface, family, VRID, version, unicast peers, VMAC, source or group address) recreates it,
  * other changes keep its state.
- * Not implemented: no_accept firewall rules (logged above -D), garp_extra_if, track_process
+ * Not implemented: vrrp_iptables / vrrp_ipsets (Debian's 2.2.7 is built with nftables only), the
+ * nftables rules keepalived adds for use_vmac, garp_extra_if, track_process
  * delay/terminate_delay/fork_delay, track_bfd, vrrp_ipsets, interfaces deleted and recreated
  * while running (dynamic_interfaces), address monitoring of the source address.
  */
@@ -38,6 +41,7 @@ import { execArgv } from '../sys/exec';
 import { listProcesses, readTextFile, sysctlGet, sysctlSet } from '../sys/procfs';
 import { GarpSender } from '../sys/garp';
 import { RtNetlink } from '../sys/netlink-rt';
+import { NftFirewall } from '../sys/nftables';
 import { VrrpRawSocket } from '../sys/rawsock';
 import { LogNotifier, type Notifier } from './runtime/notifier';
 import type { RuntimePorts } from './runtime/ports';
@@ -81,6 +85,7 @@ export class VrrpEngine implements WorkerEngine {
       sysctl: { get: sysctlGet, set: sysctlSet },
       procs: { list: listProcesses },
       files: { read: readTextFile },
+      firewall: (o) => NftFirewall.open(o, (m) => log.error(m)),
     };
   }
 

@@ -8,6 +8,22 @@ import type { NetlinkPort } from '../../sys/netlink-rt';
 import type { RecvMsg, VrrpSocketPort } from '../../sys/rawsock';
 import type { Notifier } from './notifier';
 
+/** An address whose traffic no_accept drops (src/sys/nftables.ts). */
+export interface FirewallAddr {
+  family: 4 | 6;
+  address: string;
+  ifname: string;
+  ifindex: number;
+}
+
+/** no_accept / strict: drop rules for the VIPs of a non-owner master (keepalived's nftables tables). */
+export interface FirewallPort {
+  block(addrs: FirewallAddr[]): Promise<void>;
+  unblock(addrs: FirewallAddr[]): Promise<void>;
+  /** Remove everything installed (on stop). */
+  close(): Promise<void>;
+}
+
 export interface SocketRequest {
   family: 4 | 6;
   ifname: string;
@@ -75,4 +91,6 @@ export interface RuntimePorts {
   files?: FileReader;
   sysctl?: SysctlPort;
   procs?: ProcessLister;
+  /** Opened at start when an instance has no_accept; undefined when no firewall can be used (nft missing). */
+  firewall?: (opts: { table: string; priority: number; counters: boolean; ifindex: boolean }) => FirewallPort | undefined;
 }

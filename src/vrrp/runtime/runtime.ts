@@ -24,7 +24,7 @@ import { initFsm, step, type Action, type FsmEvent, type FsmState, type TimerNam
 import { acceptConfigFor, fsmConfigFor } from '../instance';
 import { encodeAdvert, encodeIp4Header, Counters, type DropReason, type RxMeta } from '../packet/advert';
 import { receiveDatagram, type InstanceRx } from '../receive';
-import type { RuntimePorts } from './ports';
+import type { FirewallAddr, FirewallPort, RuntimePorts } from './ports';
 import { routeToNl, ruleToNl } from './routes';
 import { effectivePriority, processMatches, trackerEffect, type TrackerState } from './trackers';
 
@@ -257,6 +257,7 @@ export class VrrpRuntime {
       this.ports.netlink.onLink((l) => this.onLink(l));
     }
     const addrs = await this.ports.netlink.listAddresses();
+    this.openFirewall(slice);
     const created: InstanceRt[] = [];
     for (const inst of slice.vrrpInstances) created.push(this.createInstance(inst, slice, addrs));
     this.buildGroups(slice);
@@ -310,6 +311,7 @@ export class VrrpRuntime {
     await this.refreshLinks();
     await this.ensureVmacs(slice);
     const addrs = await this.ports.netlink.listAddresses();
+    this.openFirewall(slice);
     const keep = new Set<string>();
     const fresh: InstanceRt[] = [];
     const wanted = new Map(slice.vrrpInstances.map((i) => [i.name, i]));
@@ -354,6 +356,7 @@ export class VrrpRuntime {
     if (this.slice && !this.settings.dontReleaseVrrp) this.staticConfig(this.slice, false);
     await Promise.all([...this.instances.values()].map((rt) => rt.vipQueue));
     await this.staticQueue;
+    if (this.firewall && !this.settings.dontReleaseVrrp) await this.firewall.close();
     if (!this.settings.dontReleaseVrrp) await this.releaseVmacs();
     for (const rt of this.instances.values()) this.detach(rt);
     for (const s of this.sockets.values()) s.sock.close();
@@ -671,7 +674,7 @@ export class VrrpRuntime {
           break;
         case 'block-vips':
         case 'unblock-vips':
-          this.ports.log.debug(`(${rt.name}) ${a.type}: no_accept firewall rules are not implemented`);
+          this.firewallRule(rt, a.type === 'block-vips');
           break;
         case 'send-garp':
           this.sendGarps(rt, a.repeat);
@@ -753,6 +756,38 @@ export class VrrpRuntime {
           this.ports.log.warn(`(${rt.name}) VRRP send error on ${rt.ifname} to ${formatIp(dst)}: ${(e as Error).message}`);
       }
     }
+  }
+
+  // ---- no_accept firewall ----
+
+  private firewall: FirewallPort | undefined;
+  private firewallTried = false;
+
+  /** keepalived opens its nftables tables when an instance needs them (no_accept, strict). */
+  private openFirewall(slice: VrrpSlice): void {
+    if (this.firewallTried) return;
+    if (!slice.vrrpInstances.some((i) => !i.accept && i.priority !== 255)) return;
+    this.firewallTried = true;
+    const g = slice.global;
+    if (g.nftables === undefined && !g.vrrpIptables) this.ports.log.info('use_vmac or no_accept/strict specified, but no firewall configured - using nftables');
+    this.firewall = this.ports.firewall?.({ table: g.nftables || 'keepalived', priority: g.nftablesPriority ?? -1, counters: g.nftablesCounters, ifindex: g.nftablesIfindex });
+    if (!this.firewall) this.ports.log.warn('no_accept: nft program not found, VIP traffic is not blocked');
+  }
+
+  /** "(VI_1) setting/removing firewall drop rule" (-D), queued with the instance's VIP changes so the block precedes the addresses. */
+  private firewallRule(rt: InstanceRt, block: boolean): void {
+    if (this.stopped && this.settings.dontReleaseVrrp && !block) return;
+    this.ports.log.detailed(`(${rt.name}) ${block ? 'setting' : 'removing'} firewall drop rule`);
+    const fw = this.firewall;
+    if (!fw) return;
+    const addrs: FirewallAddr[] = [];
+    for (const v of rt.vips) {
+      const a = parseIp(v.address);
+      if (!a) continue;
+      const t = this.vipTarget(rt, v);
+      addrs.push({ family: v.family, address: formatIp(a.bytes), ifname: t.name, ifindex: t.index });
+    }
+    rt.vipQueue = rt.vipQueue.then(() => (block ? fw.block(addrs) : fw.unblock(addrs)));
   }
 
   private vipTarget(rt: InstanceRt, v: IpAddressSpec): { index: number; name: string } {
