@@ -8,6 +8,7 @@
  *   scheduler.ts      retry, delay_before_retry, delay_loop, warmup, alpha, log_all_failures,
  *                     log-on-change, real-server aggregation; pure over the Clock and run ports
  *   clock.ts          the Clock port and its real adapter
+ *   ha-suspend.ts     which ha_suspend VSs wait for which address (fed by netlink address events)
  *   from-config.ts    validated LVS AST (config/ast-lvs.ts) → SchedChecker[] with targets
  *   checkers/         one file per checker, each `run(target, signal): Promise<CheckResult>`:
  *     tcp.ts http.ts (HTTP_GET and SSL_GET) smtp.ts dns.ts (+ dns-codec.ts) misc.ts
@@ -45,8 +46,9 @@
  *   - FILE_CHECK polls the file every delay_loop instead of reacting to inotify.
  *   - MISC_CHECK retry suffixes (" on retry i/N", " after N retries") are reconstructed from
  *     the 2.2.7 binary's strings, not from its source.
- *   - ha_suspend: Scheduler.setEnabled() suspends checkers; watching the VIPs (netlink) is
- *     the worker's job. Reload: Scheduler.reload() keeps unchanged checkers' state.
+ *   - ha_suspend (ha-suspend.ts + engine.ts over src/sys/netlink-addr.ts): checkers are
+ *     suspended while their VS address is absent (Scheduler.setEnabled). Reload:
+ *     Scheduler.reload() keeps unchanged checkers' state.
  */
 export * from './types';
 export * from './result';

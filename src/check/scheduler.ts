@@ -286,13 +286,22 @@ export class Scheduler {
     if (this.running) for (const sl of fresh) this.launch(sl);
   }
 
-  /** Suspend or resume checkers (ha_suspend): a suspended checker skips its runs. */
+  /**
+   * Suspend or resume checkers (ha_suspend): a suspended checker skips its runs, its state
+   * and timer are kept. Once started, each checker that changes logs keepalived's
+   * "Activating/Suspending healthchecker for service RS for VS VS"; before start() it is
+   * silent (start() then logs "Deactivating …" for a suspended checker).
+   */
   setEnabled(pred: (c: SchedChecker) => boolean, enabled: boolean): void {
-    for (const sl of this.slots.values()) if (pred(sl.c)) sl.enabled = enabled;
+    for (const sl of this.slots.values()) {
+      if (!pred(sl.c) || sl.enabled === enabled) continue;
+      sl.enabled = enabled;
+      if (this.running) this.emit({ type: 'log', line: `${enabled ? 'Activat' : 'Suspend'}ing healthchecker for service ${sl.c.rs} for VS ${sl.c.vs}` });
+    }
   }
 
   private launch(s: Slot): void {
-    this.emit({ type: 'log', line: `Activating healthchecker for service ${s.c.rs} for VS ${s.c.vs}` });
+    this.emit({ type: 'log', line: `${s.enabled ? 'A' : 'Dea'}ctivating healthchecker for service ${s.c.rs} for VS ${s.c.vs}` });
     this.arm(s, this.firstDelay(s.c));
   }
 
