@@ -62,7 +62,9 @@ async function main(): Promise<void> {
   await cap.ready();
   const rows: string[][] = [];
 
+  const say = (x: string) => process.stderr.write(`  ${new Date().toISOString()} ${x}\n`);
   // 1. baseline
+  say('baseline');
   {
     const d = startDaemon('ours', ns, `global_defs {\n  router_id ck\n}\n${VRRP}`, ['--dry-run']);
     await d.waitFor(/\(VI_1\) Entering MASTER STATE/, 20000);
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
   }
 
   // 2. load
+  say('load: starting listeners and daemon');
   const lis = await startListeners(ns);
   const conf = `global_defs {\n  router_id ck\n}\n${VRRP}${vsConfig(load)}`;
   const tStart = Date.now();
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
     await sleep(1000);
   }
   const readyS = (Date.now() - tStart) / 1000;
+  say(`every real server checked after ${readyS} s; measuring`);
   const ckPid = Number(fs.readFileSync(path.join(d.dir, 'checker.pid'), 'utf8').trim());
   await sleep(3000);
   await lis.send('reset');
@@ -113,6 +117,7 @@ async function main(): Promise<void> {
   rows.push(['VRRP 50 ms jitter under checker load', `p50 ${fmt(quantile(j, 0.5) * 1000, 2)} ms, p99 ${fmt(quantile(j, 0.99) * 1000, 2)} ms, max ${fmt(Math.max(...j) * 1000, 2)} ms (${j.length} intervals)`]);
 
   // 3. death
+  say('death');
   for (const [port, count] of [
     [20000, Math.ceil(load.tcp / 10)],
     [21000, Math.ceil(load.http / 10)],
