@@ -40,8 +40,10 @@ export interface WorkerSettings {
   addressMonitoring: boolean;
   /** Syslog ident suffix (`_<netns>_<instance>`), '' when none. */
   identSuffix: string;
-  /** Process name from process_names / vrrp_process_name etc. */
+  /** Process name (/proc/PID/comm) from process_names / vrrp_process_name etc. */
   processName: string;
+  /** What `ps -o args` shows: the daemon's command line, as keepalived's children (forked) show. */
+  commandLine?: string;
   /** --dry-run: the checker keeps IPVS in memory (src/check/engine.ts CheckEngineSettings). */
   ipvsDryRun?: boolean;
 }
@@ -99,6 +101,7 @@ export function isWorkerSettings(x: unknown): x is WorkerSettings {
     isBool(x.addressMonitoring) &&
     isStr(x.identSuffix) &&
     isStr(x.processName) &&
+    optStr(x.commandLine) &&
     (x.ipvsDryRun === undefined || isBool(x.ipvsDryRun))
   );
 }

@@ -50,12 +50,22 @@ export interface ParentView {
   vrrpName?: string;
   checkerName?: string;
   reloadCheckConfig: boolean;
-  startupScript?: { argv: string[]; timeoutS: number };
-  shutdownScript?: { argv: string[]; timeoutS: number };
+  startupScript?: ParentScriptView;
+  shutdownScript?: ParentScriptView;
+  /** global_defs script_user [group]: the default user of scripts without their own. */
+  scriptUser?: { user: string; group?: string };
   /** global_defs umask (-u overrides). */
   umask?: number;
   /** data_use_instance: keepalived.<netns>_<instance>.data */
   dataUseInstance?: boolean;
+}
+
+/** startup_script / shutdown_script: argv, `user [group]` written after it, timeout. */
+export interface ParentScriptView {
+  argv: string[];
+  user?: string;
+  group?: string;
+  timeoutS: number;
 }
 
 // ---------------------------------------------------------------- stand-in
@@ -185,6 +195,14 @@ function countOf(v: unknown): number {
   return 0;
 }
 
+/**
+ * `process_names` as keepalived 2.2.7 applies it (observed: prctl(PR_SET_NAME) under strace):
+ * the VRRP child keepalived_vrrp, the checker keepalived_lvs (not keepalived_ipvs as its man
+ * page says); the parent keeps its name. Without process_names/…_process_name a child keeps the
+ * parent's name (it is forked): `keepalived`, or process_name's.
+ */
+export const PROCESS_NAMES = { parent: 'keepalived', vrrp: 'keepalived_vrrp', checker: 'keepalived_lvs' } as const;
+
 /** Read what the parent needs, from the real AST or the stand-in. */
 export function parentView(config: unknown, api: ConfigApi = configApi()): ParentView {
   const c = config as Partial<StandInConfig> | undefined;
@@ -202,7 +220,10 @@ export function parentView(config: unknown, api: ConfigApi = configApi()): Paren
     if (one('instance')) v.instance = one('instance')!;
     if (one('net_namespace')) v.netns = one('net_namespace')!;
     if (one('process_name')) v.parentName = one('process_name')!;
-    else if (names) v.parentName = 'keepalived';
+    if (names) {
+      v.vrrpName = PROCESS_NAMES.vrrp;
+      v.checkerName = PROCESS_NAMES.checker;
+    }
     if (one('vrrp_process_name')) v.vrrpName = one('vrrp_process_name')!;
     if (one('checker_process_name')) v.checkerName = one('checker_process_name')!;
     const timeout = (k: string): number => (one(k) !== undefined && /^\d+$/.test(one(k)!) ? Number(one(k)) : 10);
@@ -230,17 +251,28 @@ export function parentView(config: unknown, api: ConfigApi = configApi()): Paren
   if (inst) view.instance = inst;
   const ns = str(firstDefined(config, [['netNamespace'], ['net_namespace'], ['root', 'netNamespace']]) ?? get(g, 'netNamespace'));
   if (ns) view.netns = ns;
-  const pn = str(get(g, 'processName')) ?? (get(g, 'processNames') ? 'keepalived' : undefined);
+  const pn = str(get(g, 'processName'));
   if (pn) view.parentName = pn;
-  const vn = str(get(g, 'vrrpProcessName'));
+  const names = get(g, 'processNames') === true;
+  const vn = str(get(g, 'vrrpProcessName')) ?? (names ? PROCESS_NAMES.vrrp : undefined);
   if (vn) view.vrrpName = vn;
-  const cn = str(get(g, 'checkerProcessName'));
+  const cn = str(get(g, 'checkerProcessName')) ?? (names ? PROCESS_NAMES.checker : undefined);
   if (cn) view.checkerName = cn;
-  const script = (spec: unknown, timeout: unknown): { argv: string[]; timeoutS: number } | undefined => {
+  const script = (spec: unknown, timeout: unknown): ParentScriptView | undefined => {
     const argv = get(spec, 'argv');
     if (!Array.isArray(argv) || !argv.every((a) => typeof a === 'string') || argv.length === 0) return undefined;
-    return { argv: argv as string[], timeoutS: typeof timeout === 'number' && timeout > 0 ? timeout : 10 };
+    const v: ParentScriptView = { argv: argv as string[], timeoutS: typeof timeout === 'number' && timeout > 0 ? timeout : 10 };
+    const user = str(get(spec, 'user'));
+    const group = str(get(spec, 'group'));
+    if (user) v.user = user;
+    if (user && group) v.group = group;
+    return v;
   };
+  const su = str(get(get(g, 'scriptUser'), 'user'));
+  if (su) {
+    const sg = str(get(get(g, 'scriptUser'), 'group'));
+    view.scriptUser = sg ? { user: su, group: sg } : { user: su };
+  }
   const ss = script(get(g, 'startupScript'), get(g, 'startupScriptTimeoutS'));
   if (ss) view.startupScript = ss;
   const sd = script(get(g, 'shutdownScript'), get(g, 'shutdownScriptTimeoutS'));

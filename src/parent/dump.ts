@@ -2,7 +2,7 @@
  * Dump files written on signals, in $TMPDIR when it is absolute, else /tmp (keepalived's KA_TMP_DIR):
  *   SIGUSR1 → keepalived_parent.data (here), keepalived.data (VRRP), keepalived_check.data (checker)
  *   SIGUSR2 → keepalived.stats,  STATS_CLEAR → keepalived.stats then zeroed,  JSON → keepalived.json
- * Files are created 0600 like keepalived's (its umask 0177).
+ * Files are created 0666 & ~umask like keepalived's: 0600 under its default umask 0177, 0644 with -u 022.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -36,7 +36,7 @@ export function writeDump(dir: string, name: string, text: string): string | und
     } catch {
       /* not there */
     }
-    fs.writeFileSync(file, text, { mode: 0o600 });
+    fs.writeFileSync(file, text, { mode: 0o666 });
     return undefined;
   } catch (e) {
     return `Can't open ${file} (${(e as Error).message})`;

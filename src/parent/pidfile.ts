@@ -76,12 +76,17 @@ export function runningPid(file: string): number | undefined {
   return processExists(pid) ? pid : undefined;
 }
 
-/** Write "<pid>\n" (mode 0644), creating the pid directory when needed. Returns an error text or undefined. */
+/**
+ * Write "<pid>\n", creating the pid directory when needed. Returns an error text or undefined.
+ * Mode 0644 whatever the umask (keepalived 2.2.7's pid files are 0644 under its umask 0177).
+ */
 export function writePidFile(file: string, pid: number): string | undefined {
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+    const made = fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+    if (made !== undefined) fs.chmodSync(path.dirname(file), 0o755);
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, `${pid}\n`, { mode: 0o644 });
+    fs.chmodSync(tmp, 0o644);
     fs.renameSync(tmp, file);
     return undefined;
   } catch (e) {

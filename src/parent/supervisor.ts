@@ -25,7 +25,7 @@ import { EXIT_CONFIG, EXIT_FATAL, EXIT_OK, type DumpKind, type ParentMessage, ty
 import { IDENT_PARENT, syslogIdent, type Logger } from '../log';
 import { NotifyService } from '../notify/service';
 import type { KeepalivedConfig } from '../config/ast';
-import { configApi, parentView, type ConfigApi, type LoadResult, type ParentView } from './config-source';
+import { PROCESS_NAMES, configApi, parentView, type ConfigApi, type LoadResult, type ParentView } from './config-source';
 import { DUMP_FILES, dataFileName, dumpDir, flattenForDump, writeDump } from './dump';
 import { pidPaths, removePidFile, runningPid, writePidFile, type PidPaths } from './pidfile';
 import { SdNotify } from './sdnotify';
@@ -49,6 +49,9 @@ export interface ParentDeps {
   /** Process exit (tests may override). */
   exit?: (code: number) => void;
 }
+
+/** keepalived 2.2.7's umask when neither -u nor global_defs umask is given (observed: Umask 0177). */
+export const DEFAULT_UMASK = 0o177;
 
 const ROLE_NAMES: Record<WorkerRole, { child: string; ident: string }> = {
   vrrp: { child: 'VRRP', ident: 'Keepalived_vrrp' },
@@ -120,7 +123,8 @@ export class Parent {
     this.log.info(`Starting ${versionString()}`);
     this.log.info(`Running on ${os.type()} ${os.release()} ${os.version()} (Node.js ${process.version})`);
     this.log.info(`Command line: ${this.deps.argv.map((a) => `'${a}'`).join(' ')}`);
-    if (o.umask !== undefined) process.umask(o.umask);
+    // keepalived's default umask 0177 (dump files, FIFOs 0600) unless -u; global_defs umask below
+    process.umask(o.umask ?? DEFAULT_UMASK);
     if (o.namespace !== undefined && !this.enterNamespace(o.namespace)) {
       this.finish(EXIT_FATAL, false);
       return;
@@ -158,7 +162,7 @@ export class Parent {
       this.finish(EXIT_FATAL, false);
       return;
     }
-    this.setTitle(this.view.parentName ?? 'keepalived');
+    this.setTitle(this.view.parentName ?? PROCESS_NAMES.parent);
     this.deps.onStarted?.();
     if (this.notify.problem) this.log.warn(this.notify.problem);
 
@@ -184,8 +188,12 @@ export class Parent {
       if (o.watch) this.startWatch();
       this.checkAcks();
     };
-    if (this.view.startupScript) void runParentScript('startup', this.view.startupScript, this.log).then(go);
+    if (this.view.startupScript) void runParentScript('startup', this.view.startupScript, this.log, this.scriptCtx()).then(go);
     else go();
+  }
+
+  private scriptCtx(): { scriptUser?: { user: string; group?: string } } {
+    return this.view.scriptUser ? { scriptUser: this.view.scriptUser } : {};
   }
 
   private wantedRoles(v: ParentView): WorkerRole[] {
@@ -279,7 +287,8 @@ export class Parent {
       dontReleaseIpvs: o.dontReleaseIpvs,
       addressMonitoring: o.addressMonitoring,
       identSuffix: `${v.netns ? `_${v.netns}` : ''}${v.instance ? `_${v.instance}` : ''}`,
-      processName: role === 'vrrp' ? (v.vrrpName ?? 'keepalived_vrrp') : (v.checkerName ?? 'keepalived_ipvs'),
+      processName: (role === 'vrrp' ? v.vrrpName : v.checkerName) ?? v.parentName ?? PROCESS_NAMES.parent,
+      commandLine: commandLine(this.deps.argv),
     };
     if (o.logFile) s.logFile = o.logFile;
     if (o.dryRun) s.ipvsDryRun = true;
@@ -301,7 +310,9 @@ export class Parent {
     const settings = this.settings(slot.role);
     let child: ChildProcess;
     try {
-      child = fork(this.deps.workerScript, [slot.role], {
+      // the parent's arguments follow the role only to make the worker's argv area large enough
+      // for its title (the command line, as `ps -o args` shows a forked keepalived child)
+      child = fork(this.deps.workerScript, [slot.role, ...this.deps.argv.slice(2)], {
         env: { ...process.env, KEEPALIVED_TS_WORKER_SETTINGS: JSON.stringify(settings), NOTIFY_SOCKET: '' },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         execArgv: [],
@@ -646,7 +657,7 @@ export class Parent {
     this.shutdownDone = true;
     const sd = this.view?.shutdownScript;
     const done = (): void => {
-      if (sd) void runParentScript('shutdown', sd, this.log).then(() => this.finish(this.exitCode, true));
+      if (sd) void runParentScript('shutdown', sd, this.log, this.scriptCtx()).then(() => this.finish(this.exitCode, true));
       else this.finish(this.exitCode, true);
     };
     // notify_stop scripts are waited for (≤ 1 s each), FIFOs closed, before the shutdown script
@@ -679,12 +690,13 @@ export class Parent {
     }
   }
 
+  /** comm = the process name; `ps -o args` = the command line as invoked (keepalived leaves argv alone). */
   private setTitle(name: string): void {
-    process.title = name;
+    process.title = commandLine(this.deps.argv);
     try {
-      setProcessName(name);
+      setProcessName(name); // after the title: libuv sets comm from it
     } catch {
-      /* process.title set comm already */
+      process.title = name;
     }
   }
 
@@ -701,6 +713,11 @@ export class Parent {
 /** Path of the compiled worker entry next to this file (dist-…/src/workers/entry.js, the build dir of this file). */
 export function defaultWorkerScript(): string {
   return path.join(__dirname, '..', 'workers', 'entry.js');
+}
+
+/** The command line as invoked (argv[1] is this program's path, as keepalived's argv[0]). */
+export function commandLine(argv: string[]): string {
+  return argv.slice(1).join(' ');
 }
 
 /** A configuration from the real loader (not the minimal stand-in). */

@@ -28,16 +28,21 @@ function defaultSettings(role: WorkerRole): WorkerSettings {
     dontReleaseIpvs: false,
     addressMonitoring: false,
     identSuffix: '',
-    processName: role === 'vrrp' ? 'keepalived_vrrp' : 'keepalived_ipvs',
+    processName: 'keepalived',
   };
 }
 
-function setTitle(name: string): void {
-  process.title = name;
+/**
+ * comm (`ps -o comm`, pidof, killall) = the process name; the argv area (`ps -o args`,
+ * pgrep -f) = the daemon's command line, as a forked keepalived child shows.
+ */
+function setTitle(name: string, commandLine: string | undefined): void {
+  // libuv also sets comm from the title: the name is set after it
+  process.title = commandLine ?? name;
   try {
     setProcessName(name);
   } catch {
-    /* process.title already set comm through libuv */
+    process.title = name;
   }
 }
 
@@ -66,7 +71,7 @@ export function runWorker(role: WorkerRole): void {
   } catch {
     /* keep defaults */
   }
-  setTitle(settings.processName);
+  setTitle(settings.processName, settings.commandLine);
   try {
     setParentDeathSignal(SIGTERM);
   } catch {
@@ -106,7 +111,7 @@ export function runWorker(role: WorkerRole): void {
         const first = !engine;
         if (first || JSON.stringify(m.settings) !== JSON.stringify(settings)) {
           settings = m.settings;
-          setTitle(settings.processName);
+          setTitle(settings.processName, settings.commandLine);
           log.reconfigure(logConfigFor(role, settings));
         }
         try {

@@ -26,8 +26,10 @@ test('lifecycle: titles, pid files, dumps, reload, broken reload, stop', { skip,
     assert.equal(ppid, d.pid, 'parent pid file holds the daemon pid');
     assert.ok(vpid && cpid);
     assert.equal(comm(d.pid), 'keepalived');
-    assert.equal(comm(vpid), 'keepalived_vrrp');
-    assert.equal(comm(cpid), 'keepalived_ipvs');
+    // no process_names: the children keep the parent's name, as keepalived 2.2.7's (names.test.ts)
+    assert.equal(comm(vpid), 'keepalived');
+    assert.equal(comm(cpid), 'keepalived');
+    for (const n of ['parent', 'vrrp', 'checker'] as const) assert.equal(fs.statSync(env.pid(n)).mode & 0o777, 0o644, `${n} pid file 0644`);
     assert.match(d.out, new RegExp(`Starting VRRP child process, pid=${vpid}\\b`));
     assert.match(d.out, new RegExp(`Starting Healthcheck child process, pid=${cpid}\\b`));
     assert.match(d.out, /: Starting Keepalived-ts v[\d.]+ \(following Keepalived v2\.2\.7 \(01\/16,2022\)\)\n/);
