@@ -583,12 +583,21 @@ export class VrrpRuntime {
     rt.fsm = r.state;
     const after = r.state.state;
     if (after !== before) rt.lastTransitionMs = Date.now();
+    const g = rt.group;
+    const gs = after === 'MASTER' || after === 'BACKUP' || after === 'FAULT' || after === 'STOP' ? after : undefined;
+    const groupState = after !== before && g && gs && g.state !== gs;
+    // at startup keepalived sets (and notifies) the group's state before its members enter it:
+    // GROUP "G1" BACKUP precedes INSTANCE "VI_1" BACKUP (observed on 2.2.7)
+    if (groupState && before === 'INIT') this.notifyGroup(g, gs);
     this.perform(rt, quietLog ? r.actions.filter((a) => !(a.type === 'log' && quietLog.test(a.text))) : r.actions);
-    if (after !== before && rt.group && !this.syncing) this.syncGroup(rt, before, after);
-    if (after !== before && rt.group && rt.group.state !== after && (after === 'MASTER' || after === 'BACKUP' || after === 'FAULT' || after === 'STOP')) {
-      rt.group.state = after;
-      this.ports.notifier.notify({ kind: 'group', name: rt.group.name, state: after });
-    }
+    if (after !== before && g && !this.syncing) this.syncGroup(rt, before, after);
+    // later, the group follows once every member is there (the members' MASTER/STOP lines, then the group's)
+    if (groupState && g.state !== after && g.members.every((m) => m.fsm.state === gs || this.instances.get(m.name) !== m)) this.notifyGroup(g, gs);
+  }
+
+  private notifyGroup(g: SyncGroupRt, state: 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP'): void {
+    g.state = state;
+    this.ports.notifier.notify({ kind: 'group', name: g.name, state });
   }
 
   // ---- sync groups ----

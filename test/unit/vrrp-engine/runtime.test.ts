@@ -293,6 +293,16 @@ test('vrrp_sync_group: members follow each other to MASTER, to BACKUP and into F
   await rt.stop();
   const groupNotes = h.notes.filter((n) => n.kind === 'group').map((n) => (n.kind === 'group' ? n.state : ''));
   assert.deepEqual(groupNotes, ['BACKUP', 'MASTER', 'BACKUP', 'FAULT', 'BACKUP', 'STOP'], 'one GROUP notify per group state');
+  // keepalived 2.2.7's order (FIFO observed): GROUP BACKUP before its members at startup, and
+  // after every member for the later changes (members' MASTER/STOP, then the group's)
+  const seq = h.notes.filter((n) => n.kind === 'group' || n.kind === 'instance').map((n) => (n.kind === 'group' ? `G1 ${n.state}` : n.kind === 'instance' ? `${n.name} ${n.state}` : ''));
+  assert.deepEqual(seq.slice(0, 3), ['G1 BACKUP', 'VI_1 BACKUP', 'VI_2 BACKUP']);
+  assert.deepEqual(seq.slice(3, 6), ['VI_1 MASTER', 'VI_2 MASTER', 'G1 MASTER']);
+  assert.deepEqual(seq.slice(-3), ['VI_1 STOP', 'VI_2 STOP', 'G1 STOP']);
+  for (const st of ['BACKUP', 'FAULT']) {
+    const gi = seq.lastIndexOf(`G1 ${st}`);
+    assert.ok(seq.lastIndexOf(`VI_1 ${st}`) < gi && seq.lastIndexOf(`VI_2 ${st}`) < gi, `G1 ${st} after its members: ${seq.join(', ')}`);
+  }
 });
 
 test('log lines with and without -D, as keepalived 2.2.7 prints them', async () => {
