@@ -22,7 +22,8 @@
  *     suspended, following netlink address events (AddrMonitorPort); IPVS entries stay, as in
  *     2.2.7. Not reproduced: 2.2.7's first check after "Activating" failed in both of our VM
  *     runs although the real server was up (its next check succeeded); ours simply runs it;
- *   - lvs_sync_daemon is not started here (keepalived drives it from the VRRP process);
+ *   - lvs_sync_daemon is not started here: keepalived drives it from the VRRP process, and so
+ *     must the VRRP worker, through lvs-syncd.ts (LvsSyncd; its DOC gives the hook);
  *   - notify/quorum scripts are only logged by the default Notifier; SNMP traps, SMTP alerts
  *     and the notify FIFOs are not sent;
  *   - no modprobe of ip_vs when the IPVS family is missing: start fails (EXIT_CONFIG);

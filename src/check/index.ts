@@ -8,6 +8,8 @@
  *   scheduler.ts      retry, delay_before_retry, delay_loop, warmup, alpha, log_all_failures,
  *                     log-on-change, real-server aggregation; pure over the Clock and run ports
  *   clock.ts          the Clock port and its real adapter
+ *   lvs-syncd.ts      lvs_sync_daemon: the IPVS sync daemon following one VRRP instance (run by
+ *                     the VRRP worker, as keepalived runs it from its VRRP process)
  *   ha-suspend.ts     which ha_suspend VSs wait for which address (fed by netlink address events)
  *   from-config.ts    validated LVS AST (config/ast-lvs.ts) → SchedChecker[] with targets
  *   checkers/         one file per checker, each `run(target, signal): Promise<CheckResult>`:
@@ -63,3 +65,5 @@ export type { CheckPorts } from './checkers/index';
 export { nativePinger } from './checkers/ping-native';
 export type { IcmpSocketOps } from './checkers/ping-native';
 export { KIND_LOG, fmtTrio, fmtPair } from './log';
+export { LvsSyncd, daemonOf, IPVS_SYNC_MASTER, IPVS_SYNC_BACKUP } from './lvs-syncd';
+export type { SyncdConfig, SyncdPort } from './lvs-syncd';
