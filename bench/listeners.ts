@@ -7,7 +7,7 @@
  *   node listeners.js tcp:20000-20009 http:21000
  * stdin commands (one per line):  close PORT   → prints `closed PORT <epoch ms>`
  *                                 stats DELAY_S → prints `stats {json}` (lag = inter-arrival - DELAY_S)
- *                                 reset          → forget the recorded arrivals
+ *                                 reset          → forget the recorded arrivals, prints `reset`
  * Prints `ready` when all ports listen.
  */
 import * as net from 'node:net';
@@ -84,6 +84,7 @@ async function main(): Promise<void> {
         last = new Map();
         gaps = [];
         conns = 0;
+        process.stdout.write('reset\n');
       }
     }
   });
