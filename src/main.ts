@@ -12,7 +12,7 @@ import { FACILITY_DAEMON } from './cli';
 import { IDENT_PARENT, Logger, syslogIdent } from './log';
 import { configApi } from './parent/config-source';
 import { signumCommand } from './parent/signals';
-import { Parent, defaultWorkerScript } from './parent/supervisor';
+import { DEFAULT_UMASK, Parent, defaultWorkerScript } from './parent/supervisor';
 import { DAEMON_ENV, daemonise, notifyLauncher } from './parent/daemonize';
 import { versionText } from './parent/version';
 import { loadEngineFactory } from './workers/engine';
@@ -48,7 +48,7 @@ export function configTest(opts: Options): number {
     .join('');
   if (opts.configTest) {
     try {
-      fs.writeFileSync(opts.configTest, text, { mode: 0o644 });
+      fs.writeFileSync(opts.configTest, text, { mode: 0o666 });
     } catch (e) {
       write(2, `Unable to open config test log file ${opts.configTest}: ${(e as Error).message}\n`);
       write(2, text);
@@ -113,6 +113,8 @@ function mainInner(argv: string[]): void {
     return;
   }
   const opts = r.options;
+  // keepalived's umask (0177 unless -u) from the start: the -t log file, log files, dumps are 0600
+  process.umask(opts.umask ?? DEFAULT_UMASK);
   for (const w of r.warnings) write(2, `${w}\n`);
   if (opts.genhash) {
     write(2, 'keepalived: -T/--genhash must be the first option\n');

@@ -50,6 +50,8 @@ export interface ParentView {
   vrrpName?: string;
   checkerName?: string;
   reloadCheckConfig: boolean;
+  /** reload_check_config LOGFILE: where the check's `-t` output goes (none: /dev/null). */
+  reloadCheckLog?: string;
   startupScript?: ParentScriptView;
   shutdownScript?: ParentScriptView;
   /** global_defs script_user [group]: the default user of scripts without their own. */
@@ -217,6 +219,7 @@ export function parentView(config: unknown, api: ConfigApi = configApi()): Paren
       childWaitTimeS: one('child_wait_time') !== undefined && /^\d+$/.test(one('child_wait_time')!) ? Number(one('child_wait_time')) : 5,
       reloadCheckConfig: g.reload_check_config !== undefined,
     };
+    if (one('reload_check_config')) v.reloadCheckLog = unquote(one('reload_check_config')!);
     if (one('instance')) v.instance = one('instance')!;
     if (one('net_namespace')) v.netns = one('net_namespace')!;
     if (one('process_name')) v.parentName = one('process_name')!;
@@ -247,6 +250,8 @@ export function parentView(config: unknown, api: ConfigApi = configApi()): Paren
     childWaitTimeS: Number(firstDefined(config, [['childWaitTimeS'], ['childWaitTime'], ['root', 'childWaitTimeS']]) ?? get(g, 'childWaitTimeS') ?? get(g, 'childWaitTime') ?? 5) || 5,
     reloadCheckConfig: Boolean(get(g, 'reloadCheckConfig')),
   };
+  const rcl = str(get(g, 'reloadCheckConfig'));
+  if (rcl) view.reloadCheckLog = rcl;
   const inst = str(firstDefined(config, [['instance'], ['instanceName'], ['root', 'instance']]) ?? get(g, 'instance') ?? get(g, 'instanceName'));
   if (inst) view.instance = inst;
   const ns = str(firstDefined(config, [['netNamespace'], ['net_namespace'], ['root', 'netNamespace']]) ?? get(g, 'netNamespace'));

@@ -490,13 +490,28 @@ export class Parent {
       this.reloadQueued = true;
       return;
     }
+    let next: LoadResult | undefined;
+    if (this.view.reloadCheckConfig) {
+      // keepalived runs `keepalived -t` first; any error (exit code ≠ 0) and nothing is reloaded
+      this.log.detailed('validate conf before Reload');
+      next = this.load();
+      if (!this.reloadCheckPasses(next)) {
+        if (this.reloadQueued) {
+          this.reloadQueued = false;
+          setImmediate(() => this.reload());
+        }
+        return;
+      }
+    }
     this.phase = 'reloading';
     this.log.info('Reloading ...');
     this.notify.reloading();
-    const next = this.load();
+    next ??= this.load();
     this.log.info(`Configuration file ${this.opts.useFile}`);
     this.logDiagnostics(next.diagnostics);
     const verdict = this.api.configTestExitCode(next.diagnostics);
+    // without reload_check_config keepalived 2.2.7 reloads anyway and its children stop on what
+    // they cannot run (the daemon terminates); we keep the running configuration (README)
     if (verdict === 4 || verdict === 5 || next.config === undefined) {
       this.log.error(`Configuration file ${this.opts.useFile} has errors - reload aborted, keeping the running configuration`);
       this.phase = 'running';
@@ -535,6 +550,29 @@ export class Parent {
       else if (slot.alive) this.sendConfig(slot, true);
     }
     this.checkAcks();
+  }
+
+  /**
+   * reload_check_config [LOGFILE]: the new file's `-t` diagnostics go to LOGFILE (truncated,
+   * created under the umask: 0600 by default, as keepalived's); false when it would not pass `-t`.
+   */
+  private reloadCheckPasses(next: LoadResult): boolean {
+    const file = this.view.reloadCheckLog;
+    if (file) {
+      // keepalived's check child runs `-t` without -D: no informational lines even under -D
+      const text = next.diagnostics
+        .filter((d) => d.severity !== 'info')
+        .map((d) => `${this.api.formatDiagnostic(d)}\n`)
+        .join('');
+      try {
+        fs.writeFileSync(file, text, { mode: 0o666 });
+      } catch (e) {
+        this.log.error(`Unable to open config check log file ${file}: ${(e as Error).message}`);
+      }
+    }
+    if (this.api.configTestExitCode(next.diagnostics) === 0 && next.config !== undefined) return true;
+    this.log.info(`New config failed validation, see ${file ?? '/dev/null'} for details`);
+    return false;
   }
 
   // ------------------------------------------------------------------ --watch
