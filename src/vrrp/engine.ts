@@ -30,7 +30,7 @@
  * (interface, family, VRID, version, unicast peers, VMAC, source or group address) recreates it,
  * other changes keep its state.
  * Not implemented: vrrp_iptables / vrrp_ipsets (Debian's 2.2.7 is built with nftables only), the
- * nftables rules keepalived adds for use_vmac, garp_extra_if, track_process
+ * nftables rules keepalived adds for use_vmac, track_process
  * delay/terminate_delay/fork_delay, track_bfd, vrrp_ipsets, interfaces deleted and recreated
  * while running (dynamic_interfaces), address monitoring of the source address.
  */

@@ -118,6 +118,8 @@ export class InstanceRt {
   vmac: { name: string; index: number; mac: Buffer } | undefined;
   /** Send-only socket on the VMAC (IPv4, unless vmac_xmit_base). */
   txSock: VrrpSocketPort | undefined;
+  /** garp_extra_if: the next periodic GARP on the secondary interfaces (MASTER only). */
+  extraIfTimer: TimerId | undefined;
   /** Started after its weight-0 scripts returned: keepalived then logs "Entering BACKUP STATE" without "(init)". */
   deferredStart = false;
 
@@ -562,6 +564,8 @@ export class VrrpRuntime {
   private detach(rt: InstanceRt): void {
     for (const id of rt.timers.values()) this.ports.clock.clear(id);
     rt.timers.clear();
+    this.ports.clock.clear(rt.extraIfTimer);
+    rt.extraIfTimer = undefined;
     rt.txSock?.close();
     rt.txSock = undefined;
     const s = rt.sock;
@@ -589,6 +593,11 @@ export class VrrpRuntime {
     // at startup keepalived sets (and notifies) the group's state before its members enter it:
     // GROUP "G1" BACKUP precedes INSTANCE "VI_1" BACKUP (observed on 2.2.7)
     if (groupState && before === 'INIT') this.notifyGroup(g, gs);
+    if (after === 'MASTER' && before !== 'MASTER') this.armExtraIf(rt);
+    else if (after !== 'MASTER' && rt.extraIfTimer !== undefined) {
+      this.ports.clock.clear(rt.extraIfTimer);
+      rt.extraIfTimer = undefined;
+    }
     this.perform(rt, quietLog ? r.actions.filter((a) => !(a.type === 'log' && quietLog.test(a.text))) : r.actions);
     if (after !== before && g && !this.syncing) this.syncGroup(rt, before, after);
     // later, the group follows once every member is there (the members' MASTER/STOP lines, then the group's)
@@ -911,6 +920,48 @@ export class VrrpRuntime {
           if (!this.stopped && rt.fsm.state === 'MASTER') send();
         });
         this.garpTimers.add(id);
+      }
+    }
+  }
+
+  /**
+   * garp_extra_if [all] SECS (default: global vrrp_garp_extra_if): while MASTER, every SECS
+   * (first SECS after becoming master), one GARP/NA per secondary interface, for the first
+   * VIP/eVIP on it. As keepalived's vrrp_send_vmac_update: only VMAC interfaces unless `all`,
+   * never the instance's own interface unless vmac_xmit_base. Observed on 2.2.7 (tcpdump): with
+   * `garp_extra_if all 2` and two VIPs on eth2, one GARP for the first every 2 s.
+   */
+  private armExtraIf(rt: InstanceRt): void {
+    const x = rt.cfg.garpExtraIf ?? this.slice?.global.vrrpGarpExtraIf;
+    if (!x || x.intervalS <= 0) return;
+    const clock = this.ports.clock;
+    clock.clear(rt.extraIfTimer);
+    rt.extraIfTimer = clock.at(clock.nowUs + x.intervalS * 1_000_000, () => {
+      rt.extraIfTimer = undefined;
+      if (this.stopped || rt.fsm.state !== 'MASTER') return;
+      this.sendExtraIfGarps(rt, x.all);
+      this.armExtraIf(rt);
+    });
+  }
+
+  private sendExtraIfGarps(rt: InstanceRt, all: boolean): void {
+    const own = rt.vmac?.index ?? rt.ifindex;
+    const done = new Set<number>();
+    for (const v of rt.vips) {
+      const t = this.vipTarget(rt, v);
+      if (!t.index || done.has(t.index)) continue;
+      if (!all && !this.createdVmacs.has(t.name) && ![...this.instances.values()].some((i) => i.vmac?.name === t.name)) continue;
+      if (t.index === own && !rt.cfg.vmacXmitBase) continue;
+      done.add(t.index);
+      const link = this.links.get(t.name);
+      const target = { ifname: t.name, ifindex: t.index, ...(link?.mac ? { mac: link.mac } : {}) };
+      this.ports.log.detailed(`(${rt.name}) Sending/queueing ${v.family === 4 ? 'gratuitous ARPs' : 'Unsolicited Neighbour Adverts'} on ${t.name} for ${v.address}`);
+      try {
+        if (v.family === 4) this.ports.garp.sendGarp(target, v.address);
+        else this.ports.garp.sendUnsolicitedNa(target, v.address);
+        this.ports.log.detailed(v.family === 4 ? `Sending gratuitous ARP on ${t.name} for ${v.address}` : `Sending unsolicited Neighbour Advert on ${t.name} for ${v.address}`);
+      } catch (e) {
+        this.ports.log.warn(`(${rt.name}) GARP/NA send error on ${t.name}: ${(e as Error).message}`);
       }
     }
   }
