@@ -41,6 +41,7 @@ import { Scheduler, checkersFromSlice, realClock, runCheck, type Clock, type Sch
 import { buildModel, type LvsModel } from './ipvs-model';
 import { LvsState, applyOps, desiredTable, diffTables, type IpvsOp, type Notification, type StepOut, type Table } from './ipvs-reconcile';
 import { MemIpvsPort, formatOp, formatServiceArg } from './ipvs-memport';
+import { setSockOpener } from './checkers/conn';
 
 /** Settings the engine reads beyond WorkerSettings (the daemon's CLI sets them). */
 export interface CheckEngineSettings {
@@ -254,8 +255,21 @@ export class CheckEngine implements WorkerEngine {
       (e) => this.onEvent(sched, e),
       this.opts.bootstrapDelayMs !== undefined ? { bootstrapDelayMs: this.opts.bootstrapDelayMs } : {},
     );
-    sched.add(checkersFromSlice(s));
+    const cs = checkersFromSlice(s);
+    if (!this.opts.run && cs.some((c) => { const t = c.target as { fwmark?: number; bindIf?: string }; return !!t.fwmark || !!t.bindIf; })) this.installSockOpener();
+    sched.add(cs);
     return sched;
+  }
+
+  /** fwmark / bind_if on check sockets need the native addon (SO_MARK, SO_BINDTODEVICE). */
+  private installSockOpener(): void {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require('../sys/checksock') as typeof import('../sys/checksock');
+      setSockOpener(mod.nativeSockOpener());
+    } catch (e) {
+      this.ctx.log.warn(`keepalived-ts: fwmark/bind_if on check sockets not applied: ${(e as Error).message}`);
+    }
   }
 
   private scheduleSync(vs: string, rs: string): void {

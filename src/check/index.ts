@@ -43,8 +43,10 @@
  *     are not supported; regex_stack is ignored.
  *   - SSL_GET verifies the server certificate chain only when the SSL block has `ca`
  *     (keepalived never verifies); no host name check.
- *   - fwmark (SO_MARK) on check sockets and bind_if for non-link-local addresses are not
- *     applied (Node sockets cannot set them); genhash -m is accepted and ignored.
+ *   - fwmark (SO_MARK) and bind_if (SO_BINDTODEVICE) on TCP check sockets (TCP, HTTP/SSL,
+ *     SMTP) need the native addon: the engine installs src/sys/checksock.ts's opener
+ *     (conn.ts setSockOpener) when a checker uses them; without the addon they are not
+ *     applied (a warning says so). Not applied to DNS/UDP/PING checks; genhash -m is ignored.
  *   - FILE_CHECK polls the file every delay_loop instead of reacting to inotify.
  *   - MISC_CHECK retry suffixes (" on retry i/N", " after N retries") are reconstructed from
  *     the 2.2.7 binary's strings, not from its source.

@@ -28,11 +28,11 @@ export interface ConnOpts {
   bindto?: string;
   /** bind_port: source port. */
   bindPort?: number;
-  /** bind_if: interface for IPv6 link-local destinations (scope id). */
+  /** bind_if: SO_BINDTODEVICE through the socket opener; also the scope of IPv6 link-local destinations. */
   bindIf?: string;
   /** connect_timeout, applied to the connect and to each read/write step (keepalived's connection_to). */
   connectTimeoutMs: number;
-  /** fwmark (SO_MARK); not applied by the Node sockets (see index.ts deviations). */
+  /** fwmark (SO_MARK); applied through the socket opener (conn.ts setSockOpener). */
   fwmark?: number;
 }
 

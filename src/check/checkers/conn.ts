@@ -32,17 +32,61 @@ export function connectHost(co: ConnOpts): string {
   return co.host;
 }
 
+/**
+ * Opens an unconnected TCP socket fd with fwmark / bind_if / bindto / bind_port applied
+ * (src/sys/checksock.ts, over the native addon); throws on failure.
+ */
+export type SockOpener = (family: 4 | 6, o: Pick<ConnOpts, 'fwmark' | 'bindIf' | 'bindto' | 'bindPort'>) => number;
+
+let opener: SockOpener | undefined;
+
+/**
+ * Install (or remove) the socket opener the checker worker uses for fwmark and bind_if.
+ * Without one, those options are not applied (Node's sockets cannot set them).
+ */
+export function setSockOpener(f: SockOpener | undefined): void {
+  opener = f;
+}
+
+/** Whether `co` needs a socket from the opener (SO_MARK / SO_BINDTODEVICE). */
+export function needsOpener(co: ConnOpts): boolean {
+  return !!opener && (!!co.fwmark || !!co.bindIf);
+}
+
+/**
+ * A net.Socket over an opener fd, connect started (the caller listens for connect/error).
+ * Throws what the opener throws.
+ */
+export function openerConnect(co: ConnOpts): net.Socket {
+  if (!opener) throw new Error('no socket opener');
+  const fd = opener(net.isIPv6(co.host) ? 6 : 4, co);
+  const sock = new net.Socket({ fd, readable: true, writable: true });
+  sock.connect({ host: connectHost(co), port: co.port });
+  return sock;
+}
+
 export function tcpConnect(co: ConnOpts, signal: AbortSignal): Promise<ConnectOutcome> {
   return new Promise((resolve) => {
     if (signal.aborted) {
       resolve({ ok: false, code: 'ABORTED', detail: 'aborted' });
       return;
     }
-    const opts: net.NetConnectOpts = { host: connectHost(co), port: co.port };
-    if (co.bindto) opts.localAddress = co.bindto;
-    if (co.bindPort) opts.localPort = co.bindPort;
+    let sock: net.Socket;
+    if (needsOpener(co)) {
+      try {
+        sock = openerConnect(co);
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        resolve({ ok: false, code: 'CONNECT_ERROR', detail: err.code ?? err.message });
+        return;
+      }
+    } else {
+      const opts: net.NetConnectOpts = { host: connectHost(co), port: co.port };
+      if (co.bindto) opts.localAddress = co.bindto;
+      if (co.bindPort) opts.localPort = co.bindPort;
+      sock = net.connect(opts);
+    }
     let done = false;
-    const sock = net.connect(opts);
     const finish = (r: ConnectOutcome): void => {
       if (done) return;
       done = true;

@@ -16,7 +16,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { CheckCode } from '../result';
 import type { CheckResult, ConnOpts, HttpProtocol, HttpTarget, HttpUrl, TlsOpts } from '../types';
-import { StepReader, codeOfError, connectHost, tcpConnect, writeStep } from './conn';
+import { StepReader, codeOfError, connectHost, needsOpener, openerConnect, tcpConnect, writeStep } from './conn';
 
 /** keepalived's request line + headers. IPv6 literal hosts are bracketed (RFC 2732). */
 export function buildRequest(path: string, proto: HttpProtocol, host: string, port: number, vhost: string | undefined): string {
@@ -108,19 +108,37 @@ export function tlsConnect(co: ConnOpts, servername: string | undefined, ssl: Tl
     }
     opts.host = connectHost(co);
     opts.port = co.port;
-    if (co.bindto) (opts as net.TcpNetConnectOpts).localAddress = co.bindto;
-    if (co.bindPort) (opts as net.TcpNetConnectOpts).localPort = co.bindPort;
+    let raw: net.Socket | undefined;
+    if (needsOpener(co)) {
+      // fwmark / bind_if: our own TCP socket under the TLS layer
+      try {
+        raw = openerConnect(co);
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        resolve({ ok: false, code: 'CONNECT_ERROR', detail: err.code ?? err.message });
+        return;
+      }
+      opts.socket = raw;
+    } else {
+      if (co.bindto) (opts as net.TcpNetConnectOpts).localAddress = co.bindto;
+      if (co.bindPort) (opts as net.TcpNetConnectOpts).localPort = co.bindPort;
+    }
     if (servername && !net.isIP(servername)) opts.servername = servername;
     let done = false;
     let tcpUp = false;
     const sock = tls.connect(opts);
+    // the raw socket's connect errors end the attempt (a later one is ignored: `done`)
+    if (raw) raw.on('error', (err: NodeJS.ErrnoException) => onError(err));
     const finish = (r: Conn): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       sock.removeListener('error', onError);
-      if (!r.ok) sock.destroy();
+      if (!r.ok) {
+        sock.destroy();
+        raw?.destroy();
+      }
       resolve(r);
     };
     const onAbort = (): void => finish({ ok: false, code: 'ABORTED', detail: 'aborted' });
@@ -130,7 +148,7 @@ export function tlsConnect(co: ConnOpts, servername: string | undefined, ssl: Tl
     };
     // connect_timeout covers the TCP connect and again the handshake.
     let timer = setTimeout(() => finish({ ok: false, code: 'CONNECT_TIMEOUT', detail: 'timeout' }), co.connectTimeoutMs);
-    sock.once('connect', () => {
+    (raw ?? sock).once('connect', () => {
       tcpUp = true;
       clearTimeout(timer);
       timer = setTimeout(() => finish({ ok: false, code: 'TLS_ERROR', detail: 'handshake timeout' }), co.connectTimeoutMs);
