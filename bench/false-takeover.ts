@@ -11,8 +11,8 @@
  * sent with its own priority (tcpdump on b's eth0), and the largest gap between the
  * master's adverts (a gap over 3×50 ms + skew ≈ 180 ms lets the backup take over).
  *
- * keepalived 2.2.7 cannot program IPVS in this kernel; whatever its checker process does
- * then is reported from its log (see RESULTS.md).
+ * keepalived 2.2.7 cannot initialise IPVS in this kernel (its checker exits FATAL and the
+ * daemon stops), so keepalived runs with -P (VRRP only): its row has no checker load.
  */
 import { Capture, cleanupAll, flags, fmt, lab, machine, quantile, sleep, startDaemon, startListeners, table, vsConfig, type Netns } from './lib';
 
@@ -38,14 +38,18 @@ async function one(impl: Impl, minutes: number, tcp: number, http: number): Prom
   const [a, b] = hosts as [Netns, Netns];
   const cap = new Capture(b);
   await cap.ready();
-  await startListeners(a);
-  const extra = impl === 'ours' ? ['--dry-run'] : [];
+  const lis = await startListeners(a);
+  // keepalived 2.2.7's checker exits with a FATAL error when it cannot initialise IPVS (no
+  // IPVS in this kernel), and takes the whole daemon down: run it VRRP-only (-P) instead, so
+  // keepalived's column is the no-checker-load reference.
+  const extra = impl === 'ours' ? ['--dry-run'] : ['-P'];
   const master = startDaemon(impl, a, `global_defs {\n  router_id m\n}\n${vrrp(150)}${vsConfig({ tcp, http, delayLoop: 1, retry: 0 })}`, extra);
   const backup = startDaemon(impl, b, `global_defs {\n  router_id b\n}\n${vrrp(100)}`);
   try {
     await master.waitFor(/\(VI_1\) Entering MASTER STATE/, 60000);
     await backup.waitFor(/\(VI_1\) Entering BACKUP STATE/, 60000);
     await sleep(5000); // checker start-up
+    await lis.send('reset');
     const from = backup.out.length;
     const t0 = Date.now() / 1000;
     const end = Date.now() + minutes * 60000;
@@ -54,11 +58,11 @@ async function one(impl: Impl, minutes: number, tcp: number, http: number): Prom
       await sleep(1000);
     }
     const t1 = Date.now() / 1000;
+    const st = JSON.parse((await lis.send('stats 1')).slice(6)) as { conns: number; p99: number };
     const win = cap.adverts.filter((x) => x.t >= t0 && x.t <= t1);
     const m = win.filter((x) => x.src === '10.99.0.1');
     const gaps: number[] = [];
     for (let i = 1; i < m.length; i++) gaps.push((m[i]!.t - m[i - 1]!.t) * 1000);
-    const ck = master.out.match(/.*(IPVS|[Cc]hecker|Healthcheck).*/g) ?? [];
     return {
       impl,
       takeovers: backup.out.slice(from).match(/\(VI_1\) Entering MASTER STATE/g)?.length ?? 0,
@@ -67,7 +71,7 @@ async function one(impl: Impl, minutes: number, tcp: number, http: number): Prom
       p99GapMs: quantile(gaps, 0.99),
       maxGapMs: gaps.length ? Math.max(...gaps) : NaN,
       gapsOver150: gaps.filter((g) => g > 150).length,
-      checkerNote: ck.slice(0, 6).join(' | '),
+      checkerNote: `${st.conns} checks reached the listeners (${fmt(st.conns / (t1 - t0), 0)}/s), schedule lag p99 ${fmt(st.p99, 1)} ms`,
     };
   } finally {
     await master.stop(5000);
@@ -97,7 +101,8 @@ async function main(): Promise<void> {
         res.map((r) => [r.impl, String(r.takeovers), String(r.backupAdverts), String(r.masterAdverts), String(Math.round(minutes * 1200)), fmt(r.p99GapMs, 1), fmt(r.maxGapMs, 1), String(r.gapsOver150)]),
       ),
   );
-  for (const r of res) console.log(`${r.impl} master checker log sample: ${r.checkerNote || '(none)'}`);
+  for (const r of res) console.log(`${r.impl} master checker: ${r.checkerNote}`);
+  console.log('keepalived ran with -P (VRRP only): its checker cannot run without IPVS, so its row carries no checker load.');
 }
 
 main().then(
