@@ -10,7 +10,8 @@
  *   stop:  SIGTERM of the master's parent (it sends priority 0).
  * Takeover = first advert from the backup's address with its own priority, as captured by
  * tcpdump on the backup's eth0 (kernel timestamp), minus the wall-clock time just before the
- * signal; the signal is sent at a random phase of the advert interval. After each trial the master is restarted and preempts back before the next one.
+ * signal; the signal is sent at a random phase of the advert interval. After each trial
+ * the master is restarted and preempts back before the next one.
  */
 import { cleanupAll, Capture, flags, fmt, lab, machine, quantile, sleep, startDaemon, table, type Netns, type VrrpDaemon } from './lib';
 
@@ -49,7 +50,7 @@ function conf(id: string, prio: number, m: Mode): string {
 const MASTER_IP = '10.99.0.1';
 const BACKUP_IP = '10.99.0.2';
 
-async function startMaster(impl: Impl, ns: Netns, m: Mode, cap: Capture): Promise<VrrpDaemon> {
+async function startMaster(impl: Impl, ns: Netns, m: Mode): Promise<VrrpDaemon> {
   const d = startDaemon(impl, ns, conf('master', 150, m));
   await d.waitFor(/\(VI_1\) Entering MASTER STATE/, 20000);
   return d;
@@ -61,7 +62,7 @@ async function series(masterImpl: Impl, backupImpl: Impl, m: Mode, trials: numbe
   const cap = new Capture(b);
   await cap.ready();
   const backup = startDaemon(backupImpl, b, conf('backup', 100, m));
-  let master = await startMaster(masterImpl, a, m, cap);
+  let master = await startMaster(masterImpl, a, m);
   const res = { crash: [] as number[], stop: [] as number[], lost: 0 };
   const settle = Math.max(1500, m.intS * 4000);
   try {
@@ -82,7 +83,7 @@ async function series(masterImpl: Impl, backupImpl: Impl, m: Mode, trials: numbe
         await master.stop(3000);
         // restart the master; it preempts the backup
         const back = backup.out.length;
-        master = await startMaster(masterImpl, a, m, cap);
+        master = await startMaster(masterImpl, a, m);
         await backup.waitFor(/\(VI_1\) Entering BACKUP STATE/, 20000, back);
         process.stderr.write(`  ${masterImpl}->${backupImpl} ${m.name} #${i + 1} ${kind}: ${adv ? fmt(adv.t - t0 / 1000) : 'LOST'} s\n`);
       }
