@@ -7,7 +7,7 @@
  * tolerates both: a VIP left behind by a previous run is reused, a VIP removed by hand is gone).
  */
 import { createRtNetlink, type RtNetlinkSocket } from 'netlink';
-import type { LinkMessage } from 'netlink/dist/rt/structs';
+import { parseMessage as parseRtMessage, type LinkMessage } from 'netlink/dist/rt/structs';
 
 export interface LinkInfo {
   index: number;
@@ -17,6 +17,8 @@ export interface LinkInfo {
   /** IFF_RUNNING (carrier). */
   running: boolean;
   mac?: Buffer;
+  /** RTM_DELLINK: the interface is gone (events only). */
+  deleted?: boolean;
 }
 
 export interface AddrSpec {
@@ -96,7 +98,7 @@ export interface NetlinkPort {
   delRule?(r: RuleSpecNl): Promise<void>;
   listAddresses(): Promise<AddrInfo[]>;
   listLinks(): Promise<LinkInfo[]>;
-  /** Link changes (RTM_NEWLINK) from the kernel. */
+  /** Link changes (RTM_NEWLINK, and RTM_DELLINK with `deleted`) from the kernel. */
   onLink(cb: (l: LinkInfo) => void): void;
   close(): void;
 }
@@ -104,6 +106,8 @@ export interface NetlinkPort {
 const AF_INET = 2;
 const AF_INET6 = 10;
 const NLM_F_EXCL = 0x200;
+const RTM_NEWLINK = 16;
+const RTM_DELLINK = 17;
 const NLM_F_CREATE = 0x400;
 
 function errCode(e: unknown): string {
@@ -306,8 +310,21 @@ export class RtNetlink implements NetlinkPort {
       this.events = createRtNetlink();
       this.events.addMembership('LINK');
     }
-    this.events.on('message', (msgs) => {
-      for (const m of msgs) if (m.kind === 'link') cb(linkInfo(m));
+    // the raw messages: the parsed ones do not tell RTM_NEWLINK from RTM_DELLINK
+    this.events.socket.on('message', (msgs: { type: number; data: Buffer }[]) => {
+      for (const x of msgs) {
+        if (x.type !== RTM_NEWLINK && x.type !== RTM_DELLINK) continue;
+        let m;
+        try {
+          m = parseRtMessage(x.type, x.data);
+        } catch {
+          continue;
+        }
+        if (m.kind !== 'link') continue;
+        const l = linkInfo(m);
+        if (x.type === RTM_DELLINK) l.deleted = true;
+        cb(l);
+      }
     });
   }
 

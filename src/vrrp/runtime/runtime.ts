@@ -125,9 +125,10 @@ export class InstanceRt {
 
   constructor(
     readonly cfg: VrrpInstance,
-    readonly ifindex: number,
+    /** Changes when the interface is deleted and created again (dynamic interfaces). */
+    public ifindex: number,
     readonly ifname: string,
-    readonly mac: Buffer | undefined,
+    public mac: Buffer | undefined,
     srcAddr: Buffer | undefined,
     globalDefs: VrrpSlice['global'],
   ) {
@@ -1084,10 +1085,51 @@ export class VrrpRuntime {
   private onLink(l: LinkInfo): void {
     if (this.stopped || !l.name) return;
     const prev = this.links.get(l.name);
+    if (l.deleted) {
+      if (!prev || prev.index !== l.index) return;
+      this.links.set(l.name, { ...l, up: false, running: false });
+      this.ports.log.info(`Interface ${l.name} deleted`);
+      if (prev.up && prev.running) this.linkChanged(l.name, false);
+      this.closeSocketsOn(l.name);
+      return;
+    }
     this.links.set(l.name, l);
+    if (prev && (prev.deleted || prev.index !== l.index)) {
+      this.ports.log.info(`Interface ${l.name} added`);
+      this.interfaceBack(l);
+    } else if (!prev && [...this.instances.values()].some((rt) => rt.ifname === l.name)) {
+      this.ports.log.info(`Interface ${l.name} added`);
+      this.interfaceBack(l);
+    }
     const wasUp = !!prev && prev.up && prev.running;
     const up = l.up && l.running;
     if (wasUp === up) return;
+    this.linkChanged(l.name, up);
+  }
+
+  /** The VRRP sockets of a deleted interface are closed; its instances keep their state (FAULT). */
+  private closeSocketsOn(ifname: string): void {
+    for (const [key, s] of this.sockets) {
+      if (s.ifname !== ifname) continue;
+      s.sock.close();
+      this.sockets.delete(key);
+      for (const rt of s.byVrid.values()) if (rt.sock === s) rt.sock = undefined;
+    }
+  }
+
+  /** An interface created (again): instances on it take its new index and MAC and reopen their sockets. */
+  private interfaceBack(l: LinkInfo): void {
+    for (const rt of this.instances.values()) {
+      if (rt.ifname !== l.name) continue;
+      rt.ifindex = l.index;
+      if (l.mac) rt.mac = l.mac;
+      if (rt.fsm.state === 'STOP' || rt.fsm.state === 'DELETED') continue;
+      if (!rt.sock) this.attach(rt);
+    }
+  }
+
+  private linkChanged(name: string, up: boolean): void {
+    const l = { name };
     this.ports.log.info(`Netlink reports ${l.name} ${up ? 'up' : 'down'}`);
     for (const rt of this.instances.values()) {
       const ts = [rt.trackers.get(`if:${l.name}`), rt.trackers.get(`gif:${l.name}`)].filter((x): x is TrackerState => !!x);

@@ -1,0 +1,54 @@
+/**
+ * The instance's interface is deleted and created again while running (observed on keepalived
+ * 2.2.7, with and without dynamic_interfaces alike: "Interface eth0 deleted" -> FAULT,
+ * "Interface eth0 added" -> BACKUP, sockets work again). Ours (priority 150) faces keepalived
+ * (100), VRRPv3 at 100 ms: when our eth0 disappears keepalived takes over; when it is back
+ * (new ifindex, new veth on the bridge) our adverts reach keepalived again and we preempt it,
+ * which needs both our reopened receive and send sockets.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { addresses, VrrpDaemon } from '../helpers/daemon';
+import { run } from '../helpers/netns';
+import { config, instance, skipReason, threeHosts } from './lab';
+
+test('interface deleted and recreated: FAULT, then back to work with new sockets', { skip: skipReason, timeout: 60000 }, async () => {
+  const { lab, a, b } = await threeHosts('dyn');
+  try {
+    const ours = VrrpDaemon.start('ours', a, config('ours', instance({ priority: 150, version: 3, advertInt: '0.1' })));
+    const ka = VrrpDaemon.start('keepalived', b, config('ka', instance({ priority: 100, version: 3, advertInt: '0.1' })));
+    try {
+      await ours.waitFor(/\(VI_1\) Entering MASTER STATE/, 8000);
+      await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 8000);
+
+      let o = ours.out.length;
+      let k = ka.out.length;
+      await a.exec(['ip', 'link', 'del', 'eth0']);
+      await ours.waitFor(/Interface eth0 deleted/, 3000, o);
+      await ours.waitFor(/\(VI_1\) Entering FAULT STATE/, 3000, o);
+      await ka.waitFor(/\(VI_1\) Entering MASTER STATE/, 3000, k);
+
+      o = ours.out.length;
+      k = ka.out.length;
+      const peer = 'v9dyn';
+      await run(['ip', 'link', 'add', 'eth0', 'netns', a.name, 'type', 'veth', 'peer', 'name', peer, 'netns', lab.bridgeNs.name]);
+      await lab.bridgeNs.exec(['ip', 'link', 'set', peer, 'master', 'br0', 'up']);
+      await a.exec(['sysctl', '-qw', 'net.ipv6.conf.eth0.accept_dad=0']);
+      await a.exec(['ip', 'addr', 'add', '10.99.0.1/24', 'dev', 'eth0']);
+      await a.exec(['ip', 'link', 'set', 'eth0', 'up']);
+      await ours.waitFor(/Interface eth0 added/, 3000, o);
+      await ours.waitFor(/\(VI_1\) Entering BACKUP STATE/, 3000, o);
+      // keepalived's adverts (100) are received on the new socket: we preempt, it yields to our adverts
+      await ours.waitFor(/\(VI_1\) Entering MASTER STATE/, 3000, o);
+      await ka.waitFor(/\(VI_1\) Master received advert from 10\.99\.0\.1 with higher priority 150, ours 100/, 3000, k);
+      await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 3000, k);
+      assert.ok((await addresses(a)).includes('10.99.0.100/24'), 'VIP on the new eth0');
+      assert.doesNotMatch(ours.out.slice(o), /send error/);
+    } finally {
+      await ours.stop();
+      await ka.stop();
+    }
+  } finally {
+    await lab.dispose();
+  }
+});
