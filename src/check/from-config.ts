@@ -125,6 +125,7 @@ export function targetOf(c: Checker, rs: RealServer, vs: VirtualServer, cfg: Lvs
         httpProtocol: c.httpProtocol,
         ...(vhost ? { virtualhost: vhost } : {}),
         ...(c.enableSni ? { enableSni: true } : {}),
+        ...(c.fastRecovery ? { fastRecovery: true } : {}),
         ...(ssl ? { ssl } : {}),
       };
     }

@@ -34,10 +34,9 @@
  *   A real server is alive while every one of its checkers is up.
  *
  * Deviations from keepalived 2.2.7 (known, deliberate or not yet done):
- *   - HTTP_GET/SSL_GET: all urls are checked in each run and the run is retried as a whole
- *     (keepalived retries per url and, once down, re-polls only the failed url; we re-poll
- *     all of them, at the same max(delay_before_retry, delay_loop)); `fast_recovery` is not
- *     implemented.
+ *   - HTTP_GET/SSL_GET go url by url as 2.2.7 does (scheduler.ts header: rotation while up,
+ *     failed-url poll while down, recovery one url per delay_loop or all at once with
+ *     fast_recovery); the start-up sequence without alpha and fast_recovery is inferred.
  *   - HTTP regex uses JS RegExp on the whole response (header + body, like keepalived's
  *     first buffer); PCRE2-only syntax and options other than caseless/multiline/dotall/utf
  *     are not supported; regex_stack is ignored.

@@ -23,11 +23,23 @@
  * absent after exit 0, meaning the configured weight), like keepalived's update_svr_wgt().
  * Changes of any of these are emitted once, as an `rs` event.
  *
+ * HTTP_GET/SSL_GET go url by url (observed on keepalived 2.2.7 in the IPVS VM, 3 urls):
+ *   - up: each run checks the next url only (rotating), a failure retries that same url;
+ *   - down: the url that failed is polled (every max(delay_before_retry, delay_loop)); when it
+ *     passes ("<test> success to RS url(PATH)"), recovery starts: the urls from the first one,
+ *     one per delay_loop, each logged, then "Remote Web server RS succeed on service." after
+ *     the last; with fast_recovery all urls are checked at once, right away;
+ *   - start: the same recovery sequence (with alpha: logged, the server is down meanwhile;
+ *     without alpha: silent; fast_recovery: all at once). Unverified on 2.2.7: the sequence
+ *     without alpha and without fast_recovery (our start-up listener was too slow to tell);
+ *   - a failure during recovery goes back to polling the failing url; after recovery the
+ *     up-rotation starts again at the first url.
+ *
  * Pure: time comes from the Clock port and checks run through the `run` port.
  */
 import type { Clock, TimerHandle } from './clock';
 import { KIND_LOG, type LogCtx } from './log';
-import type { CheckKind, CheckResult, CheckTarget } from './types';
+import type { CheckKind, CheckResult, CheckTarget, HttpTarget } from './types';
 
 export const BOOTSTRAP_DELAY_MS = 1000;
 
@@ -175,6 +187,28 @@ interface Slot {
   abort: AbortController | undefined;
   startedAt: number;
   dueAt?: number;
+  /** HTTP_GET/SSL_GET: url progress (see the header). */
+  url?: UrlProgress;
+}
+
+interface UrlProgress {
+  /** Next url in the up-rotation or the recovery sequence. */
+  it: number;
+  /** The url polled while down. */
+  failed: number;
+  recovering: boolean;
+}
+
+function urlsOf(c: SchedChecker): HttpTarget | undefined {
+  if (c.kind !== 'HTTP_GET' && c.kind !== 'SSL_GET') return undefined;
+  const t = c.target as Partial<HttpTarget>;
+  return Array.isArray(t.urls) && t.urls.length > 0 ? (t as HttpTarget) : undefined;
+}
+
+function newSlot(c: SchedChecker): Slot {
+  const slot: Slot = { c, st: initialState(c), enabled: true, timer: undefined, abort: undefined, startedAt: 0 };
+  if (urlsOf(c)) slot.url = { it: 0, failed: 0, recovering: true };
+  return slot;
 }
 
 interface RsAgg extends RsState {
@@ -203,7 +237,7 @@ export class Scheduler {
   add(checkers: SchedChecker[]): void {
     for (const c of checkers) {
       if (this.slots.has(c.id)) throw new Error(`duplicate checker id ${c.id}`);
-      const slot: Slot = { c, st: initialState(c), enabled: true, timer: undefined, abort: undefined, startedAt: 0 };
+      const slot = newSlot(c);
       this.slots.set(c.id, slot);
       const k = this.rsKey(c);
       let agg = this.rss.get(k);
@@ -255,7 +289,7 @@ export class Scheduler {
     for (const c of checkers) {
       if (this.slots.has(c.id)) throw new Error(`duplicate checker id ${c.id}`);
       const kept = old.get(key(c))?.shift();
-      const slot: Slot = kept ? { ...kept, c } : { c, st: initialState(c), enabled: true, timer: undefined, abort: undefined, startedAt: 0 };
+      const slot: Slot = kept ? { ...kept, c, ...(kept.url ? { url: { ...kept.url } } : {}) } : newSlot(c);
       if (kept) {
         // re-point the pending timer/run at the new slot object
         kept.timer?.cancel();
@@ -340,7 +374,7 @@ export class Scheduler {
     s.startedAt = this.clock.now();
     let r: CheckResult;
     try {
-      r = await this.runPort(s.c, ac.signal);
+      r = await this.runPort(this.runTarget(s), ac.signal);
     } catch (e) {
       r = { code: 'CONNECT_ERROR', detail: (e as Error).message };
     }
@@ -349,7 +383,68 @@ export class Scheduler {
     this.onResult(s, r);
   }
 
+  /** The checker as it runs this time: an HTTP checker with the urls of this step only. */
+  private runTarget(s: Slot): SchedChecker {
+    const t = urlsOf(s.c);
+    const u = s.url;
+    if (!t || !u) return s.c;
+    const n = t.urls.length;
+    let pick: number[];
+    if (u.recovering) pick = t.fastRecovery ? t.urls.map((_, i) => i) : [u.it % n];
+    else if (!s.st.isUp && s.st.hasRun) pick = [u.failed % n];
+    else pick = [u.it % n];
+    return { ...s.c, target: { ...t, urls: pick.map((i) => t.urls[i]!) } };
+  }
+
+  /**
+   * HTTP url progress for one result; returns true when the result is fully handled here
+   * (a recovery step that does not change the checker's state yet).
+   */
+  private urlStep(s: Slot, r: CheckResult): boolean {
+    const t = urlsOf(s.c);
+    const u = s.url;
+    if (!t || !u) return false;
+    const n = t.urls.length;
+    const down = !s.st.isUp && s.st.hasRun;
+    const urlLines = (): void => {
+      for (const p of r.passed ?? []) this.emit({ type: 'log', line: `${p.test} success to ${s.c.rs} url(${p.path})` });
+    };
+    if (r.code !== 'OK') {
+      // the failing url: the one run (sequence / rotation / poll), or the one named (all at once)
+      let idx = u.recovering ? (t.fastRecovery ? t.urls.findIndex((x) => x.path === r.url) : u.it) : down ? u.failed : u.it;
+      if (idx < 0) idx = 0;
+      u.failed = idx % n;
+      u.it = idx % n;
+      u.recovering = false;
+      return false;
+    }
+    if (u.recovering) {
+      if (!t.fastRecovery && u.it + 1 < n) {
+        if (!s.st.isUp) urlLines();
+        u.it++;
+        s.st = { ...s.st, retryIt: 0 };
+        this.arm(s, s.c.delayLoopMs);
+        return true;
+      }
+      u.recovering = false;
+      u.it = 0;
+      return false; // the last url: decide() marks it up and logs
+    }
+    if (down) {
+      // the failed url passes: recovery starts
+      urlLines();
+      u.recovering = true;
+      u.it = 0;
+      s.st = { ...s.st, retryIt: 0 };
+      this.arm(s, t.fastRecovery ? 0 : s.c.delayLoopMs);
+      return true;
+    }
+    u.it = (u.it + 1) % n;
+    return false;
+  }
+
   private onResult(s: Slot, r: CheckResult): void {
+    if (this.urlStep(s, r)) return;
     const d = decide(s.c, s.st, r);
     s.st = d.state;
     for (const line of d.lines) this.emit({ type: 'log', line });

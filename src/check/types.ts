@@ -81,6 +81,8 @@ export interface HttpTarget extends ConnOpts {
   virtualhost?: string;
   /** enable_sni: send the virtualhost as SNI (SSL_GET). */
   enableSni?: boolean;
+  /** fast_recovery: when recovering, check every url at once instead of one per delay_loop. */
+  fastRecovery?: boolean;
   ssl?: TlsOpts;
 }
 
