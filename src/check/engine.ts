@@ -35,6 +35,7 @@ import type { EngineContext, WorkerEngine } from '../workers/engine';
 import type { IpvsPort } from '../sys/ipvs';
 import type { AddrEvent, AddrMonitorPort } from '../sys/netlink-addr';
 import { HaSuspend, suspendVips } from './ha-suspend';
+import { checkerAlertBody, type CheckerAlert } from './alerts';
 import type { CheckerSlice } from '../config/index';
 import type { LvsScriptSpec } from '../config/ast-lvs';
 import { Scheduler, checkersFromSlice, realClock, runCheck, type Clock, type SchedChecker, type SchedEvent, type CheckResult } from './index';
@@ -62,6 +63,11 @@ export interface CheckEngineOptions {
   run?: (c: SchedChecker, signal: AbortSignal) => Promise<CheckResult>;
   notifier?: Notifier;
   bootstrapDelayMs?: number;
+  /**
+   * One alert per checker transition (keepalived's per-checker SMTP RS alert content,
+   * alerts.ts); the parent would need a matching notify event to mail it.
+   */
+  onCheckerAlert?: (a: CheckerAlert) => void;
   /** Address monitor for ha_suspend (tests); default: NetlinkAddrMonitor, opened only when a VS uses ha_suspend. */
   addrMonitor?: AddrMonitorPort;
 }
@@ -288,8 +294,12 @@ export class CheckEngine implements WorkerEngine {
       case 'log':
         this.ctx.log.info(e.line);
         return;
-      case 'checker':
+      case 'checker': {
+        if (!this.opts.onCheckerAlert) return;
+        const c = sched.checker(e.id);
+        if (c) this.opts.onCheckerAlert({ vs: c.vs, rs: c.rs, checker: c.kind, up: e.up, body: checkerAlertBody(c.kind, e.up, e.result) });
         return;
+      }
       case 'rs':
         this.step(this.state.rsVerdict(e.vs, e.rs, e.up, e.weight));
         return;

@@ -257,6 +257,11 @@ export class Scheduler {
     return a ? snapshot(a) : undefined;
   }
 
+  /** The checker registered under `id`. */
+  checker(id: string): SchedChecker | undefined {
+    return this.slots.get(id)?.c;
+  }
+
   checkerState(id: string): CheckerState | undefined {
     const s = this.slots.get(id);
     return s ? { ...s.st } : undefined;
