@@ -2,10 +2,10 @@
  * Benchmark (not a test): 255 VRRP instances on one interface with 1,000 VIPs in total,
  * ours vs keepalived 2.2.7 in the same run (one after the other, each alone on its own bridge).
  *
- *   node dist/bench/scale.js [--window 30] [--advert-int 1] [--version 2] [--instances 255] [--vips 1000]
+ *   node dist/bench/scale.js [--window 30] [--settle 10] [--advert-int 1] [--version 2] [--instances 255] [--vips 1000]
  *
  * Each daemon is the only router (state MASTER) for VRIDs 1..N on eth0 of a namespace. After
- * all instances entered MASTER (+3 s to let the gratuitous ARP bursts pass), over a fixed
+ * all instances entered MASTER (+ --settle s, to let both gratuitous ARP bursts pass), over a fixed
  * window: CPU seconds (utime+stime from /proc/<pid>/stat, summed over the daemon's whole
  * process tree), resident memory (VmRSS summed at the end of the window), and the advert
  * interval jitter (per VRID inter-arrival of adverts captured by tcpdump minus advert_int).
@@ -37,7 +37,7 @@ interface Result {
   adverts: number;
 }
 
-async function one(impl: Impl, n: number, vips: number, advertInt: string, version: number, windowS: number): Promise<Result> {
+async function one(impl: Impl, n: number, vips: number, advertInt: string, version: number, windowS: number, settleS: number): Promise<Result> {
   const { hosts } = await lab('bsc', ['n']);
   const ns = hosts[0] as Netns;
   const cap = new Capture(ns);
@@ -53,7 +53,7 @@ async function one(impl: Impl, n: number, vips: number, advertInt: string, versi
       await sleep(100);
     }
     const convergeS = (Date.now() - t0) / 1000;
-    await sleep(3000);
+    await sleep(settleS * 1000);
     const pids = daemonPids(d);
     const s0 = sumStats(pids);
     const w0 = Date.now() / 1000;
@@ -95,10 +95,12 @@ async function main(): Promise<void> {
   const vips = f.num('vips', 1000);
   const advertInt = f.str('advert-int', '1');
   const version = f.num('version', 2);
-  console.log(`# scale benchmark: ${n} instances, ${vips} VIPs, advert_int ${advertInt} v${version}, window ${windowS} s\n# ${machine()}`);
+  // past the second gratuitous ARP burst (garp_master_delay 5 s after entering MASTER)
+  const settleS = f.num('settle', 10);
+  console.log(`# scale benchmark: ${n} instances, ${vips} VIPs, advert_int ${advertInt} v${version}, window ${windowS} s starting ${settleS} s after the last instance entered MASTER\n# ${machine()}`);
   const res: Result[] = [];
   for (const impl of ['keepalived', 'ours'] as Impl[]) {
-    res.push(await one(impl, n, vips, advertInt, version, windowS));
+    res.push(await one(impl, n, vips, advertInt, version, windowS, settleS));
     process.stderr.write(`  ${impl} done\n`);
   }
   const intS = Number(advertInt);
