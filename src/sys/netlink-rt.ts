@@ -1,6 +1,7 @@
 /**
  * rtnetlink port for the VRRP worker, over the `netlink` npm package (0.3.0): interface
- * addresses (VIPs, v4/v6) add/delete/list, link list and link up/down events.
+ * addresses (VIPs, v4/v6) add/delete/list, link list, link events (up/down, created, deleted)
+ * and address events (RTM_NEWADDR/RTM_DELADDR).
  *
  * The sockets are opened in the network namespace current at construction time.
  * add of an existing address and delete of a missing one are not errors (keepalived also
@@ -42,6 +43,8 @@ export interface AddrInfo {
   family: 4 | 6;
   address: Buffer;
   prefixLen: number;
+  /** RT_SCOPE_* (253 link). */
+  scope?: number;
 }
 
 export interface RouteSpecNl {
@@ -100,7 +103,13 @@ export interface NetlinkPort {
   listLinks(): Promise<LinkInfo[]>;
   /** Link changes (RTM_NEWLINK, and RTM_DELLINK with `deleted`) from the kernel. */
   onLink(cb: (l: LinkInfo) => void): void;
+  /** Address changes (RTM_NEWADDR / RTM_DELADDR) from the kernel. */
+  onAddress?(cb: (a: AddrEvent) => void): void;
   close(): void;
+}
+
+export interface AddrEvent extends AddrInfo {
+  deleted: boolean;
 }
 
 const AF_INET = 2;
@@ -108,6 +117,8 @@ const AF_INET6 = 10;
 const NLM_F_EXCL = 0x200;
 const RTM_NEWLINK = 16;
 const RTM_DELLINK = 17;
+const RTM_NEWADDR = 20;
+const RTM_DELADDR = 21;
 const NLM_F_CREATE = 0x400;
 
 function errCode(e: unknown): string {
@@ -296,7 +307,7 @@ export class RtNetlink implements NetlinkPort {
       const fam = m.data.family === AF_INET ? 4 : m.data.family === AF_INET6 ? 6 : 0;
       const addr = m.attrs.local ?? m.attrs.address;
       if (!fam || !addr) continue;
-      out.push({ index: m.data.index ?? 0, family: fam, address: addr, prefixLen: m.data.prefixlen ?? 0 });
+      out.push({ index: m.data.index ?? 0, family: fam, address: addr, prefixLen: m.data.prefixlen ?? 0, scope: m.data.scope ?? 0 });
     }
     return out;
   }
@@ -305,28 +316,53 @@ export class RtNetlink implements NetlinkPort {
     return (await this.sock.getLinks()).map(linkInfo);
   }
 
-  onLink(cb: (l: LinkInfo) => void): void {
-    if (!this.events) {
-      this.events = createRtNetlink();
-      this.events.addMembership('LINK');
-    }
-    // the raw messages: the parsed ones do not tell RTM_NEWLINK from RTM_DELLINK
-    this.events.socket.on('message', (msgs: { type: number; data: Buffer }[]) => {
+  private linkCbs: ((l: LinkInfo) => void)[] = [];
+  private addrCbs: ((a: AddrEvent) => void)[] = [];
+
+  /** One event socket (LINK, IPV4_IFADDR, IPV6_IFADDR), read raw: the parsed messages do not tell NEW from DEL. */
+  private ensureEvents(): void {
+    if (this.events) return;
+    const ev = createRtNetlink();
+    this.events = ev;
+    ev.addMembership('LINK');
+    ev.addMembership('IPV4_IFADDR');
+    ev.addMembership('IPV6_IFADDR');
+    ev.socket.on('message', (msgs: { type: number; data: Buffer }[]) => {
       for (const x of msgs) {
-        if (x.type !== RTM_NEWLINK && x.type !== RTM_DELLINK) continue;
+        const link = x.type === RTM_NEWLINK || x.type === RTM_DELLINK;
+        const addr = x.type === RTM_NEWADDR || x.type === RTM_DELADDR;
+        if (!link && !addr) continue;
         let m;
         try {
           m = parseRtMessage(x.type, x.data);
         } catch {
           continue;
         }
-        if (m.kind !== 'link') continue;
-        const l = linkInfo(m);
-        if (x.type === RTM_DELLINK) l.deleted = true;
-        cb(l);
+        if (m.kind === 'link' && link) {
+          const l = linkInfo(m);
+          if (x.type === RTM_DELLINK) l.deleted = true;
+          for (const cb of this.linkCbs) cb(l);
+        } else if (m.kind === 'address' && addr) {
+          const fam = m.data.family === AF_INET ? 4 : m.data.family === AF_INET6 ? 6 : 0;
+          const a = m.attrs.local ?? m.attrs.address;
+          if (!fam || !a) continue;
+          const e: AddrEvent = { deleted: x.type === RTM_DELADDR, index: m.data.index ?? 0, family: fam, address: a, prefixLen: m.data.prefixlen ?? 0, scope: m.data.scope ?? 0 };
+          for (const cb of this.addrCbs) cb(e);
+        }
       }
     });
   }
+
+  onLink(cb: (l: LinkInfo) => void): void {
+    this.ensureEvents();
+    this.linkCbs.push(cb);
+  }
+
+  onAddress(cb: (a: AddrEvent) => void): void {
+    this.ensureEvents();
+    this.addrCbs.push(cb);
+  }
+
 
   close(): void {
     if (this.closed) return;

@@ -17,7 +17,7 @@ import type { IpAddressSpec, VrrpInstance, VrrpScript, TrackFile, TrackProcess }
 import type { VrrpSlice } from '../../config/index';
 import { formatIp, parseIp } from '../../lib/ip';
 import type { TimerId } from '../../sys/clock';
-import type { LinkInfo } from '../../sys/netlink-rt';
+import type { AddrEvent, AddrInfo, LinkInfo } from '../../sys/netlink-rt';
 import type { RecvMsg, VrrpSocketPort } from '../../sys/rawsock';
 import { STATS_LABELS, type AcceptConfig, type AcceptContext, type StatsKey } from '../accept';
 import { initFsm, step, type Action, type FsmEvent, type FsmState, type TimerName, type VrrpState } from '../fsm';
@@ -107,7 +107,8 @@ export class InstanceRt {
   sock: SockEntry | undefined;
   /** Destinations of adverts: the multicast group or the unicast peers. */
   readonly dests: Buffer[];
-  readonly srcAddr: Buffer | undefined;
+  /** The advert source: configured, or the interface's address (changes with address events). */
+  srcAddr: Buffer | undefined;
   vips: IpAddressSpec[];
   /** Cached VRRP payloads by priority and destination index (v3 checksums depend on dst). */
   private readonly pktCache = new Map<number, Buffer>();
@@ -258,8 +259,10 @@ export class VrrpRuntime {
     if (!this.linkWatch) {
       this.linkWatch = true;
       this.ports.netlink.onLink((l) => this.onLink(l));
+      this.ports.netlink.onAddress?.((a) => this.onAddress(a));
     }
     const addrs = await this.ports.netlink.listAddresses();
+    this.learnAddresses(slice, addrs);
     this.openFirewall(slice);
     const created: InstanceRt[] = [];
     for (const inst of slice.vrrpInstances) created.push(this.createInstance(inst, slice, addrs));
@@ -314,6 +317,7 @@ export class VrrpRuntime {
     await this.refreshLinks();
     await this.ensureVmacs(slice);
     const addrs = await this.ports.netlink.listAddresses();
+    this.learnAddresses(slice, addrs);
     this.openFirewall(slice);
     const keep = new Set<string>();
     const fresh: InstanceRt[] = [];
@@ -1124,7 +1128,97 @@ export class VrrpRuntime {
       rt.ifindex = l.index;
       if (l.mac) rt.mac = l.mac;
       if (rt.fsm.state === 'STOP' || rt.fsm.state === 'DELETED') continue;
-      if (!rt.sock) this.attach(rt);
+      if (!rt.sock && this.attach(rt) && rt.faultReason?.startsWith('(cannot open socket')) {
+        rt.faultReason = undefined;
+        this.reevaluateAll(rt);
+      }
+    }
+  }
+
+  // ---- interface addresses (keepalived_netlink.c's address filter) ----
+
+  /** Per `${ifindex}/${family}`: the address adverts come from (the first one seen) and the others, taken in turn when it goes. IPv6: link-local only. */
+  private readonly ifAddrs = new Map<string, { primary: Buffer | undefined; extras: Buffer[] }>();
+
+  private static usable(a: AddrInfo): boolean {
+    return a.family === 4 || (a.address[0] === 0xfe && (a.address[1]! & 0xc0) === 0x80);
+  }
+
+  private isVip(slice: VrrpSlice, a: AddrInfo): boolean {
+    const t = formatIp(a.address);
+    return slice.vrrpInstances.some((i) => i.virtualIpaddresses.some((v) => v.address === t) || i.virtualIpaddressesExcluded.some((v) => v.address === t));
+  }
+
+  private learnAddresses(slice: VrrpSlice, addrs: AddrInfo[]): void {
+    this.ifAddrs.clear();
+    for (const a of addrs) {
+      if (!VrrpRuntime.usable(a) || this.isVip(slice, a)) continue;
+      const key = `${a.index}/${a.family}`;
+      const ia = this.ifAddrs.get(key) ?? { primary: undefined, extras: [] };
+      this.ifAddrs.set(key, ia);
+      if (!ia.primary) ia.primary = a.address;
+      else ia.extras.push(a.address);
+    }
+  }
+
+  private setSrc(rt: InstanceRt, addr: Buffer | undefined): void {
+    rt.srcAddr = addr;
+    const cfg = { ...rt.fsm.cfg };
+    if (addr) cfg.localAddr = new Uint8Array(addr);
+    else delete cfg.localAddr;
+    rt.fsm = { ...rt.fsm, cfg };
+    rt.clearPacketCache();
+  }
+
+  /**
+   * RTM_NEWADDR / RTM_DELADDR. An instance without a configured source address follows its
+   * interface's address; when the interface loses its last one the instance goes to FAULT (also
+   * one with a configured source and track_src_ip), and comes back when an address (the
+   * configured one, if any) appears. "Assigned/Deassigned address" lines as 2.2.7 (-D).
+   */
+  private onAddress(e: AddrEvent): void {
+    const slice = this.slice;
+    if (this.stopped || !slice || !VrrpRuntime.usable(e) || this.isVip(slice, e)) return;
+    const key = `${e.index}/${e.family}`;
+    const ia = this.ifAddrs.get(key) ?? { primary: undefined, extras: [] };
+    this.ifAddrs.set(key, ia);
+    const users = [...this.instances.values()].filter((rt) => rt.ifindex === e.index && rt.cfg.family === e.family && rt.fsm.state !== 'STOP' && rt.fsm.state !== 'DELETED');
+    const ifname = [...this.links.values()].find((l) => l.index === e.index)?.name ?? String(e.index);
+    const text = formatIp(e.address);
+    if (!e.deleted) {
+      if (ia.primary) {
+        if (!ia.primary.equals(e.address) && !ia.extras.some((x) => x.equals(e.address))) ia.extras.push(e.address);
+        return;
+      }
+      ia.primary = e.address;
+      if (users.length) this.ports.log.detailed(`Assigned address ${text} for interface ${ifname}`);
+      for (const rt of users) {
+        if (rt.srcAddr) continue;
+        if (rt.cfg.srcIp && !parseIp(rt.cfg.srcIp)?.bytes.equals(e.address)) continue;
+        this.setSrc(rt, e.address);
+        if (rt.faultReason?.startsWith('(no IPv')) rt.faultReason = undefined;
+        if (!rt.sock && this.attach(rt) && rt.faultReason?.startsWith('(cannot open socket')) rt.faultReason = undefined;
+        this.reevaluateAll(rt);
+      }
+      return;
+    }
+    if (!ia.primary?.equals(e.address)) {
+      ia.extras = ia.extras.filter((x) => !x.equals(e.address));
+      return;
+    }
+    const next = ia.extras.pop();
+    ia.primary = next;
+    if (next) {
+      for (const rt of users) if (!rt.cfg.srcIp) this.setSrc(rt, next);
+      return;
+    }
+    if (users.length) this.ports.log.detailed(`Deassigned address ${text} from interface ${ifname}`);
+    for (const rt of users) {
+      if (!rt.srcAddr?.equals(e.address)) continue;
+      if (rt.cfg.srcIp && !rt.cfg.trackSrcIp) continue;
+      rt.faultReason = `(no IPv${e.family} address for interface ${ifname})`;
+      this.reevaluateAll(rt);
+      this.setSrc(rt, undefined);
     }
   }
 

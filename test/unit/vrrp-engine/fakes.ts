@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig, vrrpSlice, type VrrpSlice } from '../../../src/config/index';
 import { formatIp, parseIp } from '../../../src/lib/ip';
-import type { AddrInfo, AddrSpec, LinkInfo, NetlinkPort } from '../../../src/sys/netlink-rt';
+import type { AddrEvent, AddrInfo, AddrSpec, LinkInfo, NetlinkPort } from '../../../src/sys/netlink-rt';
 import type { GarpPort, LinkTarget } from '../../../src/sys/garp';
 import type { RecvMsg, VrrpSocketPort } from '../../../src/sys/rawsock';
 import type { RuntimePorts, ScriptRun, SocketRequest } from '../../../src/vrrp/runtime/ports';
@@ -66,6 +66,19 @@ export class FakeNetlink implements NetlinkPort {
     l.up = up;
     l.running = up;
     for (const cb of this.cbs) cb({ ...l });
+  }
+  private addrCbs: ((a: AddrEvent) => void)[] = [];
+  onAddress(cb: (a: AddrEvent) => void): void {
+    this.addrCbs.push(cb);
+  }
+  /** An address added or removed behind the runtime's back (RTM_NEWADDR / RTM_DELADDR). */
+  changeAddress(ifname: string, text: string, deleted: boolean): void {
+    const index = this.links.find((x) => x.name === ifname)!.index;
+    const a = parseIp(text)!;
+    const family = text.includes(':') ? 6 : 4;
+    if (deleted) this.addrs = this.addrs.filter((x) => !(x.index === index && x.address.equals(a.bytes)));
+    else this.addrs.push({ index, family, address: a.bytes, prefixLen: family === 4 ? 24 : 64 });
+    for (const cb of this.addrCbs) cb({ deleted, index, family, address: a.bytes, prefixLen: family === 4 ? 24 : 64 });
   }
   close(): void {
     this.closed = true;
