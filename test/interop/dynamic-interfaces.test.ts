@@ -12,6 +12,8 @@ import { addresses, VrrpDaemon } from '../helpers/daemon';
 import { run } from '../helpers/netns';
 import { config, instance, skipReason, threeHosts } from './lab';
 
+const DYN = 'global_defs {\n  router_id ours\n  dynamic_interfaces\n}\n';
+
 test('interface deleted and recreated: FAULT, then back to work with new sockets', { skip: skipReason, timeout: 60000 }, async () => {
   const { lab, a, b } = await threeHosts('dyn');
   try {
@@ -44,6 +46,37 @@ test('interface deleted and recreated: FAULT, then back to work with new sockets
       await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 3000, k);
       assert.ok((await addresses(a)).includes('10.99.0.100/24'), 'VIP on the new eth0');
       assert.doesNotMatch(ours.out.slice(o), /send error/);
+    } finally {
+      await ours.stop();
+      await ka.stop();
+    }
+  } finally {
+    await lab.dispose();
+  }
+});
+
+test('dynamic_interfaces: an interface created after start (FAULT until it has an address), then election with keepalived', { skip: skipReason, timeout: 60000 }, async () => {
+  const { lab, a, b } = await threeHosts('dyn2');
+  try {
+    const ours = VrrpDaemon.start('ours', a, DYN + instance({ priority: 150, version: 3, advertInt: '0.1' }).replace('interface eth0', 'interface eth1'));
+    const ka = VrrpDaemon.start('keepalived', b, config('ka', instance({ priority: 100, version: 3, advertInt: '0.1' })));
+    try {
+      await ka.waitFor(/\(VI_1\) Entering MASTER STATE/, 8000);
+      await ours.waitFor(/Startup complete/, 8000);
+      assert.doesNotMatch(ours.out, /Entering (BACKUP|MASTER) STATE/);
+      const o = ours.out.length;
+      const k = ka.out.length;
+      await run(['ip', 'link', 'add', 'eth1', 'netns', a.name, 'type', 'veth', 'peer', 'name', 'v9dyn2', 'netns', lab.bridgeNs.name]);
+      await lab.bridgeNs.exec(['ip', 'link', 'set', 'v9dyn2', 'master', 'br0', 'up']);
+      await a.exec(['ip', 'link', 'set', 'eth1', 'up']);
+      await a.exec(['ip', 'addr', 'add', '10.99.0.11/24', 'dev', 'eth1']);
+      await ours.waitFor(/Interface eth1 added/, 3000, o);
+      await ours.waitFor(/Assigned address 10\.99\.0\.11 for interface eth1/, 3000, o);
+      await ours.waitFor(/\(VI_1\) Entering BACKUP STATE/, 3000, o);
+      await ours.waitFor(/\(VI_1\) Entering MASTER STATE/, 3000, o);
+      await ka.waitFor(/\(VI_1\) Master received advert from 10\.99\.0\.11 with higher priority 150, ours 100/, 3000, k);
+      await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 3000, k);
+      assert.ok((await addresses(a, 'eth1')).includes('10.99.0.100/24'), 'VIP on eth1');
     } finally {
       await ours.stop();
       await ka.stop();
