@@ -20,8 +20,7 @@
  * Deviations from keepalived 2.2.7 (known):
  *   - ha_suspend (ha-suspend.ts): checkers of a VS whose address is not on the host are
  *     suspended, following netlink address events (AddrMonitorPort); IPVS entries stay, as in
- *     2.2.7. Not reproduced: 2.2.7's first check after "Activating" failed in both of our VM
- *     runs although the real server was up (its next check succeeded); ours simply runs it;
+ *     2.2.7 (compared by hand in the IPVS VM, log lines in ha-suspend.ts; no VM parity test);
  *   - lvs_sync_daemon is not started here: keepalived drives it from the VRRP process, and so
  *     must the VRRP worker, through lvs-syncd.ts (LvsSyncd; its DOC gives the hook);
  *   - notify/quorum scripts are only logged by the default Notifier; SNMP traps, SMTP alerts
