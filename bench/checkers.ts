@@ -97,12 +97,14 @@ async function one(impl: Impl, ns: Netns, cap: Capture, load: VsLoad, windowS: n
     await sleep(3000);
     await lis.send('reset');
     const pids = daemonPids(d);
+    const l0 = lis.proc.pid ? procStat(lis.proc.pid) : undefined;
     const c0 = procStat(ckPid);
     const a0 = sumStats(pids);
     const w0 = Date.now() / 1000;
     await sleep(windowS * 1000);
     const w1 = Date.now() / 1000;
     const c1 = procStat(ckPid);
+    const l1 = lis.proc.pid ? procStat(lis.proc.pid) : undefined;
     const a1 = sumStats(pids);
     const lag = JSON.parse((await lis.send('stats 1')).slice(6)) as { conns: number; servers: number; samples: number; p50: number; p90: number; p99: number; max: number };
     const j = jitterOf(cap, w0, w1).map(Math.abs);
@@ -111,7 +113,7 @@ async function one(impl: Impl, ns: Netns, cap: Capture, load: VsLoad, windowS: n
     rows.push(`${fmt(c1.cpuS - c0.cpuS, 2)} s over ${windowS} s (${fmt((100 * (c1.cpuS - c0.cpuS)) / windowS, 1)} % of a core)`);
     rows.push(`${fmt(c1.rssKb / 1024, 1)} MiB`);
     rows.push(`${fmt(a1.cpuS - a0.cpuS, 2)} s / ${fmt(a1.rssKb / 1024, 1)} MiB (${a1.per.length} processes)`);
-    rows.push(`${lag.conns} in ${windowS} s (expected ~${(load.tcp + load.http) * windowS})`);
+    rows.push(`${lag.conns} in ${windowS} s (expected ~${(load.tcp + load.http) * windowS}); listener CPU ${l0 && l1 ? fmt(l1.cpuS - l0.cpuS, 2) : '?'} s`);
     rows.push(`p50 ${fmt(lag.p50, 1)} ms, p90 ${fmt(lag.p90, 1)} ms, p99 ${fmt(lag.p99, 1)} ms, max ${fmt(lag.max, 1)} ms (${lag.samples} samples)`);
     rows.push(`p50 ${fmt(quantile(j, 0.5) * 1000, 2)} ms, p99 ${fmt(quantile(j, 0.99) * 1000, 2)} ms, max ${fmt(Math.max(...j) * 1000, 2)} ms (${j.length} intervals)`);
 
