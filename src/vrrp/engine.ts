@@ -28,11 +28,17 @@
  * Deviations: vrrp_track_process polls /proc once a second (keepalived: proc connector, which
  * does not work inside a network namespace); a reload that changes an instance's identity
  * (interface, family, VRID, version, unicast peers, VMAC, source or group address) recreates it,
- * other changes keep its state.
+ * other changes keep its state. A VIP deleted behind a sync group member's back moves the other
+ * members to BACKUP with a full master-down interval (keepalived: the skew time for all).
+ * Interfaces and addresses are followed through netlink events as 2.2.7 does (observed; the
+ * same with and without dynamic_interfaces once running): an interface deleted -> FAULT and its
+ * sockets closed, created again -> sockets reopened on the new ifindex; the advert source is the
+ * interface's first address and moves to another one when it goes, no address -> FAULT
+ * (track_src_ip: also for a configured source); a master's VIP deleted -> BACKUP, priority 0,
+ * MASTER again after the skew time (VIPs restored).
  * Not implemented: vrrp_iptables / vrrp_ipsets (Debian's 2.2.7 is built with nftables only), the
- * nftables rules keepalived adds for use_vmac, track_process
- * delay/terminate_delay/fork_delay, track_bfd, vrrp_ipsets, interfaces deleted and recreated
- * while running (dynamic_interfaces), address monitoring of the source address.
+ * nftables rules keepalived adds for use_vmac, track_process delay/terminate_delay/fork_delay,
+ * track_bfd.
  */
 import type { EngineContext, WorkerEngine } from '../workers/engine';
 import type { VrrpSlice } from '../config/index';

@@ -143,6 +143,8 @@ export type FsmEvent =
   | { type: 'fault'; reason?: string }
   | { type: 'fault-cleared' }
   | { type: 'shutdown' }
+  /** One of a master's VIPs was removed from its interface by someone else (keepalived's set_vrrp_backup). */
+  | { type: 'vip-deleted' }
   /** Instance removed by a reload. */
   | { type: 'delete' };
 
@@ -311,7 +313,7 @@ class Step {
   }
 
   /** vrrp_state_leave_master: to BACKUP or FAULT. */
-  leaveMaster(to: 'BACKUP' | 'FAULT'): void {
+  leaveMaster(to: 'BACKUP' | 'FAULT', advert0 = false): void {
     const st = this.st;
     this.cancel('garp-delay');
     this.cancel('garp-lower-prio-delay');
@@ -319,6 +321,11 @@ class Step {
       // keeps Master_Adver_Interval learnt from the new master (2.2.7, observed on the wire)
       this.changeState('BACKUP');
       st.preemptAtUs = 0;
+      if (advert0) {
+        this.sendAdvert(PRIO_STOP);
+        this.stat('pri_zero_sent');
+        this.log('sent 0 priority');
+      }
     } else {
       this.changeState('FAULT');
       this.sendAdvert(PRIO_STOP);
@@ -446,6 +453,16 @@ export function step(prev: FsmState, ev: FsmEvent, nowUs: number): StepResult {
       st.faulted = false;
       // even an address owner goes through BACKUP and a full Master_Down_Interval (observed on 2.2.7)
       if (st.state === 'FAULT') s.enterBackup();
+      return { state: st, actions: s.actions };
+    }
+
+    case 'vip-deleted': {
+      // back to BACKUP with a priority-0 advert and a master-down timer of the skew time only:
+      // "a quick transition back to master", which puts the VIPs back (observed on 2.2.7)
+      if (st.state !== 'MASTER') break;
+      s.leaveMaster('BACKUP', true);
+      st.msDownTimerUs = s.skew();
+      s.initSands();
       return { state: st, actions: s.actions };
     }
 

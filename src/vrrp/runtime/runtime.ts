@@ -43,6 +43,12 @@ const JSON_STATS: StatsKey[] = ['advert_rcvd', 'advert_sent', 'become_master', '
 
 const STATS_KEYS = Object.keys(STATS_LABELS) as StatsKey[];
 
+/** An address as formatIp writes it (configuration text may differ, e.g. IPv6 zero runs). */
+function canonIp(text: string): string {
+  const a = parseIp(text);
+  return a ? formatIp(a.bytes) : text;
+}
+
 /** keepalived's numeric states (vrrp.h) for the JSON dump. */
 const STATE_NUM: Record<VrrpState, number> = { INIT: 0, BACKUP: 1, MASTER: 2, FAULT: 3, STOP: 97, DELETED: 98 };
 
@@ -1146,7 +1152,7 @@ export class VrrpRuntime {
 
   private isVip(slice: VrrpSlice, a: AddrInfo): boolean {
     const t = formatIp(a.address);
-    return slice.vrrpInstances.some((i) => i.virtualIpaddresses.some((v) => v.address === t) || i.virtualIpaddressesExcluded.some((v) => v.address === t));
+    return slice.vrrpInstances.some((i) => i.virtualIpaddresses.some((v) => canonIp(v.address) === t) || i.virtualIpaddressesExcluded.some((v) => canonIp(v.address) === t));
   }
 
   private learnAddresses(slice: VrrpSlice, addrs: AddrInfo[]): void {
@@ -1158,6 +1164,24 @@ export class VrrpRuntime {
       this.ifAddrs.set(key, ia);
       if (!ia.primary) ia.primary = a.address;
       else ia.extras.push(a.address);
+    }
+  }
+
+  /**
+   * A master's VIP removed behind our back: "Netlink reflector reports IP X removed from eth0"
+   * (-D), then BACKUP with a priority-0 advert and a quick return to MASTER, which adds the
+   * VIPs again (keepalived 2.2.7's set_vrrp_backup, observed). Our own removals come after we
+   * left MASTER and are ignored.
+   */
+  private vipDeleted(e: AddrEvent): void {
+    const text = formatIp(e.address);
+    for (const rt of this.instances.values()) {
+      if (rt.fsm.state !== 'MASTER' || !rt.fsm.vipsSet) continue;
+      const v = rt.vips.find((x) => canonIp(x.address) === text && this.vipTarget(rt, x).index === e.index);
+      if (!v) continue;
+      this.ports.log.detailed(`Netlink reflector reports IP ${text} removed from ${this.vipTarget(rt, v).name}`);
+      this.dispatch(rt, { type: 'vip-deleted' });
+      return;
     }
   }
 
@@ -1178,7 +1202,9 @@ export class VrrpRuntime {
    */
   private onAddress(e: AddrEvent): void {
     const slice = this.slice;
-    if (this.stopped || !slice || !VrrpRuntime.usable(e) || this.isVip(slice, e)) return;
+    if (this.stopped || !slice) return;
+    if (e.deleted) this.vipDeleted(e);
+    if (!VrrpRuntime.usable(e) || this.isVip(slice, e)) return;
     const key = `${e.index}/${e.family}`;
     const ia = this.ifAddrs.get(key) ?? { primary: undefined, extras: [] };
     this.ifAddrs.set(key, ia);

@@ -71,3 +71,26 @@ test('a configured source address: kept without track_src_ip, FAULT with it unti
   assert.equal(tracked.v.fsm.state, 'BACKUP');
   await tracked.rt.stop();
 });
+
+test('a VIP removed behind a master: BACKUP, priority-0 advert, back to MASTER after the skew time with the VIPs again', async () => {
+  const { h, rt, v } = await master(conf());
+  await h.advance(100_000);
+  assert.ok(h.netlink.has('10.0.0.100'));
+  h.netlink.changeAddress('eth0', '10.0.0.100', true);
+  assert.ok(h.logged(/^Netlink reflector reports IP 10\.0\.0\.100 removed from eth0$/));
+  assert.equal(v.fsm.state, 'BACKUP');
+  assert.equal(h.sock().priorities().at(-1), 0);
+  const at = h.clock.nowUs;
+  const skew = Math.floor((156 * 100 * 625) / 16);
+  await h.advance(skew - 10_000, 1_000);
+  assert.equal(v.fsm.state, 'BACKUP');
+  await h.advance(20_000, 1_000);
+  assert.equal(v.fsm.state, 'MASTER', `master again after the skew time (${h.clock.nowUs - at} µs)`);
+  await h.advance(10_000);
+  assert.ok(h.netlink.has('10.0.0.100'), 'VIP restored');
+  // our own removal when leaving MASTER is not taken for a deletion behind our back
+  const n = h.logs.length;
+  await rt.stop();
+  h.netlink.changeAddress('eth0', '10.0.0.1', false);
+  assert.ok(!h.logs.slice(n).some((l) => /Netlink reflector/.test(l)));
+});
