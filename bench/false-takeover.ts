@@ -69,7 +69,7 @@ async function one(impl: Impl, minutes: number, tcp: number, http: number): Prom
       backupAdverts: win.filter((x) => x.src === '10.99.0.2' && x.prio === 100).length,
       masterAdverts: m.length,
       p99GapMs: quantile(gaps, 0.99),
-      maxGapMs: gaps.length ? Math.max(...gaps) : NaN,
+      maxGapMs: gaps.length ? gaps.reduce((a, b) => Math.max(a, b), -Infinity) : NaN,
       gapsOver150: gaps.filter((g) => g > 150).length,
       checkerNote: `${st.conns} checks reached the listeners (${fmt(st.conns / (t1 - t0), 0)}/s), schedule lag p99 ${fmt(st.p99, 1)} ms`,
     };

@@ -78,7 +78,7 @@ async function main(): Promise<void> {
         const d = Number(arg) * 1000;
         const lag = gaps.map((g) => g - d);
         process.stdout.write(
-          `stats ${JSON.stringify({ conns, servers: last.size, samples: lag.length, p50: q(lag, 0.5), p90: q(lag, 0.9), p99: q(lag, 0.99), max: lag.length ? Math.max(...lag) : NaN })}\n`,
+          `stats ${JSON.stringify({ conns, servers: last.size, samples: lag.length, p50: q(lag, 0.5), p90: q(lag, 0.9), p99: q(lag, 0.99), max: lag.length ? lag.reduce((a, b) => Math.max(a, b), -Infinity) : NaN })}\n`,
         );
       } else if (cmd === 'reset') {
         last = new Map();
