@@ -21,7 +21,8 @@
  *     chain in_link_local { }   chain out_link_local { }
  *   }
  *
- * A family's table is created when its first address is blocked, addresses are set elements
+ * use_vmac adds, to `table ip keepalived`, `map vmac_map` and an IGMP rule in chain out (see
+ * vmacScript), at start. A family's no_accept part is created when its first address is blocked, addresses are set elements
  * (added on MASTER, deleted on leaving it) and the tables are deleted on stop. Link-local IPv6
  * VIPs go to the *_link_local chains with the interface (`iifname`/`oifname`, or `iif`/`oif`
  * with nftables_ifindex). Changes are applied by the `nft` program (`nft -f -`), serialised.
@@ -59,21 +60,38 @@ function isLinkLocal6(a: FirewallAddr): boolean {
   return a.family === 6 && /^fe[89ab]/i.test(a.address);
 }
 
-/** Build the nft script creating a family's table (pure; exported for tests). */
-export function tableScript(family: 4 | 6, o: NftOptions): string {
+function prioText(o: NftOptions): string {
+  return o.priority === 0 ? 'filter' : o.priority < 0 ? `filter - ${-o.priority}` : `filter + ${o.priority}`;
+}
+
+/** A family's table with its output chain (a table left behind by a crash is replaced). */
+export function baseScript(family: 4 | 6, o: NftOptions): string {
+  const t = `${family === 4 ? 'ip' : 'ip6'} ${o.table}`;
+  return [`add table ${t}`, `delete table ${t}`, `add table ${t}`, `add chain ${t} out { type filter hook output priority ${prioText(o)}; policy accept; }`].join('\n') + '\n';
+}
+
+/**
+ * use_vmac (IPv4): IGMP reports leaving a VMAC are sent on its base interface instead, as
+ * 2.2.7 does: `map vmac_map { type iface_index : iface_index }` and, in chain out,
+ * `ip protocol igmp meta oifkind "macvlan" dup to ip daddr device oif map @vmac_map drop`.
+ */
+export function vmacScript(o: NftOptions, pairs: { vmac: string; base: string }[], withMap: boolean): string {
+  const t = `ip ${o.table}`;
+  const c = o.counters ? ' counter' : '';
+  const lines: string[] = [];
+  if (withMap) lines.push(`add map ${t} vmac_map { type iface_index : iface_index; }`);
+  if (pairs.length) lines.push(`add element ${t} vmac_map { ${pairs.map((p) => `"${p.vmac}" : "${p.base}"`).join(', ')} }`);
+  if (withMap) lines.push(`add rule ${t} out ip protocol igmp meta oifkind "macvlan"${c} dup to ip daddr device oif map @vmac_map drop`);
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+/** Build the nft script creating a family's table for no_accept (pure; exported for tests). */
+export function tableScript(family: 4 | 6, o: NftOptions, haveBase = false): string {
   const fam = family === 4 ? 'ip' : 'ip6';
   const t = `${fam} ${o.table}`;
   const ip = family === 4 ? 'ip' : 'ip6';
   const c = o.counters ? ' counter' : '';
-  const prio = o.priority === 0 ? 'filter' : o.priority < 0 ? `filter - ${-o.priority}` : `filter + ${o.priority}`;
-  const lines = [
-    // a table left behind by a crash is replaced
-    `add table ${t}`,
-    `delete table ${t}`,
-    `add table ${t}`,
-    `add chain ${t} out { type filter hook output priority ${prio}; policy accept; }`,
-    `add chain ${t} in { type filter hook input priority ${prio}; policy accept; }`,
-  ];
+  const lines = [haveBase ? '' : baseScript(family, o).trimEnd(), `add chain ${t} in { type filter hook input priority ${prioText(o)}; policy accept; }`].filter(Boolean);
   if (family === 6) lines.push(`add chain ${t} in_link_local`, `add chain ${t} out_link_local`);
   lines.push(`add set ${t} vips { type ${family === 4 ? 'ipv4_addr' : 'ipv6_addr'}; }`);
   if (family === 6) {
@@ -138,6 +156,10 @@ function runNft(nft: string): NftRunner {
 export class NftFirewall {
   private queue: Promise<void> = Promise.resolve();
   private readonly tables = new Set<4 | 6>();
+  /** Families whose table exists (possibly for use_vmac only, without the no_accept part). */
+  private readonly bases = new Set<4 | 6>();
+  private readonly vmacs = new Set<string>();
+  private vmacMap = false;
   private readonly refs = new Map<string, number>();
   /** Rule handles of link-local addresses: key address%ifname -> [in, out]. */
   private readonly llHandles = new Map<string, number[]>();
@@ -186,13 +208,32 @@ export class NftFirewall {
       let script = '';
       for (const f of [4, 6] as const) {
         if (fresh.some((a) => a.family === f) && !this.tables.has(f)) {
-          script += tableScript(f, this.opts);
+          script += tableScript(f, this.opts, this.bases.has(f));
           this.tables.add(f);
+          this.bases.add(f);
         }
       }
       script += elementScript(true, fresh, this.opts);
       await this.apply(script, 'set drop rules');
       if (fresh.some(isLinkLocal6)) await this.readLinkLocalHandles();
+    });
+  }
+
+  /** use_vmac (IPv4): the VMAC -> base interface map for IGMP (added once per VMAC). */
+  setVmacs(pairs: { vmac: string; base: string }[]): Promise<void> {
+    const fresh = pairs.filter((p) => !this.vmacs.has(p.vmac));
+    if (!fresh.length) return this.queue;
+    for (const p of fresh) this.vmacs.add(p.vmac);
+    return this.enqueue(async () => {
+      const first = !this.vmacMap;
+      this.vmacMap = true;
+      let script = '';
+      if (!this.bases.has(4)) {
+        script += baseScript(4, this.opts);
+        this.bases.add(4);
+      }
+      script += vmacScript(this.opts, fresh, first);
+      await this.apply(script, 'set the VMAC IGMP rule');
     });
   }
 
@@ -232,8 +273,11 @@ export class NftFirewall {
   /** Delete the tables we created (keepalived removes them on exit). */
   close(): Promise<void> {
     return this.enqueue(async () => {
-      const fams = [...this.tables];
+      const fams = [...this.bases];
       this.tables.clear();
+      this.bases.clear();
+      this.vmacs.clear();
+      this.vmacMap = false;
       this.refs.clear();
       for (const f of fams) await this.apply(`delete table ${f === 4 ? 'ip' : 'ip6'} ${this.opts.table}\n`, 'delete table');
     });

@@ -3,7 +3,8 @@
  * keepalived 2.2.7 runs first in host b and its `keepalived` tables (ip and ip6) are captured;
  * ours then runs the same configuration in host a: the tables must be the same, a client (c)
  * cannot ping the VIPs, and the tables are gone after a graceful stop. With accept (the
- * default) the same client gets answers from the VIP.
+ * default) the same client gets answers from the VIP. With use_vmac the IGMP map keepalived
+ * adds shares the table; compared too.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -77,6 +78,23 @@ test('no_accept: nftables drop rules as keepalived 2.2.7, VIP unreachable; accep
     assert.match(ours.out, /\(VI_1\) removing firewall drop rule/);
     assert.equal(await table(a, 'ip'), undefined, 'ip table left behind');
     assert.equal(await table(a, 'ip6'), undefined, 'ip6 table left behind');
+
+    // use_vmac + no_accept: keepalived's IGMP map for the VMAC and the drop rules share table ip keepalived
+    const vconf = (id: string) => config(id, instance({ priority: 100, version: 3, advertInt: '0.1', extra: ['use_vmac', 'no_accept'] }));
+    const tables: (string | undefined)[] = [];
+    for (const [impl, ns] of [['keepalived', b], ['ours', a]] as const) {
+      const d = VrrpDaemon.start(impl, ns, vconf(impl));
+      try {
+        await d.waitFor(/\(VI_1\) Entering MASTER STATE/, 6000);
+        await sleep(300);
+        tables.push(await table(ns, 'ip'));
+      } finally {
+        await d.stop();
+      }
+      assert.equal(await table(ns, 'ip'), undefined, `${impl}: table left behind`);
+    }
+    assert.match(tables[0] ?? '', /vmac_map/);
+    assert.equal(tables[1], tables[0], 'use_vmac + no_accept table');
 
     const acc = VrrpDaemon.start('ours', a, conf('ours', false));
     try {

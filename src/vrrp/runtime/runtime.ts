@@ -794,13 +794,23 @@ export class VrrpRuntime {
 
   /** keepalived opens its nftables tables when an instance needs them (no_accept, strict). */
   private openFirewall(slice: VrrpSlice): void {
+    this.firewallVmacs(slice);
     if (this.firewallTried) return;
-    if (!slice.vrrpInstances.some((i) => !i.accept && i.priority !== 255)) return;
+    if (!slice.vrrpInstances.some((i) => (!i.accept && i.priority !== 255) || (i.useVmac && i.family === 4))) return;
     this.firewallTried = true;
     const g = slice.global;
     if (g.nftables === undefined && !g.vrrpIptables) this.ports.log.info('use_vmac or no_accept/strict specified, but no firewall configured - using nftables');
     this.firewall = this.ports.firewall?.({ table: g.nftables || 'keepalived', priority: g.nftablesPriority ?? -1, counters: g.nftablesCounters, ifindex: g.nftablesIfindex });
-    if (!this.firewall) this.ports.log.warn('no_accept: nft program not found, VIP traffic is not blocked');
+    if (!this.firewall) this.ports.log.warn('no_accept/use_vmac: nft program not found, no firewall rules');
+    this.firewallVmacs(slice);
+  }
+
+  /** use_vmac (IPv4): keepalived's IGMP map VMAC -> base interface. */
+  private firewallVmacs(slice: VrrpSlice): void {
+    const pairs = slice.vrrpInstances
+      .filter((i) => i.useVmac && i.family === 4 && this.links.has(VrrpRuntime.vmacName(i)))
+      .map((i) => ({ vmac: VrrpRuntime.vmacName(i), base: this.ifaceOf(i) }));
+    if (pairs.length) void this.firewall?.setVmacs?.(pairs);
   }
 
   /** "(VI_1) setting/removing firewall drop rule" (-D), queued with the instance's VIP changes so the block precedes the addresses. */

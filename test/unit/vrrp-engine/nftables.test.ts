@@ -89,3 +89,26 @@ test('nft errors are reported, not thrown', async () => {
   assert.equal(errors.length, 1);
   assert.match(errors[0]!, /^nftables: cannot set drop rules: Error: syntax error$/);
 });
+
+test('use_vmac: the IGMP map and rule in table ip keepalived, then the no_accept part added to the same table', async () => {
+  const { fw, calls, errors } = fake();
+  await fw.setVmacs([{ vmac: 'vrrp.51', base: 'eth0' }]);
+  const s0 = calls[0]!.stdin;
+  assert.match(s0, /add chain ip keepalived out \{ type filter hook output/);
+  assert.match(s0, /add map ip keepalived vmac_map \{ type iface_index : iface_index; \}/);
+  assert.match(s0, /add element ip keepalived vmac_map \{ "vrrp\.51" : "eth0" \}/);
+  assert.match(s0, /add rule ip keepalived out ip protocol igmp meta oifkind "macvlan" dup to ip daddr device oif map @vmac_map drop/);
+  assert.doesNotMatch(s0, /chain ip keepalived in/);
+  await fw.setVmacs([{ vmac: 'vrrp.51', base: 'eth0' }]);
+  assert.equal(calls.length, 1, 'known VMAC: nothing to do');
+  await fw.setVmacs([{ vmac: 'vrrp.52', base: 'eth0' }]);
+  assert.equal(calls[1]!.stdin, 'add element ip keepalived vmac_map { "vrrp.52" : "eth0" }\n');
+  await fw.block([v4('10.0.0.1')]);
+  const s2 = calls[2]!.stdin;
+  assert.doesNotMatch(s2, /table/, 'the table is kept (no delete/re-create)');
+  assert.match(s2, /add chain ip keepalived in/);
+  assert.match(s2, /add set ip keepalived vips/);
+  await fw.close();
+  assert.equal(calls.at(-1)!.stdin, 'delete table ip keepalived\n');
+  assert.deepEqual(errors, []);
+});
