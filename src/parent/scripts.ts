@@ -7,6 +7,8 @@
  * when it exists, else root (the notify runner's resolution, src/notify/runner.ts).
  */
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Logger } from '../log';
 import { defaultScriptUser, resolveIds } from '../notify/runner';
 
@@ -33,8 +35,39 @@ export function scriptIds(s: ParentScript, ctx: ScriptUserContext = {}): { uid?:
   return same ? {} : { uid: ids.uid, gid: ids.gid };
 }
 
-/** Resolves when the script has exited (or was killed); never rejects. */
+/**
+ * The script path as keepalived shows it ("Running startup script /usr/bin/sh" for /bin/sh): a
+ * bare name looked up in PATH, the directory's symlinks resolved, the file's own kept.
+ */
+export function scriptPath(cmd: string, env: NodeJS.ProcessEnv = process.env): string {
+  let file = cmd;
+  if (!cmd.includes('/')) {
+    for (const dir of (env.PATH ?? '/usr/bin:/bin').split(':')) {
+      const f = path.join(dir || '.', cmd);
+      try {
+        fs.accessSync(f, fs.constants.X_OK);
+        file = f;
+        break;
+      } catch {
+        /* next */
+      }
+    }
+  }
+  try {
+    return path.join(fs.realpathSync(path.dirname(file)), path.basename(file));
+  } catch {
+    return file;
+  }
+}
+
+/**
+ * Resolves when the script has exited (or was killed); never rejects. keepalived 2.2.7's lines:
+ * "Running startup script PATH" (-D), "startup script script failed, status N" (sic),
+ * "startup script script succeeded" (-D), "startup script timed out" then SIGTERM to its
+ * process group, SIGKILL 2 s later, "startup script (PID N) failed to terminate after kill" 2 s after.
+ */
 export function runParentScript(kind: 'startup' | 'shutdown', s: ParentScript, log: Logger, ctx: ScriptUserContext = {}): Promise<void> {
+  const type = `${kind} script`;
   return new Promise((resolve) => {
     const [cmd, ...args] = s.argv;
     if (!cmd) {
@@ -43,44 +76,52 @@ export function runParentScript(kind: 'startup' | 'shutdown', s: ParentScript, l
     }
     const ids = scriptIds(s, ctx);
     if ('error' in ids) {
-      log.error(`${kind} script ${cmd}: ${ids.error}`);
+      log.error(`${type} ${cmd}: ${ids.error}`);
       resolve();
       return;
     }
+    log.detailed(`Running ${type} ${scriptPath(cmd)}`);
     let child;
     try {
       child = spawn(cmd, args, { stdio: 'ignore', detached: true, ...ids });
-    } catch (e) {
-      log.error(`${kind} script ${cmd} failed to start: ${(e as Error).message}`);
+    } catch {
+      log.info(`Call of ${type} ${cmd} failed`);
       resolve();
       return;
     }
-    let timedOut = false;
+    const pid = child.pid;
     const kill = (sig: NodeJS.Signals): void => {
       try {
-        if (child.pid) process.kill(-child.pid, sig);
+        if (pid) process.kill(-pid, sig);
       } catch {
         /* already gone */
       }
     };
-    const t1 = setTimeout(() => {
-      timedOut = true;
-      log.warn(`${kind} script ${s.argv.join(' ')} timed out`);
-      kill('SIGTERM');
-    }, s.timeoutS * 1000);
-    const t2 = setTimeout(() => kill('SIGKILL'), s.timeoutS * 1000 + 1000);
-    child.on('error', (e) => {
-      clearTimeout(t1);
-      clearTimeout(t2);
-      log.error(`${kind} script ${cmd} failed: ${e.message}`);
+    const timers: NodeJS.Timeout[] = [];
+    const clear = (): void => timers.forEach((t) => clearTimeout(t));
+    timers.push(
+      setTimeout(() => {
+        log.info(`${type} timed out`);
+        kill('SIGTERM');
+      }, s.timeoutS * 1000),
+      setTimeout(() => kill('SIGKILL'), s.timeoutS * 1000 + 2000),
+      setTimeout(() => {
+        log.info(`${type} (PID ${pid ?? 0}) failed to terminate after kill`);
+        clear();
+        resolve();
+      }, s.timeoutS * 1000 + 4000),
+    );
+    child.on('error', () => {
+      clear();
+      log.info(`Call of ${type} ${cmd} failed`);
       resolve();
     });
-    child.on('exit', (code, signal) => {
-      clearTimeout(t1);
-      clearTimeout(t2);
-      if (!timedOut) {
-        if (code === 0) log.detailed(`${kind} script ${s.argv.join(' ')} succeeded`);
-        else log.warn(`${kind} script ${s.argv.join(' ')} ${signal ? `killed by ${signal}` : `exited with status ${code}`}`);
+    child.on('exit', (code) => {
+      clear();
+      // killed by a signal (ours at the timeout, or another): keepalived logs nothing more
+      if (code !== null) {
+        if (code !== 0) log.info(`${type} script failed, status ${code}`);
+        else log.detailed(`${type} script succeeded`);
       }
       resolve();
     });

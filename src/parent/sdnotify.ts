@@ -52,4 +52,8 @@ export class SdNotify {
   stopping(): boolean {
     return this.notify(['STOPPING=1']);
   }
+  /** keepalived's systemd_notify_error(): ERRNO=N alone (it sends no STATUS= lines). */
+  error(errno: number): boolean {
+    return this.notify([`ERRNO=${errno}`]);
+  }
 }

@@ -53,10 +53,13 @@ export interface ParentDeps {
 /** keepalived 2.2.7's umask when neither -u nor global_defs umask is given (observed: Umask 0177). */
 export const DEFAULT_UMASK = 0o177;
 
-const ROLE_NAMES: Record<WorkerRole, { child: string; ident: string }> = {
-  vrrp: { child: 'VRRP', ident: 'Keepalived_vrrp' },
-  checker: { child: 'Healthcheck', ident: 'Keepalived_healthcheckers' },
+const ROLE_NAMES: Record<WorkerRole, { child: string; ident: string; short: string }> = {
+  vrrp: { child: 'VRRP', ident: 'Keepalived_vrrp', short: 'vrrp' },
+  checker: { child: 'Healthcheck', ident: 'Keepalived_healthcheckers', short: 'checker' },
 };
+
+/** keepalived sends ERRNO=22 (EINVAL) to systemd when a child stops with a permanent error. */
+const ERRNO_EINVAL = 22;
 
 interface PendingDump {
   resolve: (m: Extract<WorkerMessage, { type: 'dump-result' }> | undefined) => void;
@@ -73,6 +76,8 @@ class WorkerSlot {
   nextDelayS = 0;
   respawnTimer?: NodeJS.Timeout;
   permanentError = false;
+  /** The worker reported a fatal (non-configuration) error: it exits with keepalived's FATAL. */
+  fatalError = false;
   /** The worker reported an orderly stop it was not asked for (it got SIGTERM itself). */
   stoppedBySignal = false;
   retired = false;
@@ -184,6 +189,13 @@ export class Parent {
     this.seq++;
     const go = (): void => {
       if (this.phase !== 'starting') return;
+      if (want.length === 0) {
+        // keepalived: no child, so nobody ever reads a configuration: no READY=1 either
+        this.log.info('Warning - keepalived has no configuration to run');
+        this.phase = 'running';
+        if (o.watch) this.startWatch();
+        return;
+      }
       for (const r of want) this.spawn(this.slotFor(r));
       if (o.watch) this.startWatch();
       this.checkAcks();
@@ -328,6 +340,7 @@ export class Parent {
     slot.startedAt = Date.now();
     slot.ackedSeq = -1;
     slot.permanentError = false;
+    slot.fatalError = false;
     slot.stoppedBySignal = false;
     this.log.info(`Starting ${ROLE_NAMES[slot.role].child} child process, pid=${slot.pid}`);
     const perr = writePidFile(slot.pidFile, slot.pid);
@@ -376,6 +389,7 @@ export class Parent {
       }
       case 'fatal':
         if (m.reason === 'config') slot.permanentError = true;
+        else slot.fatalError = true;
         return;
       case 'stopped':
         slot.stoppedBySignal = true;
@@ -412,9 +426,11 @@ export class Parent {
       this.checkAcks();
       return;
     }
-    if (code === EXIT_CONFIG || slot.permanentError) {
-      this.log.error(`${name.ident} exited with permanent error CONFIG. Terminating`);
-      this.stop(EXIT_CONFIG);
+    const permanent = code === EXIT_CONFIG || slot.permanentError ? 'CONFIG' : code === EXIT_FATAL || slot.fatalError ? 'FATAL' : undefined;
+    if (permanent) {
+      // keepalived 2.2.7: this line, ERRNO=22 to systemd (no STOPPING=1), exit 2 (CONFIG) or 1 (FATAL)
+      this.log.error(`pid ${pid} exited with permanent error ${permanent}. Terminating`);
+      this.stop(permanent === 'CONFIG' ? EXIT_CONFIG : EXIT_FATAL, ERRNO_EINVAL);
       return;
     }
     void signal;
@@ -505,7 +521,6 @@ export class Parent {
     }
     this.phase = 'reloading';
     this.log.info('Reloading ...');
-    this.notify.reloading();
     next ??= this.load();
     this.log.info(`Configuration file ${this.opts.useFile}`);
     this.logDiagnostics(next.diagnostics);
@@ -514,23 +529,33 @@ export class Parent {
     // they cannot run (the daemon terminates); we keep the running configuration (README)
     if (verdict === 4 || verdict === 5 || next.config === undefined) {
       this.log.error(`Configuration file ${this.opts.useFile} has errors - reload aborted, keeping the running configuration`);
-      this.phase = 'running';
-      this.notify.ready();
-      if (this.reloadQueued) {
-        this.reloadQueued = false;
-        setImmediate(() => this.reload());
-      }
+      this.abortReload();
       return;
     }
+    // keepalived refuses the whole reload when the namespace or the instance name changes
+    const oldView = this.view;
+    const newView = parentView(next.config, this.api);
+    if (this.opts.namespace !== undefined) newView.netns = this.opts.namespace;
+    let unsupported = false;
+    if (oldView.netns !== newView.netns) {
+      this.log.info('Cannot change network namespace at a reload - please restart keepalived');
+      unsupported = true;
+    }
+    if (oldView.instance !== newView.instance) {
+      this.log.info('Cannot change instance name at a reload - please restart keepalived');
+      unsupported = true;
+    }
+    if (unsupported) {
+      this.abortReload();
+      return;
+    }
+    // RELOADING=1 once the new configuration is accepted (keepalived's do_reload)
+    this.notify.reloading();
     this.loaded = next;
     if (this.notifier && isFullConfig(next.config)) this.notifier.reload(next.config);
     else if (!this.notifier) this.notifier = notifyServiceFor(next.config, this.log);
-    const oldView = this.view;
-    this.view = parentView(next.config, this.api);
-    if (oldView.instance !== this.view.instance || oldView.usePidDir !== this.view.usePidDir || oldView.netns !== this.view.netns) {
-      this.log.warn('keepalived-ts: instance/use_pid_dir/net_namespace changes take effect on restart');
-      this.view = { ...this.view, instance: oldView.instance, usePidDir: oldView.usePidDir, ...(oldView.netns ? { netns: oldView.netns } : {}) } as ParentView;
-    }
+    // pid file locations stay those of the start (use_pid_dir is read once, as keepalived)
+    this.view = { ...newView, usePidDir: oldView.usePidDir };
     if (this.opts.dumpConf) this.dumpConfig();
     if (this.opts.watch) this.startWatch();
     this.seq++;
@@ -550,6 +575,15 @@ export class Parent {
       else if (slot.alive) this.sendConfig(slot, true);
     }
     this.checkAcks();
+  }
+
+  /** The running configuration stays; a queued reload runs next. */
+  private abortReload(): void {
+    this.phase = 'running';
+    if (this.reloadQueued) {
+      this.reloadQueued = false;
+      setImmediate(() => this.reload());
+    }
   }
 
   /**
@@ -658,12 +692,16 @@ export class Parent {
   }
 
   // ------------------------------------------------------------------ stop
-  stop(code: number): void {
+  /** Orderly stop; `errno` (a worker's permanent error): ERRNO=errno to systemd instead of STOPPING=1. */
+  stop(code: number, errno?: number): void {
     if (this.phase === 'stopping') return;
     this.phase = 'stopping';
     this.exitCode = code;
-    this.log.info('Stopping');
-    this.notify.stopping();
+    if (errno !== undefined) this.notify.error(errno);
+    else {
+      this.log.info('Stopping');
+      this.notify.stopping();
+    }
     this.notifier?.stopping();
     if (this.watchTimer) clearTimeout(this.watchTimer);
     void this.watcher?.close();
@@ -680,7 +718,7 @@ export class Parent {
     this.killTimer = setTimeout(() => {
       for (const s of this.slots.values()) {
         if (s.alive) {
-          this.log.info(`${ROLE_NAMES[s.role].ident} process failed to die - forcing termination`);
+          this.log.info(`${ROLE_NAMES[s.role].short} process failed to die - forcing termination`);
           s.child?.kill('SIGKILL');
         }
       }
@@ -730,7 +768,7 @@ export class Parent {
 
   /** comm = the process name; `ps -o args` = the command line as invoked (keepalived leaves argv alone). */
   private setTitle(name: string): void {
-    process.title = commandLine(this.deps.argv);
+    process.title = commandLine(this.deps.argv) || name;
     try {
       setProcessName(name); // after the title: libuv sets comm from it
     } catch {

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Logger } from '../../../src/log';
-import { runParentScript, scriptIds } from '../../../src/parent/scripts';
+import { runParentScript, scriptIds, scriptPath } from '../../../src/parent/scripts';
 import { configApi, parentView } from '../../../src/parent/config-source';
 
 function etcDir(withKeepalivedScript: boolean): string {
@@ -80,4 +80,24 @@ test('parentView: startup/shutdown script user and group, script_user, from the 
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("startup/shutdown script lines as keepalived 2.2.7's: failed status, succeeded and Running (-D), timed out", { timeout: 20000 }, async () => {
+  const lines: string[] = [];
+  await runParentScript('startup', { argv: ['/bin/sh', '-c', 'exit 3'], timeoutS: 5 }, fakeLog(lines));
+  await runParentScript('shutdown', { argv: ['/bin/sh', '-c', 'exit 0'], timeoutS: 5 }, fakeLog(lines));
+  const t0 = Date.now();
+  await runParentScript('shutdown', { argv: ['/bin/sh', '-c', 'sleep 30'], timeoutS: 1 }, fakeLog(lines));
+  assert.ok(Date.now() - t0 < 5000, 'a timed-out script is killed');
+  // observed on 2.2.7 (startup_script "/bin/sh -c \"exit 3\"", shutdown_script "/bin/sleep 30" with timeout 1)
+  const sh = scriptPath('/bin/sh');
+  assert.deepEqual(lines, [
+    `Running startup script ${sh}`,
+    'startup script script failed, status 3',
+    `Running shutdown script ${sh}`,
+    'shutdown script script succeeded',
+    `Running shutdown script ${sh}`,
+    'shutdown script timed out',
+  ]);
+  assert.equal(scriptPath('sh', { PATH: '/nonexistent:/bin' }), sh, 'a bare name is looked up in PATH');
 });

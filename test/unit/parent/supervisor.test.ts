@@ -18,6 +18,7 @@ const mode = process.env.FAKE_MODE || '';
 process.on('message', (m) => {
   if (m.type === 'config') {
     if (mode === 'fatal') { process.send({ type: 'fatal', reason: 'config', message: 'cannot run' }); setTimeout(() => process.exit(2), 50); return; }
+    if (mode === 'fatal-error') { process.send({ type: 'fatal', reason: 'error', message: 'no IPVS' }); setTimeout(() => process.exit(1), 50); return; }
     setTimeout(() => process.send({ type: 'config-done', seq: m.seq, ok: true }), mode === 'slow' ? 300 : 0);
   } else if (m.type === 'stop') {
     if (mode === 'stubborn') return;
@@ -92,8 +93,10 @@ test('a worker that cannot run its configuration stops the daemon with exit 2', 
     run.parent.start();
     assert.equal(await run.code, 2);
     const text = run.lines.join('');
-    assert.match(text, /Keepalived_vrrp exited with permanent error CONFIG\. Terminating/);
-    assert.doesNotMatch(text, /Respawning/);
+    // keepalived 2.2.7's line and sd_notify: ERRNO=22 only (no READY=1: nothing was ready; no STOPPING=1)
+    assert.match(text, /: pid \d+ exited with permanent error CONFIG\. Terminating\n/);
+    assert.doesNotMatch(text, /Respawning|Stopping\n/);
+    assert.deepEqual(run.notes, ['ERRNO=22']);
     assert.match(text, /Stopped Keepalived-ts/);
     assert.ok(!fs.existsSync(path.join(dir, 'p.pid')));
   } finally {
@@ -115,7 +118,7 @@ test('a worker ignoring stop is killed after child_wait_time; exit 0', { timeout
     run.parent.stop(0);
     assert.equal(await run.code, 0);
     assert.ok(Date.now() - t0 >= 900, 'waited child_wait_time before SIGKILL');
-    assert.match(run.lines.join(''), /Keepalived_vrrp process failed to die - forcing termination/);
+    assert.match(run.lines.join(''), /: vrrp process failed to die - forcing termination\n/);
     assert.throws(() => process.kill(pid, 0));
     assert.deepEqual(run.notes, [`READY=1\nMAINPID=${process.pid}`, 'STOPPING=1']);
   } finally {
@@ -148,6 +151,64 @@ test('a reload during a reload is queued and runs after it', { timeout: 30000 },
   } finally {
     await cleanup(run);
     delete process.env.FAKE_MODE;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a worker with a fatal (non-configuration) error stops the daemon with exit 1, ERRNO=22', { timeout: 30000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kats-daemon-sup-'));
+  let run: Run | undefined;
+  try {
+    run = setup(dir, 'fatal-error', CONF);
+    run.parent.start();
+    assert.equal(await run.code, 1);
+    assert.match(run.lines.join(''), /: pid \d+ exited with permanent error FATAL\. Terminating\n/);
+    assert.deepEqual(run.notes, ['ERRNO=22']);
+  } finally {
+    await cleanup(run);
+    delete process.env.FAKE_MODE;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('no configuration to run: keepalived\'s warning, no worker, no READY=1 (as 2.2.7); STOPPING=1 at stop', { timeout: 30000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kats-daemon-sup-'));
+  let run: Run | undefined;
+  try {
+    run = setup(dir, '', CLEAN_CONF);
+    run.parent.start();
+    await waitLine(run, /Warning - keepalived has no configuration to run/);
+    assert.equal(run.parent.state.workers.length, 0);
+    assert.doesNotMatch(run.lines.join(''), /Startup complete/);
+    run.parent.stop(0);
+    assert.equal(await run.code, 0);
+    assert.deepEqual(run.notes, ['STOPPING=1']);
+  } finally {
+    await cleanup(run);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a reload changing the instance name is refused whole, without RELOADING=1 (keepalived 2.2.7)', { timeout: 30000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kats-daemon-sup-'));
+  let run: Run | undefined;
+  try {
+    run = setup(dir, '', CLEAN_CONF, ['--all']);
+    run.parent.start();
+    await waitLine(run, /Startup complete/);
+    fs.writeFileSync(path.join(dir, 'k.conf'), `instance other\n${CLEAN_CONF}`);
+    run.parent.reload();
+    await waitLine(run, /Cannot change instance name at a reload - please restart keepalived/);
+    const text = run.lines.join('');
+    assert.doesNotMatch(text, /Reload complete/);
+    assert.deepEqual(run.notes, [`READY=1\nMAINPID=${process.pid}`]);
+    // a reload without the change goes through afterwards
+    fs.writeFileSync(path.join(dir, 'k.conf'), CLEAN_CONF.replace('router_id sup', 'router_id sup2'));
+    run.parent.reload();
+    await waitLine(run, /Reload complete/);
+    assert.deepEqual(run.notes.slice(1), ['RELOADING=1', `READY=1\nMAINPID=${process.pid}`]);
+  } finally {
+    await cleanup(run);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
