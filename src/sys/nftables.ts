@@ -71,17 +71,32 @@ export function baseScript(family: 4 | 6, o: NftOptions): string {
 }
 
 /**
- * use_vmac (IPv4): IGMP reports leaving a VMAC are sent on its base interface instead, as
- * 2.2.7 does: `map vmac_map { type iface_index : iface_index }` and, in chain out,
- * `ip protocol igmp meta oifkind "macvlan" dup to ip daddr device oif map @vmac_map drop`.
+ * use_vmac: multicast membership reports leaving a VMAC are sent on its base interface instead,
+ * as 2.2.7 does (observed): IPv4 `map vmac_map { type iface_index : iface_index }` and, in chain
+ * out, `ip protocol igmp meta oifkind "macvlan" dup to ip daddr device oif map @vmac_map drop`;
+ * IPv6 the same for `icmpv6 type mld2-listener-report`, plus `set vmac_set { type iface_index }`
+ * and `icmpv6 type nd-router-solicit meta oifkind "macvlan" oif @vmac_set drop`.
  */
-export function vmacScript(o: NftOptions, pairs: { vmac: string; base: string }[], withMap: boolean): string {
-  const t = `ip ${o.table}`;
+export function vmacScript(family: 4 | 6, o: NftOptions, pairs: { vmac: string; base: string }[], withMap: boolean): string {
+  const t = `${family === 4 ? 'ip' : 'ip6'} ${o.table}`;
   const c = o.counters ? ' counter' : '';
   const lines: string[] = [];
-  if (withMap) lines.push(`add map ${t} vmac_map { type iface_index : iface_index; }`);
-  if (pairs.length) lines.push(`add element ${t} vmac_map { ${pairs.map((p) => `"${p.vmac}" : "${p.base}"`).join(', ')} }`);
-  if (withMap) lines.push(`add rule ${t} out ip protocol igmp meta oifkind "macvlan"${c} dup to ip daddr device oif map @vmac_map drop`);
+  if (withMap) {
+    lines.push(`add map ${t} vmac_map { type iface_index : iface_index; }`);
+    if (family === 6) lines.push(`add set ${t} vmac_set { type iface_index; }`);
+  }
+  if (pairs.length) {
+    lines.push(`add element ${t} vmac_map { ${pairs.map((p) => `"${p.vmac}" : "${p.base}"`).join(', ')} }`);
+    if (family === 6) lines.push(`add element ${t} vmac_set { ${pairs.map((p) => `"${p.vmac}"`).join(', ')} }`);
+  }
+  if (withMap) {
+    if (family === 4) lines.push(`add rule ${t} out ip protocol igmp meta oifkind "macvlan"${c} dup to ip daddr device oif map @vmac_map drop`);
+    else
+      lines.push(
+        `add rule ${t} out icmpv6 type mld2-listener-report meta oifkind "macvlan"${c} dup to ip6 daddr device oif map @vmac_map drop`,
+        `add rule ${t} out icmpv6 type nd-router-solicit meta oifkind "macvlan" oif @vmac_set${c} drop`,
+      );
+  }
   return lines.length ? lines.join('\n') + '\n' : '';
 }
 
@@ -159,7 +174,7 @@ export class NftFirewall {
   /** Families whose table exists (possibly for use_vmac only, without the no_accept part). */
   private readonly bases = new Set<4 | 6>();
   private readonly vmacs = new Set<string>();
-  private vmacMap = false;
+  private readonly vmacMap = new Set<4 | 6>();
   private readonly refs = new Map<string, number>();
   /** Rule handles of link-local addresses: key address%ifname -> [in, out]. */
   private readonly llHandles = new Map<string, number[]>();
@@ -219,21 +234,24 @@ export class NftFirewall {
     });
   }
 
-  /** use_vmac (IPv4): the VMAC -> base interface map for IGMP (added once per VMAC). */
-  setVmacs(pairs: { vmac: string; base: string }[]): Promise<void> {
-    const fresh = pairs.filter((p) => !this.vmacs.has(p.vmac));
+  /** use_vmac: the VMAC -> base interface map for IGMP/MLD (added once per VMAC). */
+  setVmacs(pairs: { family: 4 | 6; vmac: string; base: string }[]): Promise<void> {
+    const fresh = pairs.filter((p) => !this.vmacs.has(`${p.family}/${p.vmac}`));
     if (!fresh.length) return this.queue;
-    for (const p of fresh) this.vmacs.add(p.vmac);
+    for (const p of fresh) this.vmacs.add(`${p.family}/${p.vmac}`);
     return this.enqueue(async () => {
-      const first = !this.vmacMap;
-      this.vmacMap = true;
       let script = '';
-      if (!this.bases.has(4)) {
-        script += baseScript(4, this.opts);
-        this.bases.add(4);
+      for (const f of [4, 6] as const) {
+        const mine = fresh.filter((p) => p.family === f);
+        if (!mine.length) continue;
+        if (!this.bases.has(f)) {
+          script += baseScript(f, this.opts);
+          this.bases.add(f);
+        }
+        script += vmacScript(f, this.opts, mine, !this.vmacMap.has(f));
+        this.vmacMap.add(f);
       }
-      script += vmacScript(this.opts, fresh, first);
-      await this.apply(script, 'set the VMAC IGMP rule');
+      await this.apply(script, 'set the VMAC multicast rules');
     });
   }
 
@@ -277,7 +295,7 @@ export class NftFirewall {
       this.tables.clear();
       this.bases.clear();
       this.vmacs.clear();
-      this.vmacMap = false;
+      this.vmacMap.clear();
       this.refs.clear();
       for (const f of fams) await this.apply(`delete table ${f === 4 ? 'ip' : 'ip6'} ${this.opts.table}\n`, 'delete table');
     });

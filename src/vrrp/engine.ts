@@ -16,7 +16,8 @@
  *                        above -D only).
  *   runtime/ports.ts     the port interfaces (fakes in test/unit/vrrp-engine/fakes.ts).
  *   ../sys/nftables.ts   no_accept / strict: keepalived's `keepalived` nftables tables (DROP of the
- *                        VIPs while a non-owner instance is MASTER), through the nft program.
+ *                        VIPs while a non-owner instance is MASTER) and use_vmac's multicast
+ *                        report rules, through the nft program.
  *
  * Verified against keepalived 2.2.7 in namespaces (test/interop/*): election both ways,
  * preemption, nopreempt, preempt_delay, priority-0 and SIGKILL failover times, GARP/NA moving
@@ -36,9 +37,10 @@
  * interface's first address and moves to another one when it goes, no address -> FAULT
  * (track_src_ip: also for a configured source); a master's VIP deleted -> BACKUP, priority 0,
  * MASTER again after the skew time (VIPs restored).
- * Not implemented: vrrp_iptables / vrrp_ipsets (Debian's 2.2.7 is built with nftables only), the
- * nftables rules keepalived adds for use_vmac, track_process delay/terminate_delay/fork_delay,
- * track_bfd.
+ * Firewall: nftables as Debian's 2.2.7 (sys/nftables.ts): no_accept/strict drop rules and
+ * use_vmac's IGMP/MLD rules, tables compared with 2.2.7's in namespaces.
+ * Not implemented: vrrp_iptables / vrrp_ipsets (Debian's 2.2.7 is built with nftables only),
+ * track_process delay/terminate_delay/fork_delay, track_bfd.
  */
 import type { EngineContext, WorkerEngine } from '../workers/engine';
 import type { VrrpSlice } from '../config/index';

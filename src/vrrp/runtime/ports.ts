@@ -20,8 +20,8 @@ export interface FirewallAddr {
 export interface FirewallPort {
   block(addrs: FirewallAddr[]): Promise<void>;
   unblock(addrs: FirewallAddr[]): Promise<void>;
-  /** use_vmac (IPv4): IGMP from the VMACs leaves through their base interfaces. */
-  setVmacs?(pairs: { vmac: string; base: string }[]): Promise<void>;
+  /** use_vmac: IGMP/MLD from the VMACs leaves through their base interfaces. */
+  setVmacs?(pairs: { family: 4 | 6; vmac: string; base: string }[]): Promise<void>;
   /** Remove everything installed (on stop). */
   close(): Promise<void>;
 }

@@ -796,7 +796,7 @@ export class VrrpRuntime {
   private openFirewall(slice: VrrpSlice): void {
     this.firewallVmacs(slice);
     if (this.firewallTried) return;
-    if (!slice.vrrpInstances.some((i) => (!i.accept && i.priority !== 255) || (i.useVmac && i.family === 4))) return;
+    if (!slice.vrrpInstances.some((i) => (!i.accept && i.priority !== 255) || i.useVmac)) return;
     this.firewallTried = true;
     const g = slice.global;
     if (g.nftables === undefined && !g.vrrpIptables) this.ports.log.info('use_vmac or no_accept/strict specified, but no firewall configured - using nftables');
@@ -805,11 +805,11 @@ export class VrrpRuntime {
     this.firewallVmacs(slice);
   }
 
-  /** use_vmac (IPv4): keepalived's IGMP map VMAC -> base interface. */
+  /** use_vmac: keepalived's IGMP/MLD map VMAC -> base interface. */
   private firewallVmacs(slice: VrrpSlice): void {
     const pairs = slice.vrrpInstances
-      .filter((i) => i.useVmac && i.family === 4 && this.links.has(VrrpRuntime.vmacName(i)))
-      .map((i) => ({ vmac: VrrpRuntime.vmacName(i), base: this.ifaceOf(i) }));
+      .filter((i) => i.useVmac && this.links.has(VrrpRuntime.vmacName(i)))
+      .map((i) => ({ family: i.family, vmac: VrrpRuntime.vmacName(i), base: this.ifaceOf(i) }));
     if (pairs.length) void this.firewall?.setVmacs?.(pairs);
   }
 

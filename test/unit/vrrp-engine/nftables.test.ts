@@ -92,16 +92,16 @@ test('nft errors are reported, not thrown', async () => {
 
 test('use_vmac: the IGMP map and rule in table ip keepalived, then the no_accept part added to the same table', async () => {
   const { fw, calls, errors } = fake();
-  await fw.setVmacs([{ vmac: 'vrrp.51', base: 'eth0' }]);
+  await fw.setVmacs([{ family: 4, vmac: 'vrrp.51', base: 'eth0' }]);
   const s0 = calls[0]!.stdin;
   assert.match(s0, /add chain ip keepalived out \{ type filter hook output/);
   assert.match(s0, /add map ip keepalived vmac_map \{ type iface_index : iface_index; \}/);
   assert.match(s0, /add element ip keepalived vmac_map \{ "vrrp\.51" : "eth0" \}/);
   assert.match(s0, /add rule ip keepalived out ip protocol igmp meta oifkind "macvlan" dup to ip daddr device oif map @vmac_map drop/);
   assert.doesNotMatch(s0, /chain ip keepalived in/);
-  await fw.setVmacs([{ vmac: 'vrrp.51', base: 'eth0' }]);
+  await fw.setVmacs([{ family: 4, vmac: 'vrrp.51', base: 'eth0' }]);
   assert.equal(calls.length, 1, 'known VMAC: nothing to do');
-  await fw.setVmacs([{ vmac: 'vrrp.52', base: 'eth0' }]);
+  await fw.setVmacs([{ family: 4, vmac: 'vrrp.52', base: 'eth0' }]);
   assert.equal(calls[1]!.stdin, 'add element ip keepalived vmac_map { "vrrp.52" : "eth0" }\n');
   await fw.block([v4('10.0.0.1')]);
   const s2 = calls[2]!.stdin;
@@ -111,4 +111,16 @@ test('use_vmac: the IGMP map and rule in table ip keepalived, then the no_accept
   await fw.close();
   assert.equal(calls.at(-1)!.stdin, 'delete table ip keepalived\n');
   assert.deepEqual(errors, []);
+});
+
+test('use_vmac IPv6: MLD map, router-solicit set and rules in table ip6 keepalived', async () => {
+  const { fw, calls } = fake();
+  await fw.setVmacs([{ family: 6, vmac: 'vrrp.52', base: 'eth0' }]);
+  const s0 = calls[0]!.stdin;
+  assert.match(s0, /add table ip6 keepalived/);
+  assert.match(s0, /add set ip6 keepalived vmac_set \{ type iface_index; \}/);
+  assert.match(s0, /add element ip6 keepalived vmac_set \{ "vrrp\.52" \}/);
+  assert.match(s0, /add rule ip6 keepalived out icmpv6 type mld2-listener-report meta oifkind "macvlan" dup to ip6 daddr device oif map @vmac_map drop/);
+  assert.match(s0, /add rule ip6 keepalived out icmpv6 type nd-router-solicit meta oifkind "macvlan" oif @vmac_set drop/);
+  assert.doesNotMatch(s0, / ip keepalived/);
 });
