@@ -69,6 +69,18 @@ export function processExists(pid: number): boolean {
   }
 }
 
+/** "comm, state S, cmdline …" of a process, for -D diagnostics ('gone' when it is not there any more). */
+export function describeProcess(pid: number): string {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const m = /^\d+ \((.*)\) (\S)/s.exec(stat);
+    const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+    return `${m?.[1] ?? '?'}, state ${m?.[2] ?? '?'}, cmdline ${cmd || '(none)'}`;
+  } catch {
+    return 'gone';
+  }
+}
+
 /** The pid of a live process named in `file`, or undefined (stale or missing file). */
 export function runningPid(file: string): number | undefined {
   const pid = readPid(file);

@@ -27,7 +27,7 @@ import { NotifyService } from '../notify/service';
 import type { KeepalivedConfig } from '../config/ast';
 import { PROCESS_NAMES, configApi, parentView, type ConfigApi, type LoadResult, type ParentView } from './config-source';
 import { DUMP_FILES, dataFileName, dumpDir, flattenForDump, writeDump } from './dump';
-import { pidPaths, removePidFile, runningPid, writePidFile, type PidPaths } from './pidfile';
+import { describeProcess, pidPaths, processExists, readPid, removePidFile, writePidFile, type PidPaths } from './pidfile';
 import { SdNotify } from './sdnotify';
 import { runParentScript } from './scripts';
 import { subscribeSignals } from './signals';
@@ -155,8 +155,7 @@ export class Parent {
 
     // one daemon per pid file
     const want = this.wantedRoles(this.view);
-    const others = [runningPid(this.pids.parent), ...want.map((r) => runningPid(r === 'vrrp' ? this.pids.vrrp : this.pids.checker))];
-    if (others.some((p) => p !== undefined)) {
+    if (this.alreadyRunning([this.pids.parent, ...want.map((r) => (r === 'vrrp' ? this.pids.vrrp : this.pids.checker))])) {
       this.log.info('daemon is already running');
       this.finish(EXIT_OK, false);
       return;
@@ -206,6 +205,25 @@ export class Parent {
 
   private scriptCtx(): { scriptUser?: { user: string; group?: string } } {
     return this.view.scriptUser ? { scriptUser: this.view.scriptUser } : {};
+  }
+
+  /**
+   * keepalived's keepalived_running(): the pid files in order (parent, then the workers it will
+   * start), the first naming a live process wins; a stale one is removed ("Remove a zombie pid
+   * file"). Which file and pid were found running is said under -D.
+   */
+  private alreadyRunning(files: string[]): boolean {
+    for (const file of files) {
+      const pid = readPid(file);
+      if (pid === undefined || pid === process.pid) continue;
+      if (processExists(pid)) {
+        this.log.detailed(`pid file ${file} names pid ${pid}, a running process (${describeProcess(pid)})`);
+        return true;
+      }
+      this.log.info(`Remove a zombie pid file ${file}`);
+      removePidFile(file, pid);
+    }
+    return false;
   }
 
   private wantedRoles(v: ParentView): WorkerRole[] {

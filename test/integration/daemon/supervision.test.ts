@@ -154,9 +154,12 @@ test('kill -9 of the parent: workers follow it (PDEATHSIG / IPC disconnect); a n
     await d.exited;
     await until(() => !alive(v) && !alive(c), 'workers exit after the parent died');
     assert.ok(fs.existsSync(env.pid('parent')), 'the killed parent left its pid file');
-    d2 = Daemon.start(env, ['-n', '-l', '-G', ...env.baseArgs()]);
+    // -D: if it refuses, its output says which pid file and pid it found running
+    d2 = Daemon.start(env, ['-n', '-l', '-G', '-D', ...env.baseArgs()]);
     await d2.waitFor(/Startup complete/);
     assert.doesNotMatch(d2.out, /daemon is already running/);
+    // keepalived 2.2.7's line for each stale pid file it removes
+    for (const n of ['parent', 'vrrp', 'checker'] as const) assert.match(d2.out, new RegExp(`Remove a zombie pid file ${env.pid(n).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\n`));
     assert.equal(env.readPid('parent'), d2.pid);
     pids.push(env.readPid('vrrp'), env.readPid('checker'));
     d2.signal('SIGTERM');
@@ -164,6 +167,23 @@ test('kill -9 of the parent: workers follow it (PDEATHSIG / IPC disconnect); a n
   } finally {
     await d2?.kill();
     await d?.kill(pids);
+    await env.dispose();
+  }
+});
+
+test('a live pid file: "daemon is already running", and -D says which file and pid', { skip, timeout: 60000 }, async () => {
+  const env = await Env.create('running');
+  let d: Daemon | undefined;
+  try {
+    // a live process that is not ours: keepalived 2.2.7 only asks kill(pid, 0)
+    fs.writeFileSync(env.pid('vrrp'), `${process.pid}\n`);
+    d = Daemon.start(env, ['-n', '-l', '-G', '-D', ...env.baseArgs()]);
+    assert.deepEqual(await d.exited, { code: 0, signal: null });
+    assert.match(d.out, new RegExp(`pid file ${env.pid('vrrp')} names pid ${process.pid}, a running process \\(`));
+    assert.match(d.out, /daemon is already running/);
+    assert.equal(fs.readFileSync(env.pid('vrrp'), 'utf8'), `${process.pid}\n`, 'a live pid file is left alone');
+  } finally {
+    await d?.kill();
     await env.dispose();
   }
 });
