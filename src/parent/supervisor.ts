@@ -58,6 +58,20 @@ const ROLE_NAMES: Record<WorkerRole, { child: string; ident: string; short: stri
   checker: { child: 'Healthcheck', ident: 'Keepalived_healthcheckers', short: 'checker' },
 };
 
+/** Printed by keepalived 2.2.7 after every "died: Respawning" (observed). */
+const RESPAWN_ADVICE = [
+  '  Please log an issue at https://github.com/acassen/keepalived/issues/',
+  '  and include a full copy of your keepalived configuration files, and',
+  '  copies of the keepalived system log entries around the time this happened',
+];
+
+/** strsignal(3) texts (glibc) for "exited due to signal N (TEXT)". */
+const SIGNAL_TEXT: Record<number, string> = {
+  1: 'Hangup', 2: 'Interrupt', 3: 'Quit', 4: 'Illegal instruction', 5: 'Trace/breakpoint trap', 6: 'Aborted',
+  7: 'Bus error', 8: 'Floating point exception', 9: 'Killed', 10: 'User defined signal 1', 12: 'User defined signal 2',
+  13: 'Broken pipe', 14: 'Alarm clock', 15: 'Terminated',
+};
+
 /** keepalived sends ERRNO=22 (EINVAL) to systemd when a child stops with a permanent error. */
 const ERRNO_EINVAL = 22;
 
@@ -435,6 +449,7 @@ export class Parent {
     slot.dumps.clear();
     removePidFile(slot.pidFile, pid);
     const name = ROLE_NAMES[slot.role];
+    this.reportChildStatus(pid, code, signal);
     if (this.phase === 'stopping') {
       this.checkStopped();
       return;
@@ -451,7 +466,6 @@ export class Parent {
       this.stop(permanent === 'CONFIG' ? EXIT_CONFIG : EXIT_FATAL, ERRNO_EINVAL);
       return;
     }
-    void signal;
     if (slot.stoppedBySignal && !slot.respawnTimer) {
       // `pkill keepalived` / systemd's KillMode=control-group TERM every process: the worker may
       // exit before our own SIGTERM is handled. Decide a moment later.
@@ -479,11 +493,23 @@ export class Parent {
     const delay = slot.nextDelayS;
     slot.nextDelayS = delay === 0 ? 1 : Math.min(delay * 2, 60);
     this.log.alert(`${name.child} child process(${pid}) died: Respawning`);
+    for (const l of RESPAWN_ADVICE) this.log.info(l);
+    this.log.info(`Restart of ${name.child} process delayed ${delay} seconds to limit respawn rate`);
     this.scheduleRespawn(slot, delay);
   }
 
+  /** keepalived's report_child_status() lines for a child that did not exit 0 (permanent errors aside). */
+  private reportChildStatus(pid: number, code: number | null, signal: NodeJS.Signals | null): void {
+    if (signal) {
+      const num = os.constants.signals[signal] ?? 0;
+      if (signal === 'SIGSEGV') this.log.info(`pid ${pid} exited due to segmentation fault (SIGSEGV).`);
+      else this.log.info(`pid ${pid} exited due to signal ${num} (${SIGNAL_TEXT[num] ?? `Unknown signal ${num}`})${signal === 'SIGKILL' ? ' - has rlimit_rttime been exceeded?' : ''}`);
+    } else if (code !== null && code !== 0 && code !== EXIT_CONFIG && code !== EXIT_FATAL) {
+      this.log.info(`pid ${pid} exited with status ${code}`);
+    }
+  }
+
   private scheduleRespawn(slot: WorkerSlot, delayS: number): void {
-    if (delayS > 0) this.log.info(`Restart of ${ROLE_NAMES[slot.role].child} child process delayed ${delayS} seconds to limit respawn rate`);
     slot.respawnTimer = setTimeout(() => {
       slot.respawnTimer = undefined;
       this.spawn(slot);

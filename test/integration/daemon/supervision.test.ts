@@ -25,6 +25,17 @@ test('kill -9 of each worker: respawned, pid file and title restored', { skip, t
       process.kill(old, 'SIGKILL');
       const m: RegExpMatchArray = await d.waitFor(new RegExp(`${child} child process\\(${old}\\) died: Respawning[\\s\\S]*Starting ${child} child process, pid=(\\d+)`), 10000, from);
       const fresh: number = Number(m[1]);
+      // keepalived 2.2.7's lines, in its order (observed with kill -9 of its VRRP child)
+      const seq = [
+        `pid ${old} exited due to signal 9 \\(Killed\\) - has rlimit_rttime been exceeded\\?`,
+        `${child} child process\\(${old}\\) died: Respawning`,
+        '  Please log an issue at https://github\\.com/acassen/keepalived/issues/',
+        '  and include a full copy of your keepalived configuration files, and',
+        '  copies of the keepalived system log entries around the time this happened',
+        `Restart of ${child} process delayed 0 seconds to limit respawn rate`,
+        `Starting ${child} child process, pid=${fresh}`,
+      ];
+      assert.match(d.out.slice(from), new RegExp(seq.map((l) => `[^\\n]*: ${l}\\n`).join('')));
       pids.push(fresh);
       assert.notEqual(fresh, old);
       await until(() => env.readPid(role) === fresh, `${role} pid file updated`);
