@@ -600,6 +600,8 @@ export class Parent {
     else if (!this.notifier) this.notifier = notifyServiceFor(next.config, this.log);
     // pid file locations stay those of the start (use_pid_dir is read once, as keepalived)
     this.view = { ...newView, usePidDir: oldView.usePidDir };
+    // keepalived renames itself (and its children theirs) when process_name etc. change at a reload
+    if (newView.parentName !== oldView.parentName) this.setTitle(newView.parentName ?? PROCESS_NAMES.parent);
     if (this.opts.dumpConf) this.dumpConfig();
     if (this.opts.watch) this.startWatch();
     this.seq++;

@@ -172,3 +172,28 @@ for (const c of CASES) {
     }
   });
 }
+
+test('a reload renaming the processes: parent and VRRP worker renamed in place (as keepalived 2.2.7)', { skip, timeout: 60000 }, async () => {
+  const env = await Env.create('rename');
+  let d: Daemon | undefined;
+  const kids: Array<number | undefined> = [];
+  try {
+    fs.writeFileSync(env.conf, VRRP_ONLY);
+    d = Daemon.start(env, ['-n', '-l', '-G', ...env.baseArgs()]);
+    await d.waitFor(/Startup complete/);
+    const v = env.readPid('vrrp')!;
+    kids.push(v);
+    assert.equal(comm(v), 'keepalived');
+    fs.writeFileSync(env.conf, withGlobals(VRRP_ONLY, ['process_name kpar2', 'vrrp_process_name kv2']));
+    const from = d.out.length;
+    d.signal('SIGHUP');
+    await d.waitFor(/Reload complete/, 10000, from);
+    await until(() => comm(d!.pid) === 'kpar2' && comm(v) === 'kv2', `renamed (parent ${comm(d!.pid) ?? '?'}, vrrp ${comm(v) ?? '?'})`);
+    assert.equal(env.readPid('vrrp'), v, 'the same VRRP worker');
+    d.signal('SIGTERM');
+    assert.deepEqual(await d.exited, { code: 0, signal: null });
+  } finally {
+    await d?.kill(kids);
+    await env.dispose();
+  }
+});
