@@ -538,13 +538,14 @@ export class Parent {
     this.notify.ready();
     if (this.reloadQueued) {
       this.reloadQueued = false;
-      setImmediate(() => this.reload());
+      setImmediate(() => this.reload(true));
     }
   }
 
   // ------------------------------------------------------------------ reload
-  reload(): void {
+  reload(queued = false): void {
     if (this.phase === 'stopping' || this.phase === 'init') return;
+    if (queued) this.log.detailed('Processing queued reload');
     if (this.phase === 'starting' || this.phase === 'reloading') {
       if (!this.reloadQueued) this.log.info('Reload already in progress - queued');
       this.reloadQueued = true;
@@ -558,7 +559,7 @@ export class Parent {
       if (!this.reloadCheckPasses(next)) {
         if (this.reloadQueued) {
           this.reloadQueued = false;
-          setImmediate(() => this.reload());
+          setImmediate(() => this.reload(true));
         }
         return;
       }
@@ -628,7 +629,7 @@ export class Parent {
     this.phase = 'running';
     if (this.reloadQueued) {
       this.reloadQueued = false;
-      setImmediate(() => this.reload());
+      setImmediate(() => this.reload(true));
     }
   }
 

@@ -48,7 +48,7 @@ function setup(dir: string, mode: string, conf: string, extraArgs: string[] = []
   assert.equal(r.kind, 'ok');
   if (r.kind !== 'ok') throw new Error('unreachable');
   const lines: string[] = [];
-  const log = new Logger({ ident: 'Keepalived', facility: 3, syslog: false, console: true, format: 'text', detail: 0, consoleWrite: (l) => lines.push(l) });
+  const log = new Logger({ ident: 'Keepalived', facility: 3, syslog: false, console: true, format: 'text', detail: r.options.logDetail, consoleWrite: (l) => lines.push(l) });
   const notes: string[] = [];
   const notify = new SdNotify({ NOTIFY_SOCKET: '/fake' }, (_p, d) => notes.push(d.toString()));
   process.env.FAKE_MODE = mode;
@@ -132,7 +132,7 @@ test('a reload during a reload is queued and runs after it', { timeout: 30000 },
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kats-daemon-sup-'));
   let run: Run | undefined;
   try {
-    run = setup(dir, 'slow', CLEAN_CONF, ['--all']);
+    run = setup(dir, 'slow', CLEAN_CONF, ['--all', '-D']);
     run.parent.start();
     await waitLine(run, /Startup complete/);
     assert.equal(run.parent.state.workers.length, 2, '--all starts both workers');
@@ -145,6 +145,7 @@ test('a reload during a reload is queued and runs after it', { timeout: 30000 },
     const text = run.lines.join('');
     assert.equal((text.match(/Reload complete/g) ?? []).length, 2, 'three HUPs during one reload → one queued reload');
     assert.equal((text.match(/Reload already in progress - queued/g) ?? []).length, 1);
+    assert.equal((text.match(/: Processing queued reload\n/g) ?? []).length, 1, "keepalived's -D line");
     assert.deepEqual(run.notes.filter((n) => n === 'RELOADING=1').length, 2);
     run.parent.stop(0);
     assert.equal(await run.code, 0);
