@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addresses, VrrpDaemon } from '../helpers/daemon';
+import { addresses, sleep, VrrpDaemon } from '../helpers/daemon';
 import { run } from '../helpers/netns';
 import { config, instance, skipReason, threeHosts } from './lab';
 
@@ -80,6 +80,25 @@ test('dynamic_interfaces: an interface created after start (FAULT until it has a
     } finally {
       await ours.stop();
       await ka.stop();
+    }
+  } finally {
+    await lab.dispose();
+  }
+});
+
+test('without dynamic_interfaces a missing interface stops the VRRP process with a permanent CONFIG error, as keepalived', { skip: skipReason, timeout: 30000 }, async () => {
+  const { lab, a } = await threeHosts('dyn3');
+  try {
+    for (const impl of ['keepalived', 'ours'] as const) {
+      const d = VrrpDaemon.start(impl, a, config(impl, instance({ priority: 150 }).replace('interface eth0', 'interface eth1')));
+      try {
+        await Promise.race([d.exited, sleep(8000)]);
+        assert.ok(d.exit, `${impl} still running`);
+        assert.match(d.out, /exited with permanent error CONFIG\. Terminating/, impl);
+        assert.doesNotMatch(d.out, /Entering (BACKUP|MASTER|FAULT) STATE/, impl);
+      } finally {
+        await d.stop();
+      }
     }
   } finally {
     await lab.dispose();

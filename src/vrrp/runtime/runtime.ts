@@ -261,6 +261,10 @@ export class VrrpRuntime {
   async start(slice: VrrpSlice): Promise<void> {
     this.slice = slice;
     await this.refreshLinks();
+    // without dynamic_interfaces keepalived 2.2.7's VRRP process stops with a permanent CONFIG
+    // error when an instance's interface does not exist (observed); with it the instance waits in FAULT
+    const missing = slice.global.dynamicInterfaces ? undefined : slice.vrrpInstances.find((i) => !this.links.has(this.ifaceOf(i)));
+    if (missing) throw new Error(`interface ${this.ifaceOf(missing)} of vrrp_instance ${missing.name} does not exist (no dynamic_interfaces)`);
     await this.ensureVmacs(slice);
     if (!this.linkWatch) {
       this.linkWatch = true;
