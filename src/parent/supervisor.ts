@@ -21,11 +21,15 @@ import * as path from 'node:path';
 import type { Options } from '../cli';
 import type { Diagnostic } from '../config/diagnostics';
 import { parentChannel, type Channel } from '../ipc/channel';
-import { EXIT_CONFIG, EXIT_FATAL, EXIT_OK, type DumpKind, type ParentMessage, type WorkerMessage, type WorkerRole, type WorkerSettings } from '../ipc/messages';
+import { EXIT_CONFIG, EXIT_FATAL, EXIT_OK, EXIT_PROGRAM_ERROR, type DumpKind, type ParentMessage, type WorkerMessage, type WorkerRole, type WorkerSettings } from '../ipc/messages';
 import { IDENT_PARENT, syslogIdent, type Logger } from '../log';
 import { NotifyService } from '../notify/service';
 import type { KeepalivedConfig } from '../config/ast';
 import { PROCESS_NAMES, configApi, parentView, type ConfigApi, type LoadResult, type ParentView } from './config-source';
+
+/** A load whose loader failed has no configuration (only its diagnostics). */
+type Loaded = Omit<LoadResult, 'config'> & { config: LoadResult['config'] | undefined };
+const hasConfig = (r: Loaded): r is LoadResult => r.config !== undefined;
 import { DUMP_FILES, dataFileName, dumpDir, flattenForDump, writeDump } from './dump';
 import { describeProcess, pidPaths, processExists, readPid, removePidFile, writePidFile, type PidPaths } from './pidfile';
 import { SdNotify } from './sdnotify';
@@ -148,21 +152,24 @@ export class Parent {
       this.finish(EXIT_FATAL, false);
       return;
     }
-    this.loaded = this.load();
+    const first = this.load();
+    if (!this.usable(first)) return;
+    this.loaded = first;
     // net_namespace in the file (when -s did not override it): enter it, then re-read for its interfaces
-    const cfgNs = o.namespace === undefined ? parentView(this.loaded.config, this.api).netns : undefined;
+    const cfgNs = o.namespace === undefined ? parentView(this.loaded.config).netns : undefined;
     if (cfgNs !== undefined) {
       if (!this.enterNamespace(cfgNs)) {
         this.finish(EXIT_FATAL, false);
         return;
       }
-      this.loaded = this.load();
+      const again = this.load();
+      if (!this.usable(again)) return;
+      this.loaded = again;
     }
     this.log.info(`Configuration file ${o.useFile}`);
     this.logDiagnostics(this.loaded.diagnostics);
-    if (this.api.standIn) this.log.warn('keepalived-ts: configuration parser not available yet - using the minimal stand-in (blocks detected, not validated)');
     if (o.dumpConf) this.dumpConfig();
-    this.view = parentView(this.loaded.config, this.api);
+    this.view = parentView(this.loaded.config);
     if (o.namespace !== undefined) this.view.netns = o.namespace;
     this.pids = pidPaths(o, this.view);
     if (this.view.instance || this.view.netns) this.log.reconfigure({ ident: syslogIdent(IDENT_PARENT, this.view.netns, this.view.instance) });
@@ -259,7 +266,15 @@ export class Parent {
     return s;
   }
 
-  private load(): LoadResult {
+  /** At start: a loader that failed (a bug: loadConfig never throws) stops the daemon as a program error. */
+  private usable(r: Loaded): r is LoadResult {
+    if (hasConfig(r)) return true;
+    this.logDiagnostics(r.diagnostics);
+    this.finish(EXIT_PROGRAM_ERROR, false);
+    return false;
+  }
+
+  private load(): Loaded {
     const interfaces = new Set<string>();
     if (this.enteredNetns) {
       // /sys/class/net shows the mount namespace's view: ask `ip` (it inherits our netns)
@@ -296,8 +311,7 @@ export class Parent {
 
   private dumpConfig(): void {
     let text: string;
-    if (this.api.dumpConfig) text = this.api.dumpConfig(this.loaded.config);
-    else text = JSON.stringify(this.loaded.config, null, 2) ?? '';
+    text = this.api.dumpConfig(this.loaded.config);
     for (const l of text.split('\n')) if (l.length) this.log.info(l);
   }
 
@@ -551,7 +565,7 @@ export class Parent {
       this.reloadQueued = true;
       return;
     }
-    let next: LoadResult | undefined;
+    let next: Loaded | undefined;
     if (this.view.reloadCheckConfig) {
       // keepalived runs `keepalived -t` first; any error (exit code ≠ 0) and nothing is reloaded
       this.log.detailed('validate conf before Reload');
@@ -572,14 +586,14 @@ export class Parent {
     const verdict = this.api.configTestExitCode(next.diagnostics);
     // without reload_check_config keepalived 2.2.7 reloads anyway and its children stop on what
     // they cannot run (the daemon terminates); we keep the running configuration (README)
-    if (verdict === 4 || verdict === 5 || next.config === undefined) {
+    if (verdict === 4 || verdict === 5 || !hasConfig(next)) {
       this.log.error(`Configuration file ${this.opts.useFile} has errors - reload aborted, keeping the running configuration`);
       this.abortReload();
       return;
     }
     // keepalived refuses the whole reload when the namespace or the instance name changes
     const oldView = this.view;
-    const newView = parentView(next.config, this.api);
+    const newView = parentView(next.config);
     if (this.opts.namespace !== undefined) newView.netns = this.opts.namespace;
     let unsupported = false;
     if (oldView.netns !== newView.netns) {
@@ -597,7 +611,7 @@ export class Parent {
     // RELOADING=1 once the new configuration is accepted (keepalived's do_reload)
     this.notify.reloading();
     this.loaded = next;
-    if (this.notifier && isFullConfig(next.config)) this.notifier.reload(next.config);
+    if (this.notifier) this.notifier.reload(next.config);
     else if (!this.notifier) this.notifier = notifyServiceFor(next.config, this.log);
     // pid file locations stay those of the start (use_pid_dir is read once, as keepalived)
     this.view = { ...newView, usePidDir: oldView.usePidDir };
@@ -637,7 +651,7 @@ export class Parent {
    * reload_check_config [LOGFILE]: the new file's `-t` diagnostics go to LOGFILE (truncated,
    * created under the umask: 0600 by default, as keepalived's); false when it would not pass `-t`.
    */
-  private reloadCheckPasses(next: LoadResult): boolean {
+  private reloadCheckPasses(next: Loaded): boolean {
     const file = this.view.reloadCheckLog;
     if (file) {
       // keepalived's check child runs `-t` without -D: no informational lines even under -D
@@ -700,9 +714,7 @@ export class Parent {
 
   private parentData(): string {
     const lines = ['------< Global definitions >------'];
-    const c = this.loaded.config as Record<string, unknown> | undefined;
-    const g = c ? (c.global ?? c.globalDefs ?? c.global_defs ?? (c.globals as unknown)) : undefined;
-    lines.push(...flattenForDump(g));
+    lines.push(...flattenForDump(this.loaded.config.global));
     lines.push('------< Parent process >------');
     lines.push(` Version = ${versionString()}`);
     lines.push(` Pid = ${process.pid}`);
@@ -844,11 +856,6 @@ export function commandLine(argv: string[]): string {
 }
 
 /** A configuration from the real loader (not the minimal stand-in). */
-function isFullConfig(c: unknown): c is KeepalivedConfig {
-  const x = c as Partial<KeepalivedConfig> | undefined;
-  return !!x && typeof x.global === 'object' && Array.isArray(x.vrrpInstances) && Array.isArray(x.syncGroups) && typeof x.lvs === 'object';
-}
-
-function notifyServiceFor(c: unknown, log: Logger): NotifyService | undefined {
-  return isFullConfig(c) ? new NotifyService(c, { log }) : undefined;
+function notifyServiceFor(c: KeepalivedConfig, log: Logger): NotifyService {
+  return new NotifyService(c, { log });
 }

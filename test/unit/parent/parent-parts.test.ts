@@ -11,7 +11,7 @@ import { formatSyslog, parseSyslog, syslogTimestamp } from '../../../src/log/sys
 import { Logger, childFacility, consoleTimestamp, logFileFor, syslogIdent } from '../../../src/log';
 import { SdNotify } from '../../../src/parent/sdnotify';
 import { dataFileName, dumpDir, flattenForDump } from '../../../src/parent/dump';
-import { parentView, useStandInConfig, configApi } from '../../../src/parent/config-source';
+import { parentView, configApi } from '../../../src/parent/config-source';
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'kats-daemon-unit-'));
@@ -231,7 +231,7 @@ test('dump locations and names', () => {
   assert.deepEqual(flattenForDump({ routerId: 'r1', list: ['a', 'b'], nested: { x: 1 }, none: undefined }), [' routerId = r1', ' list = a, b', ' nested.x = 1']);
 });
 
-test('stand-in and real configuration: the parent sees the same blocks and root settings', () => {
+test('parentView: the blocks and root settings the parent acts on, from the real configuration', () => {
   const d = tmp();
   try {
     const f = path.join(d, 'k.conf');
@@ -255,22 +255,13 @@ test('stand-in and real configuration: the parent sees the same blocks and root 
         '',
       ].join('\n'),
     );
-    const views = [];
-    for (const stand of [true, false]) {
-      useStandInConfig(stand);
-      const api = configApi();
-      const r = api.loadConfig(f, { configId: 'x' });
-      views.push({ stand: api.standIn, view: parentView(r.config, api) });
-    }
-    useStandInConfig(false);
-    for (const { view } of views) {
-      assert.equal(view.hasVrrp, true);
-      assert.equal(view.hasChecker, false);
-      assert.equal(view.usePidDir, true);
-      assert.equal(view.instance, 'web');
-      assert.equal(view.childWaitTimeS, 7);
-      assert.equal(view.vrrpName, 'kavrrp');
-    }
+    const view = parentView(configApi().loadConfig(f, { configId: 'x' }).config);
+    assert.equal(view.hasVrrp, true);
+    assert.equal(view.hasChecker, false);
+    assert.equal(view.usePidDir, true);
+    assert.equal(view.instance, 'web');
+    assert.equal(view.childWaitTimeS, 7);
+    assert.equal(view.vrrpName, 'kavrrp');
   } finally {
     fs.rmSync(d, { recursive: true, force: true });
   }

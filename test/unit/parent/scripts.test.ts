@@ -73,7 +73,7 @@ test('parentView: startup/shutdown script user and group, script_user, from the 
   try {
     fs.writeFileSync(f, 'global_defs {\n  script_user daemon web\n  startup_script "/bin/sh -c \'echo up\'" alice web\n  shutdown_script /bin/true\n}\n');
     const api = configApi();
-    const view = parentView(api.loadConfig(f, { configId: 'x' }).config, api);
+    const view = parentView(api.loadConfig(f, { configId: 'x' }).config);
     assert.deepEqual(view.startupScript, { argv: ['/bin/sh', '-c', 'echo up'], user: 'alice', group: 'web', timeoutS: 10 });
     assert.deepEqual(view.shutdownScript, { argv: ['/bin/true'], timeoutS: 10 });
     assert.deepEqual(view.scriptUser, { user: 'daemon', group: 'web' });
