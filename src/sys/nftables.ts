@@ -255,6 +255,21 @@ export class NftFirewall {
     });
   }
 
+  /** VMACs created again (new ifindexes): flush the map (and the IPv6 set) and fill them with `pairs`. */
+  refreshVmacs(pairs: { family: 4 | 6; vmac: string; base: string }[]): Promise<void> {
+    return this.enqueue(async () => {
+      let script = '';
+      for (const f of [4, 6] as const) {
+        if (!this.vmacMap.has(f)) continue;
+        const t = `${f === 4 ? 'ip' : 'ip6'} ${this.opts.table}`;
+        script += `flush map ${t} vmac_map\n`;
+        if (f === 6) script += `flush set ${t} vmac_set\n`;
+        script += vmacScript(f, this.opts, pairs.filter((p) => p.family === f), false);
+      }
+      await this.apply(script, 'refresh the VMAC multicast rules');
+    });
+  }
+
   /** Stop dropping traffic of `addrs`. */
   unblock(addrs: FirewallAddr[]): Promise<void> {
     const gone = addrs.filter((a) => {

@@ -9,8 +9,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { addresses, sleep, VrrpDaemon } from '../helpers/daemon';
-import { run } from '../helpers/netns';
+import { run, type Netns } from '../helpers/netns';
 import { config, instance, skipReason, threeHosts } from './lab';
+
+/** The VIP is added by netlink right after the MASTER transition (and the first advert): poll briefly. */
+async function hasAddr(ns: Netns, ifname: string, addr: string): Promise<boolean> {
+  for (let i = 0; i < 20; i++) {
+    if ((await addresses(ns, ifname)).includes(addr)) return true;
+    await sleep(100);
+  }
+  return false;
+}
 
 const DYN = 'global_defs {\n  router_id ours\n  dynamic_interfaces\n}\n';
 
@@ -44,7 +53,7 @@ test('interface deleted and recreated: FAULT, then back to work with new sockets
       await ours.waitFor(/\(VI_1\) Entering MASTER STATE/, 3000, o);
       await ka.waitFor(/\(VI_1\) Master received advert from 10\.99\.0\.1 with higher priority 150, ours 100/, 3000, k);
       await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 3000, k);
-      assert.ok((await addresses(a)).includes('10.99.0.100/24'), 'VIP on the new eth0');
+      assert.ok(await hasAddr(a, 'eth0', '10.99.0.100/24'), 'VIP on the new eth0');
       assert.doesNotMatch(ours.out.slice(o), /send error/);
     } finally {
       await ours.stop();
@@ -76,7 +85,7 @@ test('dynamic_interfaces: an interface created after start (FAULT until it has a
       await ours.waitFor(/\(VI_1\) Entering MASTER STATE/, 3000, o);
       await ka.waitFor(/\(VI_1\) Master received advert from 10\.99\.0\.11 with higher priority 150, ours 100/, 3000, k);
       await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 3000, k);
-      assert.ok((await addresses(a, 'eth1')).includes('10.99.0.100/24'), 'VIP on eth1');
+      assert.ok(await hasAddr(a, 'eth1', '10.99.0.100/24'), 'VIP on eth1');
     } finally {
       await ours.stop();
       await ka.stop();
@@ -99,6 +108,37 @@ test('without dynamic_interfaces a missing interface stops the VRRP process with
       } finally {
         await d.stop();
       }
+    }
+  } finally {
+    await lab.dispose();
+  }
+});
+
+test('use_vmac: the base interface deleted and created again, the VMAC is created again (as 2.2.7)', { skip: skipReason, timeout: 30000 }, async () => {
+  const { lab, a, b } = await threeHosts('dyn4');
+  try {
+    const ours = VrrpDaemon.start('ours', a, config('ours', instance({ priority: 150, version: 3, advertInt: '0.1', extra: ['use_vmac'] })));
+    const ka = VrrpDaemon.start('keepalived', b, config('ka', instance({ priority: 100, version: 3, advertInt: '0.1' })));
+    try {
+      await ours.waitFor(/\(VI_1\) Entering MASTER STATE/, 8000);
+      const o = ours.out.length;
+      const k = ka.out.length;
+      await a.exec(['ip', 'link', 'del', 'eth0']);
+      await ours.waitFor(/Interface vrrp\.51 deleted/, 3000, o);
+      await ka.waitFor(/\(VI_1\) Entering MASTER STATE/, 3000, k);
+      await run(['ip', 'link', 'add', 'eth0', 'netns', a.name, 'type', 'veth', 'peer', 'name', 'v9dyn4', 'netns', lab.bridgeNs.name]);
+      await lab.bridgeNs.exec(['ip', 'link', 'set', 'v9dyn4', 'master', 'br0', 'up']);
+      await a.exec(['ip', 'addr', 'add', '10.99.0.1/24', 'dev', 'eth0']);
+      await a.exec(['ip', 'link', 'set', 'eth0', 'up']);
+      await ours.waitFor(/\(VI_1\): Success creating VMAC interface vrrp\.51/, 3000, o);
+      await ours.waitFor(/\(VI_1\) Entering MASTER STATE/, 4000, o);
+      await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 3000, k);
+      assert.ok(await hasAddr(a, 'vrrp.51', '10.99.0.100/24'), 'VIP on the new VMAC');
+      const link = JSON.parse((await a.exec(['ip', '-j', 'link', 'show', 'dev', 'vrrp.51'])).stdout) as { address: string }[];
+      assert.equal(link[0]?.address, '00:00:5e:00:01:33');
+    } finally {
+      await ours.stop();
+      await ka.stop();
     }
   } finally {
     await lab.dispose();

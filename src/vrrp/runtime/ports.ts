@@ -22,6 +22,8 @@ export interface FirewallPort {
   unblock(addrs: FirewallAddr[]): Promise<void>;
   /** use_vmac: IGMP/MLD from the VMACs leaves through their base interfaces. */
   setVmacs?(pairs: { family: 4 | 6; vmac: string; base: string }[]): Promise<void>;
+  /** The VMACs were created again (new ifindexes): the map is rebuilt with `pairs`. */
+  refreshVmacs?(pairs: { family: 4 | 6; vmac: string; base: string }[]): Promise<void>;
   /** Remove everything installed (on stop). */
   close(): Promise<void>;
 }

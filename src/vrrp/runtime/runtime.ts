@@ -420,8 +420,8 @@ export class VrrpRuntime {
       if (!inst.useVmac) continue;
       const name = VrrpRuntime.vmacName(inst);
       const base = this.links.get(this.ifaceOf(inst));
-      if (!base) continue;
-      if (!this.links.has(name)) {
+      if (!base || base.deleted) continue;
+      if (!this.links.has(name) || this.links.get(name)!.deleted) {
         if (!nl.createMacvlan || !nl.setLinkUp) {
           this.ports.log.warn(`(${inst.name}) use_vmac: this netlink port cannot create ${name}`);
           continue;
@@ -1118,7 +1118,10 @@ export class VrrpRuntime {
       return;
     }
     this.links.set(l.name, l);
-    if (prev && (prev.deleted || prev.index !== l.index)) {
+    const ownVmac = [...this.instances.values()].some((rt) => rt.cfg.useVmac && VrrpRuntime.vmacName(rt.cfg) === l.name);
+    if (ownVmac) {
+      // created by us (vmacsBack): no "added" line, as 2.2.7
+    } else if (prev && (prev.deleted || prev.index !== l.index)) {
       this.ports.log.info(`Interface ${l.name} added`);
       this.interfaceBack(l);
     } else if (!prev && [...this.instances.values()].some((rt) => rt.ifname === l.name)) {
@@ -1153,6 +1156,33 @@ export class VrrpRuntime {
         this.reevaluateAll(rt);
       }
     }
+    if ([...this.instances.values()].some((rt) => rt.ifname === l.name && rt.cfg.useVmac)) {
+      this.vmacQueue = this.vmacQueue.then(() => this.vmacsBack(l.name)).catch((e: unknown) => this.ports.log.error(`VMAC re-creation on ${l.name}: ${(e as Error).message}`));
+    }
+  }
+
+  private vmacQueue: Promise<void> = Promise.resolve();
+
+  /** The base interface of VMACs is back: the VMACs (deleted with it) are created again, as 2.2.7 does (observed). */
+  private async vmacsBack(base: string): Promise<void> {
+    const slice = this.slice;
+    if (!slice || this.stopped) return;
+    await this.ensureVmacs(slice);
+    const pairs: { family: 4 | 6; vmac: string; base: string }[] = [];
+    for (const rt of this.instances.values()) {
+      if (rt.ifname !== base || !rt.cfg.useVmac) continue;
+      const vl = this.links.get(VrrpRuntime.vmacName(rt.cfg));
+      if (!vl || vl.deleted) continue;
+      rt.vmac = { name: vl.name, index: vl.index, mac: vl.mac ?? VrrpRuntime.vmacMac(rt.cfg) };
+      rt.txSock?.close();
+      rt.txSock = undefined;
+      if (rt.sock) this.attach(rt);
+    }
+    for (const i of slice.vrrpInstances) {
+      const vl = i.useVmac ? this.links.get(VrrpRuntime.vmacName(i)) : undefined;
+      if (vl && !vl.deleted) pairs.push({ family: i.family, vmac: vl.name, base: this.ifaceOf(i) });
+    }
+    if (pairs.length) await this.firewall?.refreshVmacs?.(pairs);
   }
 
   // ---- interface addresses (keepalived_netlink.c's address filter) ----
@@ -1264,7 +1294,9 @@ export class VrrpRuntime {
 
   private linkChanged(name: string, up: boolean): void {
     const l = { name };
-    this.ports.log.info(`Netlink reports ${l.name} ${up ? 'up' : 'down'}`);
+    // only interfaces in use are reported (2.2.7 is silent about the others, observed)
+    const used = [...this.instances.values()].some((rt) => rt.ifname === name || rt.vmac?.name === name || rt.trackers.has(`if:${name}`) || rt.trackers.has(`gif:${name}`));
+    if (used) this.ports.log.info(`Netlink reports ${l.name} ${up ? 'up' : 'down'}`);
     for (const rt of this.instances.values()) {
       const ts = [rt.trackers.get(`if:${l.name}`), rt.trackers.get(`gif:${l.name}`)].filter((x): x is TrackerState => !!x);
       if (!ts.length) continue;
