@@ -33,7 +33,8 @@
  * members to BACKUP with a full master-down interval (keepalived: the skew time for all).
  * Interfaces and addresses are followed through netlink events as 2.2.7 does (observed; the
  * same with and without dynamic_interfaces once running): an interface deleted -> FAULT and its
- * sockets closed, created again -> sockets reopened on the new ifindex; the advert source is the
+ * sockets closed, created again -> sockets reopened on the new ifindex and VMACs on it created
+ * again; without dynamic_interfaces a missing interface at start is a CONFIG error; the advert source is the
  * interface's first address and moves to another one when it goes, no address -> FAULT
  * (track_src_ip: also for a configured source); a master's VIP deleted -> BACKUP, priority 0,
  * MASTER again after the skew time (VIPs restored).
