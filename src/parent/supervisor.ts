@@ -202,7 +202,7 @@ export class Parent {
     this.unsubscribe = sig.unsubscribe;
     if (sig.unavailable.length) this.log.warn(`keepalived-ts: signals for ${sig.unavailable.join(', ')} unavailable (native addon onSignal not built)`);
     this.logInactiveOptions();
-    this.notifier = notifyServiceFor(this.loaded.config, this.log);
+    this.notifier = new NotifyService(this.loaded.config, { log: this.log });
 
     if (o.umask === undefined && this.view.umask !== undefined) process.umask(this.view.umask);
     this.phase = 'starting';
@@ -612,7 +612,7 @@ export class Parent {
     this.notify.reloading();
     this.loaded = next;
     if (this.notifier) this.notifier.reload(next.config);
-    else if (!this.notifier) this.notifier = notifyServiceFor(next.config, this.log);
+    else this.notifier = new NotifyService(next.config, { log: this.log });
     // pid file locations stay those of the start (use_pid_dir is read once, as keepalived)
     this.view = { ...newView, usePidDir: oldView.usePidDir };
     // keepalived renames itself (and its children theirs) when process_name etc. change at a reload
@@ -855,7 +855,3 @@ export function commandLine(argv: string[]): string {
   return argv.slice(1).join(' ');
 }
 
-/** A configuration from the real loader (not the minimal stand-in). */
-function notifyServiceFor(c: KeepalivedConfig, log: Logger): NotifyService {
-  return new NotifyService(c, { log });
-}
