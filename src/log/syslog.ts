@@ -5,8 +5,7 @@
  * Node has no unix datagram sockets; the native addon's unixDgramSend() fills that gap. When the
  * addon is missing, sending fails once with a console warning and syslog stays off.
  */
-import { SyslogSocket, unixDgramSend } from '../sys/unixdgram';
-import { native } from '../sys/native';
+import { SyslogSocket, unixDgramSend, unixDgramUnavailable } from '../sys/unixdgram';
 
 export const DEFAULT_SYSLOG_PATH = '/dev/log';
 
@@ -48,12 +47,8 @@ export type DgramSender = (path: string, data: Buffer) => void;
  * (sd_notify, rare, and abstract '@' addresses).
  */
 export function nativeDgramSender(persistent = false): { send?: DgramSender; error?: string } {
-  try {
-    const a = native();
-    if (typeof a.unixDgramSend !== 'function') return { error: 'native addon has no unixDgramSend (not built yet)' };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
+  const error = unixDgramUnavailable();
+  if (error) return { error };
   if (!persistent) return { send: (p, d) => unixDgramSend(p, d) };
   const socks = new Map<string, SyslogSocket>();
   return {

@@ -6,6 +6,16 @@
 import { native, type NativeError, type PollHandle } from './native';
 import { AF_UNIX, POLL_READABLE, SOCK_DGRAM } from './sockconst';
 
+/** Why unix datagrams cannot be sent here (addon not built), or undefined when they can. */
+export function unixDgramUnavailable(): string | undefined {
+  try {
+    if (typeof native().unixDgramSend !== 'function') return 'native addon has no unixDgramSend (not built yet)';
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 /** One datagram to `path`. Throws NativeError (ENOENT, ECONNREFUSED, EAGAIN…). */
 export function unixDgramSend(path: string, data: Buffer | string): void {
   native().unixDgramSend(path, typeof data === 'string' ? Buffer.from(data) : data);
