@@ -65,7 +65,7 @@ async function one(impl: Impl, ns: Netns, cap: Capture, load: VsLoad, windowS: n
   say('baseline');
   {
     const d = startDaemon(impl, ns, `global_defs {\n  router_id ck\n}\n${VRRP}`, extra);
-    await d.waitFor(/\(VI_1\) Entering MASTER STATE/, 20000);
+    await d.waitFor(/\(VI_1\) Entering MASTER STATE/, 90000);
     await sleep(2000);
     const t0 = Date.now() / 1000;
     await sleep(baselineS * 1000);
@@ -82,7 +82,7 @@ async function one(impl: Impl, ns: Netns, cap: Capture, load: VsLoad, windowS: n
   const d = startDaemon(impl, ns, conf, extra);
   try {
     const removed = lineTimes(d, /Removing service \[([\d.]+)\]:tcp:(\d+) from VS/);
-    await d.waitFor(/\(VI_1\) Entering MASTER STATE/, 60000);
+    await d.waitFor(/\(VI_1\) Entering MASTER STATE/, 90000);
     // until every real server has been checked at least once
     for (;;) {
       const s = JSON.parse((await lis.send('stats 1')).slice(6)) as { servers: number };
@@ -169,7 +169,10 @@ async function main(): Promise<void> {
   const cap = new Capture(ns);
   await cap.ready();
   const cols: string[][] = [];
-  for (const impl of impls) cols.push(await one(impl, ns, cap, load, windowS, baselineS, realIpvs));
+  for (const impl of impls) {
+    cols.push(await one(impl, ns, cap, load, windowS, baselineS, realIpvs));
+    if (impls.length > 1) console.log(`\n${impl}:\n` + MEASURES.map((m, i) => `  ${m}: ${cols[cols.length - 1]![i] ?? ''}`).join('\n'));
+  }
   cap.stop();
   console.log('\n' + table(['measure', ...impls], MEASURES.map((m, i) => [m, ...cols.map((c) => c[i] ?? '')])));
 }
