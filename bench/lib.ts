@@ -317,7 +317,13 @@ export async function startListeners(ns: Netns): Promise<{ proc: ChildProcess; s
       waiters.shift()?.(line);
     }
   });
-  const next = () => new Promise<string>((r) => waiters.push(r));
+  let dead = false;
+  proc.on('exit', () => {
+    dead = true;
+    for (const w of waiters.splice(0)) w('exited');
+  });
+  // a listener that died answers 'exited' (callers then fail and clean up instead of hanging)
+  const next = () => new Promise<string>((r) => (dead ? r('exited') : waiters.push(r)));
   const ready = await Promise.race([next(), sleep(15000).then(() => 'timeout')]);
   if (ready !== 'ready') throw new Error(`listeners did not start: ${ready}`);
   return {
