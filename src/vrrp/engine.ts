@@ -55,6 +55,7 @@ import { VrrpRawSocket } from '../sys/rawsock';
 import { LogNotifier, type Notifier } from './runtime/notifier';
 import type { RuntimePorts } from './runtime/ports';
 import { VrrpRuntime } from './runtime/runtime';
+import { LvsSyncd } from '../check/lvs-syncd';
 
 function isSlice(x: unknown): x is VrrpSlice {
   return !!x && typeof x === 'object' && Array.isArray((x as VrrpSlice).vrrpInstances) && typeof (x as VrrpSlice).global === 'object';
@@ -62,6 +63,8 @@ function isSlice(x: unknown): x is VrrpSlice {
 
 export class VrrpEngine implements WorkerEngine {
   private rt: VrrpRuntime | undefined;
+  /** lvs_sync_daemon: the IPVS sync daemon follows its instance's state (keepalived drives it from VRRP). */
+  private syncd: LvsSyncd | undefined;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -89,7 +92,7 @@ export class VrrpEngine implements WorkerEngine {
         debug: (m) => log.detailed(m, 2),
         detailed: (m) => log.detailed(m),
       },
-      notifier: this.notifier ?? (this.ctx.notify ? { notify: this.ctx.notify } : new LogNotifier((m) => log.detailed(m, 2))),
+      notifier: followedBySyncd(this.notifier ?? (this.ctx.notify ? { notify: this.ctx.notify } : new LogNotifier((m) => log.detailed(m, 2))), () => this.syncd),
       scripts: { run: (argv, o) => execArgv(argv, o) },
       sysctl: { get: sysctlGet, set: sysctlSet },
       procs: { list: listProcesses },
@@ -100,6 +103,7 @@ export class VrrpEngine implements WorkerEngine {
 
   async start(slice: unknown): Promise<void> {
     if (!isSlice(slice)) throw new Error('VRRP engine: malformed configuration slice');
+    this.syncd = LvsSyncd.fromGlobal(slice.global.lvsSyncDaemon, { error: (m) => this.ctx.log.error(m) });
     this.rt = new VrrpRuntime(this.ports(), { dontReleaseVrrp: this.ctx.settings.dontReleaseVrrp });
     await this.rt.start(slice);
   }
@@ -107,11 +111,27 @@ export class VrrpEngine implements WorkerEngine {
   async reload(slice: unknown): Promise<void> {
     if (!isSlice(slice)) throw new Error('VRRP engine: malformed configuration slice');
     if (!this.rt) return this.start(slice);
+    if (this.syncd) await this.syncd.reload(slice.global.lvsSyncDaemon);
+    else this.syncd = LvsSyncd.fromGlobal(slice.global.lvsSyncDaemon, { error: (m) => this.ctx.log.error(m) });
     await this.rt.reload(slice);
+    this.seedSyncd();
+  }
+
+  /** A sync daemon configured by a reload starts in its instance's current state. */
+  private seedSyncd(): void {
+    const s = this.syncd;
+    const name = s?.instance;
+    if (!s || name === undefined || s.current !== 0 || !this.rt) return;
+    const names = ['BACKUP', 'BACKUP', 'MASTER', 'FAULT'];
+    for (const e of this.rt.dumpJson() as Array<{ data?: { iname?: string; state?: number } }>) {
+      const d = e.data;
+      if (d?.iname === name && d.state !== undefined) void s.onState(name, names[d.state] ?? 'BACKUP');
+    }
   }
 
   async stop(): Promise<void> {
     await this.rt?.stop();
+    await this.syncd?.stop();
   }
 
   dumpData(): string {
@@ -129,6 +149,16 @@ export class VrrpEngine implements WorkerEngine {
   dumpJson(): unknown {
     return this.rt?.dumpJson() ?? [];
   }
+}
+
+/** A notifier that also tells the sync daemon (when configured) every instance state change. */
+export function followedBySyncd(base: Notifier, syncd: () => Pick<LvsSyncd, 'onState'> | undefined): Notifier {
+  return {
+    notify(ev) {
+      if (ev.kind === 'instance') void syncd()?.onState(ev.name, ev.state);
+      base.notify(ev);
+    },
+  };
 }
 
 export function createEngine(ctx: EngineContext): WorkerEngine {

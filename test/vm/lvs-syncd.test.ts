@@ -3,7 +3,8 @@
  * test/vm/run-ipvs-tests.sh; skipped elsewhere). keepalived runs a VRRP instance on a veth
  * pair, first BACKUP (init) then MASTER (no peer); `ipvsadm -L --daemon` is recorded in each
  * state and after it stops. Our LvsSyncd over the real IpvsClient is then driven through the
- * same states and must give identical listings.
+ * same states and must give identical listings; last, our whole daemon (-P) runs the same
+ * configuration and must leave the same daemons behind in BACKUP, MASTER and after stop.
  */
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
@@ -115,4 +116,23 @@ test('sync daemon: BACKUP → backup daemon, MASTER → master daemon, stop → 
   await s.reload(undefined);
   assert.equal(await daemons(), theirs.stopped);
   assert.deepEqual(errs, []);
+
+  // our daemon, VRRP worker only, on the same file: the VRRP worker drives the sync daemon
+  const main = path.resolve(__dirname, '..', '..', 'src', 'main.js');
+  const ours = spawn(process.execPath, [main, '-P', '-n', '-l', '-G', '-f', conf, '-p', path.join(dir, 'o.pid'), '-r', path.join(dir, 'or.pid')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let ourLog = '';
+  ours.stdout.on('data', (d: Buffer) => (ourLog += d.toString()));
+  ours.stderr.on('data', (d: Buffer) => (ourLog += d.toString()));
+  const mine: Record<string, string> = {};
+  try {
+    for (let i = 0; i < 60 && !(await daemons()).includes('backup'); i++) await sleep(100);
+    mine.backup = await daemons();
+    for (let i = 0; i < 80 && !(await daemons()).includes('master'); i++) await sleep(100);
+    mine.master = await daemons();
+  } finally {
+    ours.kill('SIGTERM');
+    await new Promise<void>((r) => (ours.exitCode !== null ? r() : ours.once('exit', () => r())));
+  }
+  mine.stopped = await daemons();
+  assert.deepEqual(mine, theirs, ourLog);
 });
