@@ -97,8 +97,12 @@ export class NotifyService {
     for (const f of this.fifos.values()) f.stopScript();
   }
 
+  private stopped = false;
+
   /** Wait (≤ 1 s each) for STOP scripts and for mails in flight, then close the FIFOs. */
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     this.stopping();
     for (const a of planFlush(this.cfg, this.state)) this.perform(a);
     await Promise.all([this.runner.drain(), this.smtp?.drain()]);

@@ -309,7 +309,7 @@ async function fifoScenario(impl: Impl, tag: string): Promise<{ script: string[]
     // records its arguments, each line read (one open of the FIFO), and SIGTERM
     fs.writeFileSync(
       s,
-      `#!/bin/bash\necho "start args: $*" >> ${out}\ntrap 'echo TERM >> ${out}; exit 0' TERM\nexec 3< "\${@: -1}"\nwhile true; do if read line <&3; then echo "$line" >> ${out}; fi; done\n`,
+      `#!/bin/bash\necho "start args: $*" >> ${out}\ntrap 'echo TERM >> ${out}; exit 0' TERM\nexec 3< "\${@: -1}"\nwhile true; do if read line <&3; then echo "$line" >> ${out}; else sleep 0.2; [ -p "\${@: -1}" ] || exit 0; fi; done\n`,
     );
     fs.chmodSync(s, 0o755);
     const fifo = path.join(dir, 'nf');

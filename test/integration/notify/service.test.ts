@@ -213,7 +213,7 @@ test('fifo script: started with the FIFO path appended, reads the lines, gets SI
   const out = path.join(dir, 'reader.out');
   const s = path.join(dir, 'reader.sh');
   // one open of the FIFO for the whole loop (`read < fifo` would reopen it each time)
-  fs.writeFileSync(s, `#!/bin/bash\necho "arg1=$1 arg2=$2" > ${out}\ntrap 'echo TERM >> ${out}; exit 0' TERM\nexec 3< "$2"\nwhile true; do if read line <&3; then echo "$line" >> ${out}; fi; done\n`);
+  fs.writeFileSync(s, `#!/bin/bash\necho "arg1=$1 arg2=$2" > ${out}\ntrap 'echo TERM >> ${out}; exit 0' TERM\nexec 3< "$2"\nwhile true; do if read line <&3; then echo "$line" >> ${out}; else sleep 0.2; [ -p "$2" ] || exit 0; fi; done\n`);
   fs.chmodSync(s, 0o755);
   const cfg = conf(`
 global_defs {
@@ -228,6 +228,7 @@ vrrp_instance VI_1 {
 }
 `);
   const svc = new NotifyService(cfg, { log: logSink().log, hostname: 'h' });
+  t.after(() => svc.stop()); // the fifo script must not outlive a failed assertion
   await waitFor(() => read(out).startsWith('arg1='));
   assert.equal(read(out), `arg1=x arg2=${f}\n`);
   svc.handle({ kind: 'instance', name: 'VI_1', state: 'MASTER', priority: 100 });
