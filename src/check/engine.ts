@@ -394,5 +394,7 @@ function asSlice(slice: unknown): CheckerSlice {
 }
 
 export function createEngine(ctx: EngineContext, opts: CheckEngineOptions = {}): CheckEngine {
+  const notify = ctx.notify;
+  if (!opts.onCheckerAlert && notify) opts = { ...opts, onCheckerAlert: (a) => notify({ kind: 'rs-alert', ...a }) };
   return new CheckEngine(ctx, opts);
 }

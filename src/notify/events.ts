@@ -19,7 +19,12 @@ export type LvsEvent =
   /** A real server changed state; `vs`/`rs` as keepalived prints them (FMT_VS / FMT_RS). */
   | { kind: 'rs'; vs: string; rs: string; up: boolean }
   /** A virtual server's quorum was gained or lost. */
-  | { kind: 'quorum'; vs: string; up: boolean };
+  | { kind: 'quorum'; vs: string; up: boolean }
+  /**
+   * One checker of a real server changed verdict: keepalived sends its "Realserver …" SMTP alert
+   * from each checker (not once per real server), with the checker's own body line.
+   */
+  | { kind: 'rs-alert'; vs: string; rs: string; checker: string; up: boolean; body: string };
 
 export type NotifyEvent = VrrpEvent | LvsEvent;
 
@@ -66,6 +71,12 @@ export function checkNotifyEvent(x: unknown): EventCheck {
       if (!isName(x.vs) || !isName(x.rs)) return bad('bad server identity');
       if (typeof x.up !== 'boolean') return bad('bad up flag');
       return { ok: true, event: { kind: 'rs', vs: x.vs, rs: x.rs, up: x.up } };
+    case 'rs-alert':
+      if (!isName(x.vs) || !isName(x.rs)) return bad('bad server identity');
+      if (typeof x.checker !== 'string' || !/^[A-Z_]{1,20}$/.test(x.checker)) return bad('bad checker kind');
+      if (typeof x.up !== 'boolean') return bad('bad up flag');
+      if (!isName(x.body)) return bad('bad alert body');
+      return { ok: true, event: { kind: 'rs-alert', vs: x.vs, rs: x.rs, checker: x.checker, up: x.up, body: x.body } };
     case 'quorum':
       if (!isName(x.vs)) return bad('bad server identity');
       if (typeof x.up !== 'boolean') return bad('bad up flag');

@@ -61,8 +61,8 @@ interface VsNotify {
 export interface NotifyConfig {
   instances: Map<string, InstanceNotify>;
   groups: Map<string, GroupNotify>;
-  /** `${FMT_VS}\0${FMT_RS}` → the real server's scripts and its first checker's kind. */
-  rs: Map<string, { up?: Script; down?: Script; smtpAlert: boolean; checker?: string }>;
+  /** `${FMT_VS}\0${FMT_RS}` → the real server's scripts and whether it mails alerts. */
+  rs: Map<string, { up?: Script; down?: Script; smtpAlert: boolean }>;
   vs: Map<string, VsNotify>;
   fifos: Partial<Record<FifoKind, FifoSpec>>;
   /** SMTP alerts possible at all: a server and at least one address (smtp_alert()'s first test). */
@@ -109,7 +109,7 @@ export function notifyConfigOf(cfg: KeepalivedConfig, hostname: string): NotifyC
     put(i, 'group', groupOf.get(v.name));
     instances.set(v.name, i);
   }
-  const rs = new Map<string, { up?: Script; down?: Script; smtpAlert: boolean; checker?: string }>();
+  const rs = new Map<string, { up?: Script; down?: Script; smtpAlert: boolean }>();
   const vs = new Map<string, VsNotify>();
   for (const s of cfg.lvs.virtualServers) {
     const vsText = formatVs(s);
@@ -119,8 +119,7 @@ export function notifyConfigOf(cfg: KeepalivedConfig, hostname: string): NotifyC
     put(ve, 'down', script(s.quorumDown));
     vs.set(vsText, ve);
     for (const r of s.realServers) {
-      const re: { up?: Script; down?: Script; smtpAlert: boolean; checker?: string } = { smtpAlert: r.smtpAlert };
-      put(re, 'checker', r.checkers[0]?.kind);
+      const re: { up?: Script; down?: Script; smtpAlert: boolean } = { smtpAlert: r.smtpAlert };
       put(re, 'up', script(r.notifyUp));
       put(re, 'down', script(r.notifyDown));
       rs.set(`${vsText}\u0000${formatRs(r, s)}`, re);
@@ -255,28 +254,6 @@ function mail(cfg: NotifyConfig, st: PlanState, key: string, enabled: boolean, s
   return [{ type: 'smtp', subject: `[${cfg.routerId}] ${what} - ${t[0]}`, body: t[1] }];
 }
 
-/**
- * The body keepalived's checkers give their RS alerts (2.2.7 strings). keepalived sends one per
- * checker transition; we see the real server's transitions, so the first checker's wording is
- * used, and the generic one where 2.2.7 adds a run-time reason.
- */
-function rsMailBody(checker: string | undefined, up: boolean): string {
-  switch (checker) {
-    case 'TCP_CHECK':
-      return up ? '=> TCP CHECK succeed on service <=' : '=> TCP CHECK failed on service <=';
-    case 'UDP_CHECK':
-      return up ? '=> UDP CHECK succeed on service <=' : '=> UDP CHECK failed on service <=';
-    case 'PING_CHECK':
-      return up ? '=> ICMP CHECK succeed on service <=' : '=> ICMP CHECK failed on service <=';
-    case 'DNS_CHECK':
-      return up ? '=> DNS_CHECK: succeed on service <=' : '=> DNS_CHECK: failed on service <=';
-    case 'HTTP_GET':
-    case 'SSL_GET':
-      return up ? '=> CHECK succeed on service <=' : '=> CHECK failed on service : HTTP request failed <=';
-    default:
-      return up ? '=> CHECK succeed on service <=' : '=> CHECK failed on service <=';
-  }
-}
 
 /**
  * keepalived's quorum mail body, `=> Gained quorum Q+H=T <= SUM <=` (the same format when the
@@ -359,13 +336,13 @@ export function planEvent(cfg: NotifyConfig, st: PlanState, ev: NotifyEvent, pre
       const s = ev.up ? r.up : r.down;
       if (s) out.push(run(s));
       out.push(...fifoLines(cfg, 'lvs', `RS ${ev.rs} ${ev.vs} ${ev.up ? 'UP' : 'DOWN'}\n`));
-      if (r.smtpAlert && cfg.smtp)
-        out.push({
-          type: 'smtp',
-          subject: `[${cfg.routerId}] Realserver ${ev.rs} of virtual server ${ev.vs} - ${ev.up ? 'UP' : 'DOWN'}`,
-          body: rsMailBody(r.checker, ev.up),
-        });
       return out;
+    }
+    case 'rs-alert': {
+      // the mail comes from each checker's own transition (keepalived's checker epilogs)
+      const r = cfg.rs.get(`${ev.vs}\u0000${ev.rs}`);
+      if (!r?.smtpAlert || !cfg.smtp) return [];
+      return [{ type: 'smtp', subject: `[${cfg.routerId}] Realserver ${ev.rs} of virtual server ${ev.vs} - ${ev.up ? 'UP' : 'DOWN'}`, body: ev.body }];
     }
     case 'quorum': {
       const v = cfg.vs.get(ev.vs);

@@ -73,3 +73,18 @@ test('alert bodies per kind (2.2.7 strings)', () => {
   assert.equal(checkerAlertBody('PING_CHECK', false, { code: 'ICMP_TIMEOUT' as never }), '=> ICMP CHECK failed on service <=');
   assert.equal(checkerAlertBody('DNS_CHECK', true, { code: 'OK' }), '=> DNS_CHECK: succeed on service <=');
 });
+
+test('createEngine forwards each checker alert to the parent as an rs-alert notify event', () => {
+  const sent: unknown[] = [];
+  const ctx = {
+    role: 'checker' as const,
+    log: { info() {}, warn() {}, error() {}, detailed() {}, debug() {} } as never,
+    settings: {} as never,
+    notify: (e: unknown) => sent.push(e),
+  };
+  const eng = createEngine(ctx as never);
+  const opts = (eng as unknown as { opts: { onCheckerAlert?: (a: unknown) => void } }).opts;
+  assert.ok(opts.onCheckerAlert, 'an alert sink is installed when the parent listens');
+  opts.onCheckerAlert({ vs: '[10.0.0.1]:tcp:80', rs: '[192.168.1.2]:tcp:80', checker: 'TCP_CHECK', up: false, body: '=> TCP CHECK failed on service <=' });
+  assert.deepEqual(sent, [{ kind: 'rs-alert', vs: '[10.0.0.1]:tcp:80', rs: '[192.168.1.2]:tcp:80', checker: 'TCP_CHECK', up: false, body: '=> TCP CHECK failed on service <=' }]);
+});

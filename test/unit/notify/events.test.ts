@@ -11,6 +11,7 @@ test('valid events pass and come back as fresh objects without extra fields', ()
     { kind: 'priority', name: 'VI_1', state: 'MASTER', from: 100, to: 90 },
     { kind: 'rs', vs: '[10.0.0.1]:tcp:80', rs: '[192.168.1.2]:tcp:80', up: true },
     { kind: 'quorum', vs: 'FWM 5', up: false },
+    { kind: 'rs-alert', vs: '[10.0.0.1]:tcp:80', rs: '[192.168.1.2]:tcp:80', checker: 'HTTP_GET', up: false, body: '=> CHECK failed on service : HTTP request failed <=' },
   ];
   for (const g of good) {
     const r = checkNotifyEvent({ ...(g as object), script: { argv: ['/bin/evil'] } });
@@ -42,6 +43,9 @@ test('malformed events are rejected with a reason, never thrown', () => {
     { kind: 'rs', vs: '[10.0.0.1]:tcp:80', rs: '[1.1.1.1]:tcp:80', up: 'yes' },
     { kind: 'rs', vs: '[10.0.0.1]:tcp:80', up: true },
     { kind: 'quorum', vs: '', up: true },
+    { kind: 'rs-alert', vs: '[10.0.0.1]:tcp:80', rs: '[1.1.1.1]:tcp:80', checker: 'TCP_CHECK', up: true, body: 'x\nSubject: injected' },
+    { kind: 'rs-alert', vs: '[10.0.0.1]:tcp:80', rs: '[1.1.1.1]:tcp:80', checker: 'tcp; rm -rf', up: true, body: 'ok' },
+    { kind: 'rs-alert', vs: '[10.0.0.1]:tcp:80', rs: '[1.1.1.1]:tcp:80', checker: 'TCP_CHECK', up: true },
   ];
   for (const b of bad) {
     const r = checkNotifyEvent(b);

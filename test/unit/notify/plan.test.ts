@@ -249,28 +249,32 @@ virtual_server fwmark 5 {
 }
 `;
 
-test('RS up/down: notify_up/notify_down without args, RS FIFO line, SMTP alert', () => {
+test('RS up/down: notify_up/notify_down without args, RS FIFO line; the SMTP alert comes per checker (rs-alert)', () => {
   const cfg = notifyConfigOf(conf(LVS), 'host');
   const st = emptyPlanState();
   assert.deepEqual(planEvent(cfg, st, { kind: 'rs', vs: '[10.0.0.1]:tcp:80', rs: '[192.168.1.2]:tcp:80', up: false }), [
     script(['/bin/down']),
     fifo('notify', 'RS [192.168.1.2]:tcp:80 [10.0.0.1]:tcp:80 DOWN\n'),
     fifo('lvs', 'RS [192.168.1.2]:tcp:80 [10.0.0.1]:tcp:80 DOWN\n'),
-    { type: 'smtp', subject: '[LB] Realserver [192.168.1.2]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - DOWN', body: '=> TCP CHECK failed on service <=' },
   ]);
   assert.deepEqual(planEvent(cfg, st, { kind: 'rs', vs: '[10.0.0.1]:tcp:80', rs: '[192.168.1.2]:tcp:80', up: true }).slice(0, 1), [script(['/bin/up', 'x'])]);
-  // HTTP_GET wording
-  const http = notifyConfigOf(conf(LVS.replace('TCP_CHECK { connect_timeout 1 }\n  }\n  real_server 192.168.1.3', 'HTTP_GET { url { path / status_code 200 } }\n  }\n  real_server 192.168.1.3')), 'host');
-  assert.deepEqual(planEvent(http, emptyPlanState(), { kind: 'rs', vs: '[10.0.0.1]:tcp:80', rs: '[192.168.1.2]:tcp:80', up: false }).at(-1), {
-    type: 'smtp',
-    subject: '[LB] Realserver [192.168.1.2]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - DOWN',
-    body: '=> CHECK failed on service : HTTP request failed <=',
-  });
-  // real server with smtp_alert off, no scripts
+  // each checker's transition mails once, with that checker's body line
+  const alert = (rs: string, up: boolean, body: string) => ({ kind: 'rs-alert' as const, vs: '[10.0.0.1]:tcp:80', rs, checker: 'HTTP_GET', up, body });
+  assert.deepEqual(planEvent(cfg, st, alert('[192.168.1.2]:tcp:80', false, '=> CHECK failed on service : HTTP request failed <=')), [
+    {
+      type: 'smtp',
+      subject: '[LB] Realserver [192.168.1.2]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - DOWN',
+      body: '=> CHECK failed on service : HTTP request failed <=',
+    },
+  ]);
+  // real server with smtp_alert off: no scripts, no mail
   assert.deepEqual(planEvent(cfg, st, { kind: 'rs', vs: '[10.0.0.1]:tcp:80', rs: '[192.168.1.3]:tcp:80', up: true }), [
     fifo('notify', 'RS [192.168.1.3]:tcp:80 [10.0.0.1]:tcp:80 UP\n'),
     fifo('lvs', 'RS [192.168.1.3]:tcp:80 [10.0.0.1]:tcp:80 UP\n'),
   ]);
+  assert.deepEqual(planEvent(cfg, st, alert('[192.168.1.3]:tcp:80', true, '=> CHECK succeed on service <=')), []);
+  // an unknown real server mails nothing
+  assert.deepEqual(planEvent(cfg, st, alert('[192.168.9.9]:tcp:80', true, '=> CHECK succeed on service <=')), []);
 });
 
 test('VS quorum up/down: quorum scripts without args, VS FIFO line, SMTP; fwmark identity', () => {
