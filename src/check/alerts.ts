@@ -6,8 +6,8 @@
  * "=> CHECK failed on service : %s <=" is reconstructed (the attempt messages of log.ts),
  * not read from its source.
  *
- * The engine hands these to CheckEngineOptions.onCheckerAlert; sending the mail is the
- * parent's job (src/notify), which today mails per real-server transition.
+ * The engine hands these to CheckEngineOptions.onCheckerAlert, which createEngine() points at
+ * the parent (`rs-alert` notify events); the parent sends the mail (src/notify/plan.ts).
  */
 import { HTTP_ATTEMPT_MSG } from './log';
 import type { CheckKind, CheckResult } from './types';
