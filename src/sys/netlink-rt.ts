@@ -92,6 +92,8 @@ export interface NetlinkPort {
   delAddress(a: AddrSpec): Promise<void>;
   /** Create a macvlan (mode private) on `baseIndex` with `mac`; returns its ifindex. */
   createMacvlan?(name: string, baseIndex: number, mac: Buffer): Promise<number>;
+  /** Create an ipvlan (mode L2, `flags` 0 bridge / 1 private / 2 vepa) on `baseIndex`; returns its ifindex. */
+  createIpvlan?(name: string, baseIndex: number, flags: number): Promise<number>;
   /** Set a link up or down. */
   setLinkUp?(index: number, up: boolean): Promise<void>;
   deleteLink?(index: number): Promise<void>;
@@ -124,6 +126,22 @@ const NLM_F_CREATE = 0x400;
 function errCode(e: unknown): string {
   const x = e as { code?: string; errno?: number; message?: string };
   return x.code ?? (x.message?.match(/\b(E[A-Z]+)\b/)?.[1] ?? '');
+}
+
+/**
+ * IFLA_LINKINFO payload of an ipvlan, byte for byte as keepalived 2.2.7 sends it (strace):
+ * IFLA_INFO_KIND "ipvlan" (no NUL), IFLA_INFO_DATA (not flagged nested) { IFLA_IPVLAN_MODE u16
+ * = IPVLAN_MODE_L2 (0), IFLA_IPVLAN_FLAGS u16 = 0 bridge | 1 private (IPVLAN_F_PRIVATE) | 2 vepa }.
+ */
+export function ipvlanLinkInfo(flags: number): Buffer {
+  const u16 = (v: number) => {
+    const b = Buffer.alloc(2);
+    b.writeUInt16LE(v & 0xffff, 0);
+    return b;
+  };
+  const kind = nlAttr(1, Buffer.from('ipvlan'));
+  const data = nlAttr(2, Buffer.concat([nlAttr(1, u16(0)), nlAttr(2, u16(flags))]));
+  return Buffer.concat([kind, data]);
 }
 
 /** One netlink attribute (len, type, payload, padded to 4). */
@@ -286,6 +304,16 @@ export class RtNetlink implements NetlinkPort {
     await this.sock.newLink({ family: 0 }, { ifname: name, address: mac, link, linkinfo: Buffer.concat([kind, data]) } as never, { flags: NLM_F_CREATE | NLM_F_EXCL });
     const l = (await this.sock.getLinks()).find((m) => m.attrs.ifname === name);
     if (!l || !l.data.index) throw Object.assign(new Error(`macvlan ${name} not found after creation`), { code: 'ENODEV' });
+    return l.data.index;
+  }
+
+  async createIpvlan(name: string, baseIndex: number, flags: number): Promise<number> {
+    const link = Buffer.alloc(4);
+    link.writeUInt32LE(baseIndex, 0);
+    // created UP in the same request, as keepalived 2.2.7 (ifi_flags IFF_UP, ifi_change 1; strace)
+    await this.sock.newLink({ family: 0, flags: { up: true }, change: { up: true } } as never, { ifname: name, link, linkinfo: ipvlanLinkInfo(flags) } as never, { flags: NLM_F_CREATE | NLM_F_EXCL });
+    const l = (await this.sock.getLinks()).find((m) => m.attrs.ifname === name);
+    if (!l || !l.data.index) throw Object.assign(new Error(`ipvlan ${name} not found after creation`), { code: 'ENODEV' });
     return l.data.index;
   }
 

@@ -84,7 +84,24 @@ function zeroStats(): Record<StatsKey, number> {
 }
 
 /** What identifies a running instance: a change here recreates it on reload. */
-const CORE_KEYS = ['interface', 'family', 'virtualRouterId', 'version', 'unicastPeers', 'useVmac', 'vmacXmitBase', 'srcIp', 'mcastDstIp', 'unicastTtl', 'kernelRxBufSize', 'oldUnicastChecksum'] as const;
+/** keepalived's "strerror(errno)(errno)" for the netlink errors ipvlan creation meets; other errors as they come. */
+function netlinkErrorText(e: unknown): string {
+  const x = e as { code?: string; message?: string };
+  const known: Record<string, [string, number]> = {
+    EOPNOTSUPP: ['Operation not supported', 95],
+    ENOTSUP: ['Operation not supported', 95],
+    EEXIST: ['File exists', 17],
+    ENODEV: ['No such device', 19],
+    EPERM: ['Operation not permitted', 1],
+    EINVAL: ['Invalid argument', 22],
+    EBUSY: ['Device or resource busy', 16],
+  };
+  const code = x.code ?? x.message?.match(/\b(E[A-Z]+)\b/)?.[1];
+  const k = code !== undefined ? known[code] : undefined;
+  return k ? `${k[0]}(${k[1]})` : (x.message ?? String(e));
+}
+
+const CORE_KEYS = ['interface', 'family', 'virtualRouterId', 'version', 'unicastPeers', 'useVmac', 'useIpvlan', 'vmacXmitBase', 'srcIp', 'mcastDstIp', 'unicastTtl', 'kernelRxBufSize', 'oldUnicastChecksum'] as const;
 
 function pick(x: VrrpInstance, keys: readonly (keyof VrrpInstance)[]): Record<string, unknown> {
   const o: Record<string, unknown> = {};
@@ -389,7 +406,7 @@ export class VrrpRuntime {
   private readonly sysctlSaved = new Map<string, string>();
 
   static vmacName(inst: VrrpInstance): string {
-    return inst.useVmac?.name ?? `vrrp.${inst.virtualRouterId}`;
+    return inst.useVmac?.name ?? inst.useIpvlan?.name ?? `vrrp.${inst.virtualRouterId}`;
   }
 
   static vmacMac(inst: VrrpInstance): Buffer {
@@ -417,6 +434,10 @@ export class VrrpRuntime {
     const nl = this.ports.netlink;
     let changed = false;
     for (const inst of slice.vrrpInstances) {
+      if (inst.useIpvlan && !inst.useVmac) {
+        if (await this.ensureIpvlan(inst)) changed = true;
+        continue;
+      }
       if (!inst.useVmac) continue;
       const name = VrrpRuntime.vmacName(inst);
       const base = this.links.get(this.ifaceOf(inst));
@@ -457,6 +478,59 @@ export class VrrpRuntime {
     if (changed) await this.refreshLinks();
   }
 
+  /** ipvlans that could not be created (the instance stays in FAULT, as 2.2.7). */
+  private readonly failedIpvlans = new Set<string>();
+
+  /**
+   * use_ipvlan, as keepalived 2.2.7's netlink_link_add_ipvlan: an ipvlan in L2 mode (flags
+   * bridge/private/vepa) named vrrp.VRID unless named, created UP; IPv6 disabled on it for an
+   * IPv4 instance; then its own address (use_ipvlan IP/LEN) added. On failure keepalived logs
+   * "Unable to create ipvlan interface" and the instance enters FAULT (interface down), observed.
+   */
+  private async ensureIpvlan(inst: VrrpInstance): Promise<boolean> {
+    const nl = this.ports.netlink;
+    const u = inst.useIpvlan!;
+    const name = VrrpRuntime.vmacName(inst);
+    const base = this.links.get(this.ifaceOf(inst));
+    if (!base || base.deleted) return false;
+    const cur = this.links.get(name);
+    if (cur && !cur.deleted) return false;
+    this.failedIpvlans.delete(name);
+    if (!nl.createIpvlan) {
+      this.ports.log.warn(`(${inst.name}) use_ipvlan: this netlink port cannot create ${name}`);
+      this.failedIpvlans.add(name);
+      return false;
+    }
+    let index: number;
+    try {
+      index = await nl.createIpvlan(name, base.index, u.mode === 'private' ? 1 : u.mode === 'vepa' ? 2 : 0);
+    } catch (e) {
+      this.ports.log.info(`Netlink: error: ${netlinkErrorText(e)}, type=RTM_NEWLINK(16)`);
+      this.ports.log.info(`(${inst.name}): Unable to create ipvlan interface ${name}`);
+      this.failedIpvlans.add(name);
+      return false;
+    }
+    this.createdVmacs.set(name, index);
+    this.ports.log.info(`(${inst.name}): Success creating ipvlan interface ${name}`);
+    if (inst.family === 4) this.setSysctl(`net/ipv6/conf/${name}/disable_ipv6`, '1');
+    else this.setSysctl(`net/ipv6/conf/${name}/disable_ipv6`, '0');
+    try {
+      await nl.setLinkUp?.(index, true);
+    } catch (e) {
+      this.ports.log.error(`(${inst.name}) cannot set ${name} up: ${(e as Error).message}`);
+    }
+    const ip = u.address !== undefined ? parseIp(u.address) : undefined;
+    if (ip) {
+      const family: 4 | 6 = ip.bytes.length === 4 ? 4 : 6;
+      try {
+        await nl.addAddress({ index, family, address: ip.bytes, prefixLen: u.prefixLen ?? (family === 4 ? 32 : 128) } as never);
+      } catch {
+        this.ports.log.info(`${inst.name}: Failed to add interface address to ${name}`);
+      }
+    }
+    return true;
+  }
+
   private async releaseVmacs(): Promise<void> {
     const nl = this.ports.netlink;
     for (const [name, index] of this.createdVmacs) {
@@ -488,11 +562,14 @@ export class VrrpRuntime {
       const cand = addrs.filter((a) => a.index === ifindex && a.family === inst.family && !vipSet.has(formatIp(a.address)));
       src = (inst.family === 6 ? cand.find((a) => a.address[0] === 0xfe && (a.address[1]! & 0xc0) === 0x80) : cand[0])?.address;
     }
+    // adverts of an ipvlan instance leave from its own address (keepalived sets ifp->sin_addr to it)
+    const ia = inst.useIpvlan?.address !== undefined && !inst.srcIp && !inst.useVmac ? parseIp(inst.useIpvlan.address) : undefined;
+    if (ia && (ia.bytes.length === 4) === (inst.family === 4) && this.links.has(VrrpRuntime.vmacName(inst))) src = Buffer.from(ia.bytes);
     const rt = new InstanceRt(inst, ifindex, ifname, link?.mac, src, slice.global);
     this.instances.set(inst.name, rt);
-    if (inst.useVmac) {
+    if (inst.useVmac || inst.useIpvlan) {
       const vl = this.links.get(VrrpRuntime.vmacName(inst));
-      if (vl) rt.vmac = { name: vl.name, index: vl.index, mac: vl.mac ?? VrrpRuntime.vmacMac(inst) };
+      if (vl && !vl.deleted) rt.vmac = { name: vl.name, index: vl.index, mac: vl.mac ?? (inst.useVmac ? VrrpRuntime.vmacMac(inst) : (link?.mac ?? VrrpRuntime.vmacMac(inst))) };
     }
     // trackers of this instance
     if (!inst.dontTrackPrimary) rt.trackers.set(`if:${ifname}`, { label: `interface ${ifname}`, kind: 'interface', weight: 0, reverse: false, up: this.linkUp(ifname) });
@@ -500,6 +577,7 @@ export class VrrpRuntime {
       rt.trackers.set(`if:${t.name}`, { label: `interface ${t.name}`, kind: 'interface', weight: t.weight, reverse: t.reverse, up: this.linkUp(t.name) });
     }
     if (!src) rt.faultReason = `(no IPv${inst.family} address for interface ${ifname})`;
+    if (inst.useIpvlan && !rt.vmac) rt.faultReason = `(interface ${VrrpRuntime.vmacName(inst)} down)`;
     if (inst.unicastFaultNoPeer && inst.unicastPeers.length === 0) rt.faultReason = '(unicast_fault_no_peer and no unicast peers)';
     return rt;
   }
@@ -524,7 +602,7 @@ export class VrrpRuntime {
     const { priority, faultBy } = effectivePriority(rt.fsm.basePriority, rt.trackers.values());
     if (priority !== rt.fsm.effectivePriority) this.dispatch(rt, { type: 'priority', priority });
     const groupFault = rt.group?.members.some((m) => m !== rt && this.ownFault(m)) ?? false;
-    if (faultBy || rt.faultReason || groupFault) this.dispatch(rt, { type: 'fault' });
+    if (faultBy || rt.faultReason || groupFault) this.dispatch(rt, { type: 'fault', ...(rt.faultReason?.startsWith('(interface ') ? { reason: rt.faultReason } : {}) });
     this.dispatch(rt, { type: 'startup' });
   }
 
@@ -1118,7 +1196,7 @@ export class VrrpRuntime {
       return;
     }
     this.links.set(l.name, l);
-    const ownVmac = [...this.instances.values()].some((rt) => rt.cfg.useVmac && VrrpRuntime.vmacName(rt.cfg) === l.name);
+    const ownVmac = [...this.instances.values()].some((rt) => (rt.cfg.useVmac || rt.cfg.useIpvlan) && VrrpRuntime.vmacName(rt.cfg) === l.name);
     if (ownVmac) {
       // created by us (vmacsBack): no "added" line, as 2.2.7
     } else if (prev && (prev.deleted || prev.index !== l.index)) {
@@ -1156,7 +1234,7 @@ export class VrrpRuntime {
         this.reevaluateAll(rt);
       }
     }
-    if ([...this.instances.values()].some((rt) => rt.ifname === l.name && rt.cfg.useVmac)) {
+    if ([...this.instances.values()].some((rt) => rt.ifname === l.name && (rt.cfg.useVmac || rt.cfg.useIpvlan))) {
       this.vmacQueue = this.vmacQueue.then(() => this.vmacsBack(l.name)).catch((e: unknown) => this.ports.log.error(`VMAC re-creation on ${l.name}: ${(e as Error).message}`));
     }
   }
@@ -1170,10 +1248,14 @@ export class VrrpRuntime {
     await this.ensureVmacs(slice);
     const pairs: { family: 4 | 6; vmac: string; base: string }[] = [];
     for (const rt of this.instances.values()) {
-      if (rt.ifname !== base || !rt.cfg.useVmac) continue;
+      if (rt.ifname !== base || !(rt.cfg.useVmac || rt.cfg.useIpvlan)) continue;
       const vl = this.links.get(VrrpRuntime.vmacName(rt.cfg));
       if (!vl || vl.deleted) continue;
       rt.vmac = { name: vl.name, index: vl.index, mac: vl.mac ?? VrrpRuntime.vmacMac(rt.cfg) };
+      if (rt.faultReason === `(interface ${vl.name} down)`) {
+        rt.faultReason = undefined;
+        this.reevaluateAll(rt);
+      }
       rt.txSock?.close();
       rt.txSock = undefined;
       if (rt.sock) this.attach(rt);
