@@ -53,6 +53,10 @@
  *   - Not in the core (worker/sync-group business): sync groups, tracking weights (the FSM receives
  *     the effective priority), VMAC, the notify scripts
  *     themselves (the FSM emits `notify` and `master-rx-lower-pri` actions).
+ *   - use_ipvlan (runtime/runtime.ts ensureIpvlan): an ipvlan in L2 mode with flags bridge/private/
+ *     vepa, created UP with the same RTM_NEWLINK attributes as 2.2.7 (strace), its IP/LEN added,
+ *     IPv6 off for IPv4 instances, VIPs and adverts on it (source: its address), deleted at stop.
+ *     If the kernel refuses it (no CONFIG_IPVLAN), the instance stays in FAULT, as 2.2.7 (observed).
  */
 export * from './packet/advert';
 export * from './accept';
