@@ -39,7 +39,8 @@ import type { CheckerSlice } from '../config/index';
 import type { LvsScriptSpec } from '../config/ast-lvs';
 import { Scheduler, checkersFromSlice, realClock, runCheck, type Clock, type SchedChecker, type SchedEvent, type CheckResult } from './index';
 import { buildModel, type LvsModel } from './ipvs-model';
-import { LvsState, applyOps, desiredTable, diffTables, type IpvsOp, type Notification, type StepOut, type Table } from './ipvs-reconcile';
+import { LvsState, applyOpInPlace, desiredTable, diffTables, scopeOf, type IpvsOp, type Notification, type Scope, type StepOut, type Table } from './ipvs-reconcile';
+import type { RsModel, VsModel } from './ipvs-model';
 import { MemIpvsPort, formatOp, formatServiceArg } from './ipvs-memport';
 import { setSockOpener } from './checkers/conn';
 
@@ -102,6 +103,9 @@ export class CheckEngine implements WorkerEngine {
   private ipvs: IpvsPort | undefined;
   private slice: CheckerSlice | undefined;
   private model: LvsModel = { vs: [], skipped: [] };
+  /** Per model: FMT_VS → its Scope, and "vs\0rs" → the first VS/RS pair with those texts. */
+  private scopes = new Map<string, Scope>();
+  private rsIndex = new Map<string, { vs: VsModel; rs: RsModel }>();
   private state: LvsState = new LvsState(this.model);
   private sched: Scheduler | undefined;
   /** What we created in the kernel, as far as we know. */
@@ -143,7 +147,7 @@ export class CheckEngine implements WorkerEngine {
   async start(slice: unknown): Promise<void> {
     const s = asSlice(slice);
     this.slice = s;
-    this.model = buildModel(s.lvs);
+    this.setModel(buildModel(s.lvs));
     this.state = new LvsState(this.model);
     // Like keepalived, no virtual server means no IPVS at all (nothing to open, nothing to check).
     if (this.model.vs.length === 0 && !this.opts.ipvs) return;
@@ -172,6 +176,26 @@ export class CheckEngine implements WorkerEngine {
     });
   }
 
+  private setModel(model: LvsModel): void {
+    this.model = model;
+    this.scopes = new Map();
+    this.rsIndex = new Map();
+    for (const vs of model.vs)
+      for (const rs of vs.rs) {
+        const k = `${vs.text}\u0000${rs.text}`;
+        if (!this.rsIndex.has(k)) this.rsIndex.set(k, { vs, rs });
+      }
+  }
+
+  private scope(vsText: string): Scope {
+    let sc = this.scopes.get(vsText);
+    if (!sc) {
+      sc = scopeOf(this.model, vsText);
+      this.scopes.set(vsText, sc);
+    }
+    return sc;
+  }
+
   async reload(slice: unknown): Promise<void> {
     const s = asSlice(slice);
     this.slice = s;
@@ -181,7 +205,7 @@ export class CheckEngine implements WorkerEngine {
     for (const r of model.skipped) this.ctx.log.warn(`IPVS: ${r} - skipped`);
     const state = new LvsState(model);
     const adopted = state.adopt(this.state);
-    this.model = model;
+    this.setModel(model);
     this.state = state;
     this.sched = this.newScheduler(s);
     const sched = this.sched;
@@ -300,7 +324,7 @@ export class CheckEngine implements WorkerEngine {
         return;
       }
       case 'rs':
-        this.step(this.state.rsVerdict(e.vs, e.rs, e.up, e.weight));
+        this.step(this.state.rsVerdict(e.vs, e.rs, e.up, e.weight), e.vs);
         return;
     }
   }
@@ -310,20 +334,26 @@ export class CheckEngine implements WorkerEngine {
     if (this.stopped || sched !== this.sched) return;
     const v = sched.rsState(vs, rs);
     if (!v) return;
-    const ours = this.model.vs.find((m) => m.text === vs)?.rs.find((r) => r.text === rs);
+    const ours = this.rsIndex.get(`${vs}\u0000${rs}`);
     if (!ours) return;
-    const vm = this.model.vs.find((m) => m.text === vs)!;
-    const st = this.state.rsState(vm, ours);
-    if (st.alive !== v.up || st.dynWeight !== v.weight) this.step(this.state.rsVerdict(vs, rs, v.up, v.weight));
+    const st = this.state.rsState(ours.vs, ours.rs);
+    if (st.alive !== v.up || st.dynWeight !== v.weight) this.step(this.state.rsVerdict(vs, rs, v.up, v.weight), vs);
   }
 
-  /** Log a transition, notify, and queue the operations that take the kernel to the new table. */
-  private step(out: StepOut): void {
+  /**
+   * Log a transition, notify, and queue the operations that take the kernel to the new table.
+   * A real server's verdict (`vsText` given) can only change the services of its VS: only that
+   * scope is recomputed and compared, so a verdict costs O(real servers of that VS), not
+   * O(whole configuration) (with 6,000 real servers the full recompute per verdict made a burst
+   * of failures take seconds to reach the log and the table).
+   */
+  private step(out: StepOut, vsText?: string): void {
     for (const l of out.lines) this.ctx.log.info(l);
     for (const n of out.notifications) this.notifier.notify(n);
-    const want = desiredTable(this.model, this.state);
+    const scope = vsText !== undefined ? this.scope(vsText) : undefined;
+    const want = desiredTable(this.model, this.state, scope);
     this.queue = this.queue
-      .then(() => this.applyNow(diffTables(this.applied, want)))
+      .then(() => this.applyNow(diffTables(this.applied, want, scope ? { only: scope.keys } : {})))
       .catch((e: Error) => this.ctx.log.error(`IPVS: ${e.message} - this is a bug`));
   }
 
@@ -333,17 +363,17 @@ export class CheckEngine implements WorkerEngine {
     for (const o of ops) {
       try {
         await applyOne(port, o);
-        this.applied = applyOps(this.applied, [o]);
+        applyOpInPlace(this.applied, o);
       } catch (e) {
         const err = e as { code?: string; errno?: number; message?: string };
         if (o.op === 'addService' && err.code === 'EEXIST') {
           // keepalived logs and carries on with the existing service
-          this.applied = applyOps(this.applied, [o]);
+          applyOpInPlace(this.applied, o);
         } else if (o.op === 'addDest' && err.code === 'EEXIST') {
           // already there (e.g. not removed by someone else): make it what we want
-          await port.editDest(o.svc, o.dest).then(() => (this.applied = applyOps(this.applied, [o]))).catch(() => undefined);
+          await port.editDest(o.svc, o.dest).then(() => applyOpInPlace(this.applied, o)).catch(() => undefined);
         } else if ((o.op === 'delDest' || o.op === 'delService') && (err.code === 'ENOENT' || err.code === 'ESRCH')) {
-          this.applied = applyOps(this.applied, [o]);
+          applyOpInPlace(this.applied, o);
           continue;
         }
         this.ctx.log.error(`IPVS (${formatOp(o)}): ${err.code ?? ''} ${err.message ?? String(e)}`.trim());

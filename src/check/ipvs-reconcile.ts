@@ -81,6 +81,11 @@ function sameDest(a: IpvsDest, b: IpvsDest): boolean {
 export interface DiffOptions {
   /** Removing a whole service: delete only the service, not its destinations first (lvs_flush_on_stop VS). */
   serviceOnly?: boolean;
+  /**
+   * Compare only these services (a Scope's keys): `want` holds just them (desiredTable with a
+   * scope), every other service of `cur` is left as it is.
+   */
+  only?: ReadonlySet<string>;
 }
 
 /**
@@ -91,7 +96,10 @@ export interface DiffOptions {
  */
 export function diffTables(cur: Table, want: Table, opts: DiffOptions = {}): IpvsOp[] {
   const ops: IpvsOp[] = [];
-  for (const [k, c] of cur) {
+  const curKeys: Iterable<string> = opts.only ?? cur.keys();
+  for (const k of curKeys) {
+    const c = cur.get(k);
+    if (!c) continue;
     if (want.has(k)) continue;
     if (!opts.serviceOnly) for (const d of c.dests.values()) ops.push({ op: 'delDest', svc: c.svc, dest: d });
     ops.push({ op: 'delService', svc: c.svc });
@@ -117,30 +125,36 @@ export function diffTables(cur: Table, want: Table, opts: DiffOptions = {}): Ipv
 /** The table after `ops` have been applied to `t` (a copy; `t` is not changed). */
 export function applyOps(t: Table, ops: readonly IpvsOp[]): Table {
   const out: Table = new Map([...t].map(([k, v]) => [k, { ...v, dests: new Map(v.dests) }]));
-  for (const o of ops) {
-    const k = serviceKey(o.svc);
-    switch (o.op) {
-      case 'addService':
-        out.set(k, { svc: o.svc, dests: new Map() });
-        break;
-      case 'editService': {
-        const s = out.get(k);
-        if (s) s.svc = o.svc;
-        break;
-      }
-      case 'delService':
-        out.delete(k);
-        break;
-      case 'addDest':
-      case 'editDest':
-        out.get(k)?.dests.set(destKey(o.dest), o.dest);
-        break;
-      case 'delDest':
-        out.get(k)?.dests.delete(destKey(o.dest));
-        break;
-    }
-  }
+  for (const o of ops) applyOpInPlace(out, o);
   return out;
+}
+
+/**
+ * Record one applied operation in `t` itself: O(1), for the engine's running table (a copy
+ * of a 6,000-destination table per operation made every verdict O(n) and start O(n²)).
+ */
+export function applyOpInPlace(t: Table, o: IpvsOp): void {
+  const k = serviceKey(o.svc);
+  switch (o.op) {
+    case 'addService':
+      t.set(k, { svc: o.svc, dests: new Map() });
+      break;
+    case 'editService': {
+      const s = t.get(k);
+      if (s) s.svc = o.svc;
+      break;
+    }
+    case 'delService':
+      t.delete(k);
+      break;
+    case 'addDest':
+    case 'editDest':
+      t.get(k)?.dests.set(destKey(o.dest), o.dest);
+      break;
+    case 'delDest':
+      t.get(k)?.dests.delete(destKey(o.dest));
+      break;
+  }
 }
 
 // ---- state ----
@@ -351,10 +365,30 @@ export class LvsState {
   }
 }
 
-/** The table a state wants, in configuration order. */
-export function desiredTable(model: LvsModel, st: LvsState): Table {
+/**
+ * The part of the table that one VS's verdicts can change: its services (`keys`) and every VS
+ * that puts destinations into them (`vs`, in configuration order, since the first entry wins).
+ */
+export interface Scope {
+  vs: VsModel[];
+  keys: Set<string>;
+}
+
+/** Scope of the VSs printed `vsText` (FMT_VS); O(VSs × services), cache it per model. */
+export function scopeOf(model: LvsModel, vsText: string): Scope {
+  const keys = new Set<string>();
+  for (const vs of model.vs) if (vs.text === vsText) for (const svc of vs.services) keys.add(serviceKey(svc));
+  const vs = model.vs.filter((v) => v.services.some((svc) => keys.has(serviceKey(svc))));
+  return { vs, keys };
+}
+
+/**
+ * The table a state wants, in configuration order; with a scope, only the scope's services
+ * (work proportional to the scope's real servers, not to the whole configuration).
+ */
+export function desiredTable(model: LvsModel, st: LvsState, scope?: Scope): Table {
   const t: Table = new Map();
-  for (const vs of model.vs) {
+  for (const vs of scope ? scope.vs : model.vs) {
     const vst = st.vsState(vs);
     const sorryIn = !!vs.sorry && vst.sorryIn;
     const dests: IpvsDest[] = [];
@@ -370,6 +404,7 @@ export function desiredTable(model: LvsModel, st: LvsState): Table {
     }
     for (const svc of vs.services) {
       const k = serviceKey(svc);
+      if (scope && !scope.keys.has(k)) continue;
       let e = t.get(k);
       if (!e) {
         e = { svc, dests: new Map(), vs: vs.text };

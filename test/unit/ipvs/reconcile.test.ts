@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildModel, expandRange, SVC_F, FWD, AF_INET, AF_INET6 } from '../../../src/check/ipvs-model';
-import { LvsState, applyOps, desiredTable, diffTables, serviceKey, type Table } from '../../../src/check/ipvs-reconcile';
+import { LvsState, applyOps, desiredTable, diffTables, scopeOf, serviceKey, type Table } from '../../../src/check/ipvs-reconcile';
 import { formatOp } from '../../../src/check/ipvs-memport';
 import { sliceOf } from './helpers';
 
@@ -309,4 +309,31 @@ test('rs_init_notifies: notify_up for real servers alive at start only when aske
   assert.deepEqual(quiet.notifications.filter((n) => n.kind === 'rs'), []);
   const told = new LvsState(m).init((_v, r) => r.text.includes('8081'), { rsInitNotifies: true });
   assert.deepEqual(told.notifications.filter((n) => n.kind === 'rs').map((n) => [n.kind === 'rs' && n.rs, n.script?.cmd]), [['[10.0.1.1]:tcp:8081', '/bin/echo up']]);
+});
+
+test('scoped desired table and diff: one VS\'s services, with every VS sharing them, others untouched', () => {
+  // 10.0.0.1:80 is in VS A and in group WEB (first entry wins); 10.0.0.3:80 only in VS C
+  const { m, st } = started(`virtual_server_group WEB {
+    10.0.0.1 80
+    10.0.0.2 80
+  }
+  virtual_server 10.0.0.1 80 { lb_algo rr lb_kind NAT protocol TCP real_server 10.0.1.1 80 { ${CHK} } }
+  virtual_server group WEB { lb_algo rr lb_kind NAT protocol TCP real_server 10.0.1.2 80 { ${CHK} } }
+  virtual_server 10.0.0.3 80 { lb_algo rr lb_kind NAT protocol TCP real_server 10.0.1.3 80 { ${CHK} } }`);
+  const full = desiredTable(m, st);
+  const a = scopeOf(m, m.vs[0]!.text);
+  assert.deepEqual([...a.keys], [serviceKey(m.vs[0]!.services[0]!)]);
+  assert.deepEqual(a.vs.map((v) => v.text), [m.vs[0]!.text, m.vs[1]!.text], 'the group shares the service: it is in the scope');
+  for (const vs of m.vs) {
+    const sc = scopeOf(m, vs.text);
+    const part = desiredTable(m, st, sc);
+    assert.deepEqual(lines(part), lines(new Map([...full].filter(([k]) => sc.keys.has(k)))), `scope of ${vs.text}`);
+  }
+  // the group's real server dies: only its two services change, VS C's table is not looked at
+  const applied = applyOps(new Map(), diffTables(new Map(), full));
+  st.rsVerdict(m.vs[1]!.text, '[10.0.1.2]:tcp:80', false, 0);
+  const g = scopeOf(m, m.vs[1]!.text);
+  const ops = diffTables(applied, desiredTable(m, st, g), { only: g.keys });
+  assert.deepEqual(ops.map((o) => formatOp(o)), ['ipvsadm -d -t 10.0.0.1:80 -r 10.0.1.2:80', 'ipvsadm -d -t 10.0.0.2:80 -r 10.0.1.2:80']);
+  assert.deepEqual(ops, diffTables(applied, desiredTable(m, st)), 'same operations as the full diff');
 });
