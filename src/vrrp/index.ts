@@ -55,8 +55,10 @@
  *     themselves (the FSM emits `notify` and `master-rx-lower-pri` actions).
  *   - use_ipvlan (runtime/runtime.ts ensureIpvlan): an ipvlan in L2 mode with flags bridge/private/
  *     vepa, created UP with the same RTM_NEWLINK attributes as 2.2.7 (strace), its IP/LEN added,
- *     IPv6 off for IPv4 instances, VIPs and adverts on it (source: its address), deleted at stop.
+ *     IPv6 off for IPv4 instances, adverts on it (source: its address), VIPs without `dev` on
+ *     the base interface (2.2.7 in the IPVS VM, whose kernel has ipvlan), deleted at stop.
  *     If the kernel refuses it (no CONFIG_IPVLAN), the instance stays in FAULT, as 2.2.7 (observed).
+ *     test/vm/ipvlan.test.ts runs the ipvlan interop test (ours beside keepalived) in the VM.
  */
 export * from './packet/advert';
 export * from './accept';

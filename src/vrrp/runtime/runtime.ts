@@ -913,7 +913,15 @@ export class VrrpRuntime {
 
   private vipTarget(rt: InstanceRt, v: IpAddressSpec): { index: number; name: string } {
     if (v.dev) return { index: this.links.get(v.dev)?.index ?? 0, name: v.dev };
-    if (rt.vmac) return { index: rt.vmac.index, name: rt.vmac.name };
+    return VrrpRuntime.vipHome(rt);
+  }
+
+  /**
+   * Where VIPs without `dev` go: the VMAC with use_vmac; the base interface otherwise, also with
+   * use_ipvlan (observed on 2.2.7: the ipvlan carries only its own address and the adverts).
+   */
+  private static vipHome(rt: InstanceRt): { index: number; name: string } {
+    if (rt.vmac && rt.cfg.useVmac) return { index: rt.vmac.index, name: rt.vmac.name };
     return { index: rt.ifindex, name: rt.ifname };
   }
 
@@ -1735,7 +1743,7 @@ export class VrrpRuntime {
     return [...this.instances.values()].map((rt) => {
       const f = rt.fsm;
       const c = f.cfg;
-      const vipText = (v: IpAddressSpec) => `${v.address}/${v.prefixLen} dev ${v.dev ?? rt.vmac?.name ?? rt.ifname} scope ${v.scope ?? 'global'}${f.vipsSet ? ' set' : ''}`;
+      const vipText = (v: IpAddressSpec) => `${v.address}/${v.prefixLen} dev ${v.dev ?? VrrpRuntime.vipHome(rt).name} scope ${v.scope ?? 'global'}${f.vipsSet ? ' set' : ''}`;
       const data: Record<string, unknown> = {
         iname: rt.name,
         dont_track_primary: int(rt.cfg.dontTrackPrimary),
