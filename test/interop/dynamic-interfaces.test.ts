@@ -35,9 +35,9 @@ test('interface deleted and recreated: FAULT, then back to work with new sockets
       let o = ours.out.length;
       let k = ka.out.length;
       await a.exec(['ip', 'link', 'del', 'eth0']);
-      await ours.waitFor(/Interface eth0 deleted/, 3000, o);
-      await ours.waitFor(/\(VI_1\) Entering FAULT STATE/, 3000, o);
-      await ka.waitFor(/\(VI_1\) Entering MASTER STATE/, 3000, k);
+      await ours.waitFor(/Interface eth0 deleted/, 8000, o);
+      await ours.waitFor(/\(VI_1\) Entering FAULT STATE/, 8000, o);
+      await ka.waitFor(/\(VI_1\) Entering MASTER STATE/, 8000, k);
 
       o = ours.out.length;
       k = ka.out.length;
@@ -47,12 +47,12 @@ test('interface deleted and recreated: FAULT, then back to work with new sockets
       await a.exec(['sysctl', '-qw', 'net.ipv6.conf.eth0.accept_dad=0']);
       await a.exec(['ip', 'addr', 'add', '10.99.0.1/24', 'dev', 'eth0']);
       await a.exec(['ip', 'link', 'set', 'eth0', 'up']);
-      await ours.waitFor(/Interface eth0 added/, 3000, o);
-      await ours.waitFor(/\(VI_1\) Entering BACKUP STATE/, 3000, o);
+      await ours.waitFor(/Interface eth0 added/, 8000, o);
+      await ours.waitFor(/\(VI_1\) Entering BACKUP STATE/, 8000, o);
       // keepalived's adverts (100) are received on the new socket: we preempt, it yields to our adverts
-      await ours.waitFor(/\(VI_1\) Entering MASTER STATE/, 3000, o);
-      await ka.waitFor(/\(VI_1\) Master received advert from 10\.99\.0\.1 with higher priority 150, ours 100/, 3000, k);
-      await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 3000, k);
+      await ours.waitFor(/\(VI_1\) Entering MASTER STATE/, 8000, o);
+      await ka.waitFor(/\(VI_1\) Master received advert from 10\.99\.0\.1 with higher priority 150, ours 100/, 8000, k);
+      await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 8000, k);
       assert.ok(await hasAddr(a, 'eth0', '10.99.0.100/24'), 'VIP on the new eth0');
       assert.doesNotMatch(ours.out.slice(o), /send error/);
     } finally {
@@ -79,12 +79,12 @@ test('dynamic_interfaces: an interface created after start (FAULT until it has a
       await lab.bridgeNs.exec(['ip', 'link', 'set', 'v9dyn2', 'master', 'br0', 'up']);
       await a.exec(['ip', 'link', 'set', 'eth1', 'up']);
       await a.exec(['ip', 'addr', 'add', '10.99.0.11/24', 'dev', 'eth1']);
-      await ours.waitFor(/Interface eth1 added/, 3000, o);
-      await ours.waitFor(/Assigned address 10\.99\.0\.11 for interface eth1/, 3000, o);
-      await ours.waitFor(/\(VI_1\) Entering BACKUP STATE/, 3000, o);
-      await ours.waitFor(/\(VI_1\) Entering MASTER STATE/, 3000, o);
-      await ka.waitFor(/\(VI_1\) Master received advert from 10\.99\.0\.11 with higher priority 150, ours 100/, 3000, k);
-      await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 3000, k);
+      await ours.waitFor(/Interface eth1 added/, 8000, o);
+      await ours.waitFor(/Assigned address 10\.99\.0\.11 for interface eth1/, 8000, o);
+      await ours.waitFor(/\(VI_1\) Entering BACKUP STATE/, 8000, o);
+      await ours.waitFor(/\(VI_1\) Entering MASTER STATE/, 8000, o);
+      await ka.waitFor(/\(VI_1\) Master received advert from 10\.99\.0\.11 with higher priority 150, ours 100/, 8000, k);
+      await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 8000, k);
       assert.ok(await hasAddr(a, 'eth1', '10.99.0.100/24'), 'VIP on eth1');
     } finally {
       await ours.stop();
@@ -124,15 +124,15 @@ test('use_vmac: the base interface deleted and created again, the VMAC is create
       const o = ours.out.length;
       const k = ka.out.length;
       await a.exec(['ip', 'link', 'del', 'eth0']);
-      await ours.waitFor(/Interface vrrp\.51 deleted/, 3000, o);
-      await ka.waitFor(/\(VI_1\) Entering MASTER STATE/, 3000, k);
+      await ours.waitFor(/Interface vrrp\.51 deleted/, 8000, o);
+      await ka.waitFor(/\(VI_1\) Entering MASTER STATE/, 8000, k);
       await run(['ip', 'link', 'add', 'eth0', 'netns', a.name, 'type', 'veth', 'peer', 'name', 'v9dyn4', 'netns', lab.bridgeNs.name]);
       await lab.bridgeNs.exec(['ip', 'link', 'set', 'v9dyn4', 'master', 'br0', 'up']);
       await a.exec(['ip', 'addr', 'add', '10.99.0.1/24', 'dev', 'eth0']);
       await a.exec(['ip', 'link', 'set', 'eth0', 'up']);
-      await ours.waitFor(/\(VI_1\): Success creating VMAC interface vrrp\.51/, 3000, o);
+      await ours.waitFor(/\(VI_1\): Success creating VMAC interface vrrp\.51/, 8000, o);
       await ours.waitFor(/\(VI_1\) Entering MASTER STATE/, 4000, o);
-      await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 3000, k);
+      await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 8000, k);
       assert.ok(await hasAddr(a, 'vrrp.51', '10.99.0.100/24'), 'VIP on the new VMAC');
       const link = JSON.parse((await a.exec(['ip', '-j', 'link', 'show', 'dev', 'vrrp.51'])).stdout) as { address: string }[];
       assert.equal(link[0]?.address, '00:00:5e:00:01:33');
