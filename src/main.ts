@@ -15,7 +15,6 @@ import { signumCommand } from './parent/signals';
 import { DEFAULT_UMASK, Parent, defaultWorkerScript } from './parent/supervisor';
 import { DAEMON_ENV, daemonise, notifyLauncher } from './parent/daemonize';
 import { versionText } from './parent/version';
-import { loadEngineFactory } from './workers/engine';
 
 
 function write(fd: 1 | 2, text: string): void {
@@ -69,24 +68,10 @@ function dumpJson(opts: Options): number {
 }
 
 function genhash(argv: string[], rest: string[]): void {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const g = require('./genhash') as { main?: (argv: string[]) => void };
-    if (typeof g.main === 'function') {
-      g.main([argv[0] ?? 'node', 'genhash', ...rest]);
-      return;
-    }
-  } catch {
-    /* not built */
-  }
-  write(2, 'keepalived: genhash mode (-T) is not available in this build\n');
-  process.exitCode = 1;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./genhash') as typeof import('./genhash')).main([argv[0] ?? 'node', 'genhash', ...rest]);
 }
 
-function engineNames(): { vrrp: string; checker: string } {
-  const n = (r: 'vrrp' | 'checker'): string => (loadEngineFactory(r).placeholder ? 'not active yet' : 'active');
-  return { vrrp: n('vrrp'), checker: n('checker') };
-}
 
 export function main(argv: string[]): void {
   try {
@@ -127,7 +112,7 @@ function mainInner(argv: string[]): void {
     return;
   }
   if (opts.version) {
-    write(2, versionText(engineNames()));
+    write(2, versionText());
     process.exitCode = 0;
     return;
   }

@@ -35,7 +35,7 @@ export function versionString(): string {
 }
 
 /** `keepalived -v` text (keepalived prints it on stderr). */
-export function versionText(engines: { vrrp: string; checker: string }): string {
+export function versionText(): string {
   return [
     versionString(),
     '',
@@ -44,7 +44,7 @@ export function versionText(engines: { vrrp: string; checker: string }): string 
     `Running on ${os.type()} ${os.release()} ${os.version()}`,
     `Node.js ${process.version}`,
     '',
-    `Config options:  VRRP LVS JSON SYSTEMD_NOTIFY (engines: vrrp=${engines.vrrp}, checker=${engines.checker})`,
+    'Config options:  VRRP LVS JSON SYSTEMD_NOTIFY',
     '',
   ].join('\n');
 }

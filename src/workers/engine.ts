@@ -5,10 +5,9 @@
  * parent, calls start()/reload(), answers dumps, and calls stop() on SIGTERM or the parent's stop.
  * Engines never read the configuration file and never talk to the parent directly.
  *
- * Engines register themselves by module: src/vrrp/engine.ts exporting
- * `createEngine(ctx: EngineContext): WorkerEngine`, and src/check/engine.ts likewise. Until those
- * modules exist the worker runs PlaceholderEngine, which holds the slice and reports readiness
- * but does no VRRP and no checking (it says so in the log).
+ * The engines: src/vrrp/engine.ts and src/check/engine.ts, each exporting
+ * `createEngine(ctx: EngineContext): WorkerEngine`; engineFactory() loads only the one a worker's
+ * role needs (the VRRP worker never loads the checkers, and the reverse).
  */
 import type { Logger } from '../log';
 import type { WorkerRole, WorkerSettings } from '../ipc/messages';
@@ -41,89 +40,10 @@ export interface EngineContext {
 
 export type EngineFactory = (ctx: EngineContext) => WorkerEngine;
 
-/** Module that provides each role's engine, relative to this file. */
-export const ENGINE_MODULES: Record<WorkerRole, string> = {
-  vrrp: '../vrrp/engine',
-  checker: '../check/engine',
-};
-
-/** The real engine when its module exists, else the placeholder (with the reason). */
-export function loadEngineFactory(role: WorkerRole): { factory: EngineFactory; placeholder: boolean; reason?: string } {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(ENGINE_MODULES[role]) as { createEngine?: unknown };
-    if (typeof mod.createEngine === 'function') return { factory: mod.createEngine as EngineFactory, placeholder: false };
-    return { factory: placeholderFactory, placeholder: true, reason: `${ENGINE_MODULES[role]} has no createEngine()` };
-  } catch (e) {
-    const err = e as { code?: string; message?: string };
-    if (err.code === 'MODULE_NOT_FOUND' && err.message?.includes(ENGINE_MODULES[role].slice(3))) {
-      return { factory: placeholderFactory, placeholder: true, reason: 'engine not implemented yet' };
-    }
-    return { factory: placeholderFactory, placeholder: true, reason: `engine failed to load: ${err.message ?? String(e)}` };
-  }
+/** The engine of `role`, loaded on demand so that each worker loads only its own subsystem. */
+export function engineFactory(role: WorkerRole): EngineFactory {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  if (role === 'vrrp') return (require('../vrrp/engine') as typeof import('../vrrp/engine')).createEngine;
+  return (require('../check/engine') as typeof import('../check/engine')).createEngine;
+  /* eslint-enable @typescript-eslint/no-require-imports */
 }
-
-/** Count items of the usual list-shaped parts of a slice, for the placeholder's dumps. */
-function describeSlice(slice: unknown): string[] {
-  const lines: string[] = [];
-  if (slice && typeof slice === 'object') {
-    for (const [k, v] of Object.entries(slice as Record<string, unknown>)) {
-      if (Array.isArray(v)) lines.push(` ${k} = ${v.length} item(s)`);
-      else if (v && typeof v === 'object') lines.push(` ${k} = ${Object.keys(v).length} key(s)`);
-      else lines.push(` ${k} = ${String(v)}`);
-    }
-  } else {
-    lines.push(` slice = ${JSON.stringify(slice) ?? 'undefined'}`);
-  }
-  return lines;
-}
-
-/** Holds the slice and reports readiness; does no VRRP and no checking. */
-export class PlaceholderEngine implements WorkerEngine {
-  private slice: unknown;
-  private reloads = 0;
-  constructor(private readonly ctx: EngineContext) {}
-
-  private what(): string {
-    return this.ctx.role === 'vrrp' ? 'VRRP' : 'health checking';
-  }
-
-  async start(slice: unknown): Promise<void> {
-    this.slice = slice;
-    this.ctx.log.warn(`keepalived-ts: the ${this.what()} engine is not implemented yet - configuration received, but ${this.what()} is NOT active`);
-  }
-
-  async reload(slice: unknown): Promise<void> {
-    this.slice = slice;
-    this.reloads++;
-  }
-
-  async stop(): Promise<void> {
-    this.slice = undefined;
-  }
-
-  dumpData(): string {
-    const title = this.ctx.role === 'vrrp' ? 'VRRP' : 'Checker';
-    return [
-      `------< ${title} placeholder engine (keepalived-ts) >------`,
-      ` ${this.what()} is not active yet: configuration held only`,
-      ` Reloads = ${this.reloads}`,
-      ...describeSlice(this.slice),
-      '',
-    ].join('\n');
-  }
-
-  dumpStats(): string {
-    return `keepalived-ts: ${this.what()} engine not active yet, no statistics\n`;
-  }
-
-  clearStats(): void {
-    /* nothing counted */
-  }
-
-  dumpJson(): unknown {
-    return [];
-  }
-}
-
-export const placeholderFactory: EngineFactory = (ctx) => new PlaceholderEngine(ctx);

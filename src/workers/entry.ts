@@ -10,7 +10,7 @@
 import { workerChannel } from '../ipc/channel';
 import { EXIT_CONFIG, EXIT_OK, EXIT_PROGRAM_ERROR, isWorkerSettings, type ParentMessage, type WorkerRole, type WorkerSettings } from '../ipc/messages';
 import { Logger, IDENT_CHECKER, IDENT_VRRP, childFacility, logFileFor } from '../log';
-import { loadEngineFactory, type WorkerEngine } from './engine';
+import { engineFactory, type WorkerEngine } from './engine';
 import { setParentDeathSignal, setProcessName } from '../sys/procname';
 
 const SIGTERM = 15;
@@ -78,8 +78,7 @@ export function runWorker(role: WorkerRole): void {
     /* the IPC 'disconnect' below covers a parent that died */
   }
   const log = new Logger(logConfigFor(role, settings));
-  const { factory, placeholder, reason } = loadEngineFactory(role);
-  if (placeholder) log.detailed(`keepalived-ts: using the placeholder ${role} engine (${reason ?? ''})`);
+  const factory = engineFactory(role);
 
   let engine: WorkerEngine | undefined;
   let stopping = false;
