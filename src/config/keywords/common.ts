@@ -150,10 +150,9 @@ export function flagKw<T>(set: (target: T) => void, opts: Omit<KeywordDef<T>, 'h
   }, opts);
 }
 
-/** Integer keyword: on error keepalived's generic message, then `invalid` (a keyword-specific one). */
-export function intKw<T>(
-  min: number,
-  max: number,
+/** A keyword with one numeric value read by `parse`; on error keepalived's generic message, then `invalid` (a keyword-specific one). */
+function numberKw<T>(
+  parse: (a: Token, ctx: Ctx) => number | undefined,
   set: Setter<T, number>,
   invalid?: (st: Stmt, text: string) => string,
   opts: Omit<KeywordDef<T>, 'handler'> = {},
@@ -161,13 +160,24 @@ export function intKw<T>(
   return kw((st, t, ctx) => {
     const a = arg(st, ctx);
     if (!a) return;
-    const v = kaInt(a, min, max, ctx);
+    const v = parse(a, ctx);
     if (v === undefined) {
       if (invalid) ctx.sink.error(a, invalid(st, a.text), 'CFG_BAD_VALUE');
       return;
     }
     set(t, v);
   }, opts);
+}
+
+/** Integer keyword within [min, max]. */
+export function intKw<T>(
+  min: number,
+  max: number,
+  set: Setter<T, number>,
+  invalid?: (st: Stmt, text: string) => string,
+  opts: Omit<KeywordDef<T>, 'handler'> = {},
+): KeywordDef<T> {
+  return numberKw((a, ctx) => kaInt(a, min, max, ctx), set, invalid, opts);
 }
 
 /** Timer keyword in seconds (fraction allowed), stored in µs. */
@@ -178,16 +188,7 @@ export function timerKw<T>(
   invalid?: (st: Stmt, text: string) => string,
   opts: Omit<KeywordDef<T>, 'handler'> = {},
 ): KeywordDef<T> {
-  return kw((st, t, ctx) => {
-    const a = arg(st, ctx);
-    if (!a) return;
-    const v = kaTimerUs(a, minS, maxS, ctx);
-    if (v === undefined) {
-      if (invalid) ctx.sink.error(a, invalid(st, a.text), 'CFG_BAD_VALUE');
-      return;
-    }
-    set(t, v);
-  }, opts);
+  return numberKw((a, ctx) => kaTimerUs(a, minS, maxS, ctx), set, invalid, opts);
 }
 
 /** String keyword (first word). */
