@@ -8,6 +8,7 @@
 import * as net from 'node:net';
 import type { CheckCode } from '../result';
 import type { ConnOpts } from '../types';
+import { waitForWake } from './wake';
 
 export type ConnectOutcome = { ok: true; socket: net.Socket } | { ok: false; code: CheckCode; detail: string };
 
@@ -152,24 +153,7 @@ export class StepReader {
     if (this.error) return Promise.resolve('error');
     if (this.ended) return Promise.resolve('eof');
     if (signal.aborted) return Promise.resolve('aborted');
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.wake = undefined;
-        signal.removeEventListener('abort', onAbort);
-        resolve('timeout');
-      }, timeoutMs);
-      const onAbort = (): void => {
-        clearTimeout(t);
-        this.wake = undefined;
-        resolve('aborted');
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.wake = () => {
-        clearTimeout(t);
-        signal.removeEventListener('abort', onAbort);
-        resolve(this.next(timeoutMs, signal));
-      };
-    });
+    return waitForWake(timeoutMs, signal, (w) => (this.wake = w), () => this.next(timeoutMs, signal));
   }
 
   get lastError(): NodeJS.ErrnoException | undefined {

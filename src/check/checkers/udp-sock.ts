@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import type { CheckCode } from '../result';
 import type { ConnOpts } from '../types';
 import { connectHost } from './conn';
+import { waitForWake } from './wake';
 
 export type DgramEvent = { kind: 'message'; data: Buffer } | { kind: 'error'; code: CheckCode; detail: string };
 
@@ -88,25 +89,7 @@ export class ConnectedUdp {
     const e = this.queue.shift();
     if (e) return Promise.resolve(e);
     if (signal.aborted) return Promise.resolve('aborted');
-    const ms = Math.max(0, deadline - Date.now());
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.wake = undefined;
-        signal.removeEventListener('abort', onAbort);
-        resolve('timeout');
-      }, ms);
-      const onAbort = (): void => {
-        clearTimeout(t);
-        this.wake = undefined;
-        resolve('aborted');
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.wake = () => {
-        clearTimeout(t);
-        signal.removeEventListener('abort', onAbort);
-        resolve(this.next(deadline, signal));
-      };
-    });
+    return waitForWake(Math.max(0, deadline - Date.now()), signal, (w) => (this.wake = w), () => this.next(deadline, signal));
   }
 
   close(): void {
