@@ -130,6 +130,15 @@ function httpUrlLines(c: LogCtx, r: CheckResult): string[] {
   return (r.passed ?? []).map((p) => `${p.test} success to ${c.rs} url(${p.path})`);
 }
 
+const HTTP_LOG: KindLog = {
+  whileDown: 'maxDelay',
+  attemptPolicy: 'up-or-first-and-logall',
+  upWhileDown: httpUrlLines,
+  up: (c) => `Remote Web server ${c.rs} succeed on service.`,
+  down: (c) => retries(c, `HTTP_CHECK on service ${c.rs}`),
+  attempt: (c, r) => `${HTTP_ATTEMPT_MSG[r.code] ?? 'Error connecting'} server ${c.rs}.`,
+};
+
 export const KIND_LOG: Record<CheckKind, KindLog> = {
   TCP_CHECK: {
     whileDown: 'retry',
@@ -138,22 +147,9 @@ export const KIND_LOG: Record<CheckKind, KindLog> = {
     down: (c) => retries(c, `TCP_CHECK on service ${c.rs}`),
     attempt: (c, r) => (r.code === 'CONNECT_TIMEOUT' ? `TCP connection to ${c.rs} timeout.` : `TCP connection to ${c.rs} failed.`),
   },
-  HTTP_GET: {
-    whileDown: 'maxDelay',
-    attemptPolicy: 'up-or-first-and-logall',
-    upWhileDown: httpUrlLines,
-    up: (c) => `Remote Web server ${c.rs} succeed on service.`,
-    down: (c) => retries(c, `HTTP_CHECK on service ${c.rs}`),
-    attempt: (c, r) => `${HTTP_ATTEMPT_MSG[r.code] ?? 'Error connecting'} server ${c.rs}.`,
-  },
-  SSL_GET: {
-    whileDown: 'maxDelay',
-    attemptPolicy: 'up-or-first-and-logall',
-    upWhileDown: httpUrlLines,
-    up: (c) => `Remote Web server ${c.rs} succeed on service.`,
-    down: (c) => retries(c, `HTTP_CHECK on service ${c.rs}`),
-    attempt: (c, r) => `${HTTP_ATTEMPT_MSG[r.code] ?? 'Error connecting'} server ${c.rs}.`,
-  },
+  // SSL_GET logs exactly as HTTP_GET (keepalived shares check_http.c)
+  HTTP_GET: HTTP_LOG,
+  SSL_GET: HTTP_LOG,
   SMTP_CHECK: {
     whileDown: 'retry',
     attemptPolicy: 'up-or-first-and-logall-or-final',
