@@ -298,8 +298,11 @@ function rsBool(field: 'inhibit' | 'alpha' | 'smtpAlert', msg: string) {
   });
 }
 
-function rsTimer(field: 'delayLoopUs' | 'warmupUs' | 'delayBeforeRetryUs' | 'connectTimeoutUs', minUs: number, maxUs: number | undefined, msg: (v: string) => string) {
-  return kw<RsTarget>((st, t, ctx) => {
+type TimerField = 'delayLoopUs' | 'warmupUs' | 'delayBeforeRetryUs' | 'connectTimeoutUs';
+
+/** A timer keyword (µs) with keepalived's generic message, then its own (`msg`). */
+function lvsTimer<T>(minUs: number, maxUs: number | undefined, msg: (v: string) => string, set: (t: T, us: number) => void) {
+  return kw<T>((st, t, ctx) => {
     const tok = needParam(st, ctx.sink);
     if (!tok) return;
     const v = kaTimerUs(tok, minUs, maxUs, ctx.sink);
@@ -307,8 +310,12 @@ function rsTimer(field: 'delayLoopUs' | 'warmupUs' | 'delayBeforeRetryUs' | 'con
       ctx.sink.error(tok, msg(tok.text), 'LVS_BAD_TIMER');
       return;
     }
-    rsRaw.get(t.rs)![field] = v;
+    set(t, v);
   });
+}
+
+function rsTimer(field: TimerField, minUs: number, maxUs: number | undefined, msg: (v: string) => string) {
+  return lvsTimer<RsTarget>(minUs, maxUs, msg, (t, v) => (rsRaw.get(t.rs)![field] = v));
 }
 
 /** keepalived prints vs->vsgname in some messages: the group name, or "(null)". */
@@ -415,17 +422,8 @@ export const realServerKeywords: KeywordTable<RsTarget> = {
 
 /* ------------------------------------------------------------ virtual_server */
 
-function vsTimer(field: 'delayLoopUs' | 'warmupUs' | 'delayBeforeRetryUs' | 'connectTimeoutUs', minUs: number, maxUs: number | undefined, msg: (v: string) => string) {
-  return kw<VirtualServer>((st, vs, ctx) => {
-    const tok = needParam(st, ctx.sink);
-    if (!tok) return;
-    const v = kaTimerUs(tok, minUs, maxUs, ctx.sink);
-    if (v === undefined) {
-      ctx.sink.error(tok, msg(tok.text), 'LVS_BAD_TIMER');
-      return;
-    }
-    vs[field] = v;
-  });
+function vsTimer(field: TimerField, minUs: number, maxUs: number | undefined, msg: (v: string) => string) {
+  return lvsTimer<VirtualServer>(minUs, maxUs, msg, (vs, v) => (vs[field] = v));
 }
 
 const lbAlgo = kw<VirtualServer>((st, vs, ctx) => {
