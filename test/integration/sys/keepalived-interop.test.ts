@@ -10,28 +10,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { isRoot } from '../../helpers/netns';
-import { parseIp } from '../../../src/lib/ip';
 import { withNetns } from '../../../src/sys/netns';
 import { VrrpRawSocket, type RecvMsg } from '../../../src/sys/rawsock';
-import { twoHosts, waitFor } from './lab';
+import { twoHosts, v2Advert, waitFor } from './lab';
 
 const KEEPALIVED = '/usr/sbin/keepalived';
 const skip = (!isRoot() && 'needs root') || (!fs.existsSync(KEEPALIVED) && 'keepalived not installed');
 
-function v2Advert(vrid: number, prio: number, vip: string): Buffer {
-  const b = Buffer.alloc(20);
-  b[0] = 0x21;
-  b[1] = vrid;
-  b[2] = prio;
-  b[3] = 1;
-  b[5] = 1;
-  parseIp(vip)!.bytes.copy(b, 8);
-  let s = 0;
-  for (let i = 0; i < b.length; i += 2) s += b.readUInt16BE(i);
-  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-  b.writeUInt16BE(~s & 0xffff, 6);
-  return b;
-}
 
 test('keepalived 2.2.7 accepts our adverts, and we receive its adverts', { skip, timeout: 60000 }, async () => {
   const { lab, A, B } = await twoHosts('kaio', ['10.99.0.1/24'], ['10.99.0.2/24']);

@@ -1,5 +1,6 @@
 /** Shared setup for sys integration tests: a two-host lab with IPv4, IPv6 (no DAD) and MACs. */
 import { Lab, type Netns } from '../../helpers/netns';
+import { parseIp } from '../../../src/lib/ip';
 
 export interface Host {
   ns: Netns;
@@ -43,4 +44,21 @@ export async function waitFor(cond: () => boolean, ms = 5000, what = 'condition'
     if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Independent VRRPv2 advert builder (RFC 3768 §5): one address, no auth. */
+export function v2Advert(vrid: number, prio: number, vip: string): Buffer {
+  const b = Buffer.alloc(20);
+  b[0] = 0x21;
+  b[1] = vrid;
+  b[2] = prio;
+  b[3] = 1;
+  b[4] = 0;
+  b[5] = 1;
+  parseIp(vip)!.bytes.copy(b, 8);
+  let s = 0;
+  for (let i = 0; i < b.length; i += 2) s += b.readUInt16BE(i);
+  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
+  b.writeUInt16BE(~s & 0xffff, 6);
+  return b;
 }

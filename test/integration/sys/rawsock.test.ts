@@ -9,26 +9,10 @@ import { parseIp } from '../../../src/lib/ip';
 import { type NativeError } from '../../../src/sys/native';
 import { withNetns } from '../../../src/sys/netns';
 import { VrrpRawSocket, type RecvMsg } from '../../../src/sys/rawsock';
-import { twoHosts, waitFor } from './lab';
+import { twoHosts, v2Advert, waitFor } from './lab';
 
 const skip = !isRoot() && 'needs root';
 
-/** Independent VRRPv2 advert builder (RFC 3768 §5): one address, no auth. */
-function v2Advert(vrid: number, prio: number, vip: string): Buffer {
-  const b = Buffer.alloc(20);
-  b[0] = 0x21;
-  b[1] = vrid;
-  b[2] = prio;
-  b[3] = 1;
-  b[4] = 0;
-  b[5] = 1;
-  parseIp(vip)!.bytes.copy(b, 8);
-  let s = 0;
-  for (let i = 0; i < b.length; i += 2) s += b.readUInt16BE(i);
-  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-  b.writeUInt16BE(~s & 0xffff, 6);
-  return b;
-}
 
 /** VRRPv3 advert body with a zero checksum (the kernel fills it via IPV6_CHECKSUM). */
 function v3Advert6(vrid: number, prio: number, vip: string): Buffer {
