@@ -14,6 +14,20 @@ import * as path from 'node:path';
 import { isRoot, Lab } from '../../helpers/netns';
 import { KEEPALIVED, OUR_MAIN, sleep, VrrpDaemon, type Impl } from '../../helpers/daemon';
 
+/** A notify script that appends `NAME: ARGS` to DIR/all.out. */
+function recorder(dir: string, name: string): string {
+  const p = path.join(dir, `${name}.sh`);
+  fs.writeFileSync(p, `#!/bin/sh\necho "${name}: $*" >> ${dir}/all.out\n`);
+  fs.chmodSync(p, 0o755);
+  return p;
+}
+
+/** Create a FIFO and hold it open read-write, non-blocking (the test's reader end). */
+function makeFifo(fifo: string): number {
+  execFileSync('mkfifo', [fifo]);
+  return fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+}
+
 const skip = (!isRoot() && 'needs root') || (!fs.existsSync(OUR_MAIN) && `${OUR_MAIN} not built`) || false;
 
 interface Result {
@@ -109,15 +123,9 @@ async function groupScenario(impl: Impl, tag: string): Promise<{ fifo: string[];
   let fd: number | undefined;
   try {
     const ns = await lab.host('a', ['10.99.0.1/24']);
-    const sc = (name: string): string => {
-      const p = path.join(dir, `${name}.sh`);
-      fs.writeFileSync(p, `#!/bin/sh\necho "${name}: $*" >> ${dir}/all.out\n`);
-      fs.chmodSync(p, 0o755);
-      return p;
-    };
+    const sc = (name: string): string => recorder(dir, name);
     const fifo = path.join(dir, 'f');
-    execFileSync('mkfifo', [fifo]);
-    fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+    fd = makeFifo(fifo);
     const inst = (n: string, vrid: number, extra = ''): string =>
       `vrrp_instance ${n} {\n state BACKUP\n interface eth0\n virtual_router_id ${vrid}\n priority 100\n advert_int 1\n virtual_ipaddress { 10.99.0.${vrid}/24 }\n notify ${sc(`n_${n}`)}\n notify_master ${sc(`m_${n}`)}\n notify_fault ${sc(`f_${n}`)}\n notify_stop ${sc(`s_${n}`)}\n ${extra}\n}\n`;
     const keep =
@@ -183,15 +191,9 @@ test('checker: quorum gained at start, then a real server failing its check runs
   let fd: number | undefined;
   try {
     const ns = await lab.host('a', ['10.99.0.1/24']);
-    const sc = (name: string): string => {
-      const p = path.join(dir, `${name}.sh`);
-      fs.writeFileSync(p, `#!/bin/sh\necho "${name}: $*" >> ${dir}/all.out\n`);
-      fs.chmodSync(p, 0o755);
-      return p;
-    };
+    const sc = (name: string): string => recorder(dir, name);
     const fifo = path.join(dir, 'lvs.fifo');
-    execFileSync('mkfifo', [fifo]);
-    fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+    fd = makeFifo(fifo);
     // nothing listens on 10.99.0.1:9 inside the namespace: the TCP check fails at once
     d = VrrpDaemon.start(
       'ours',
@@ -372,8 +374,7 @@ async function rxScenario(impl: Impl, tag: string): Promise<{ fifo: string[]; sc
     const tf = path.join(dir, 'track');
     fs.writeFileSync(tf, '0\n');
     const fifo = path.join(dir, 'f');
-    execFileSync('mkfifo', [fifo]);
-    fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+    fd = makeFifo(fifo);
     const inst = (prio: number, peer: string, extra = ''): string =>
       `vrrp_instance VI_1 {\n state BACKUP\n interface eth0\n virtual_router_id 95\n priority ${prio}\n advert_int 1\n unicast_peer { ${peer} }\n virtual_ipaddress { 10.99.0.95/24 }\n ${extra}\n}\n`;
     a = VrrpDaemon.start(
