@@ -32,7 +32,11 @@
  *   while BACKUP) and go back to their own on becoming master ("changing advert interval from …");
  *   the master's receive timer is restarted by every
  *   advert it receives unless lower_prio_no_advert (keepalived's dispatcher does so);
- * - vrrp_startup_delay: backup timers count from the end of the startup delay.
+ * - vrrp_startup_delay: backup timers count from the end of the startup delay;
+ * - sync groups (the runtime decides, the FSM only acts): a member whose master-down timer runs
+ *   out while another member does not want MASTER stays BACKUP for another full interval, wanting
+ *   MASTER (`master-down-timer` with `syncWait`, keepalived's vrrp_sync_can_goto_master); a VIP
+ *   deleted behind a master sends every MASTER member of its group through `vip-deleted`.
  */
 import type { Advert, VrrpVersion } from './packet/advert';
 import type { StatsKey } from './accept';
@@ -128,18 +132,30 @@ export interface FsmState {
   transitions: number;
   /** Events that cannot happen in the current state (stale timers etc.). */
   ignoredEvents: number;
+  /**
+   * keepalived's `wantstate == MASTER` for a BACKUP: its master-down timer ran out while its sync
+   * group held it back (another member did not want MASTER yet). Cleared by any state change and
+   * by an advert it listens to (vrrp_state_backup: "Now we have received a backup, we want to be
+   * in BACKUP state"). The runtime reads it for the other members' vrrp_sync_can_goto_master.
+   */
+  wantMaster: boolean;
 }
 
 export type FsmEvent =
   | { type: 'startup' }
   /** An advert already accepted by acceptAdvert(). */
   | { type: 'advert'; advert: Advert; srcText: string }
-  | { type: 'master-down-timer' }
+  /**
+   * `syncWait`: the instance's sync group is not ready (another member does not want MASTER, and
+   * the group is not MASTER): keepalived's vrrp_sync_can_goto_master logs the timeout, re-arms a
+   * full Master_Down_Interval and stays BACKUP, wanting MASTER (decided by the runtime).
+   */
+  | { type: 'master-down-timer'; syncWait?: boolean }
   | { type: 'advert-timer' }
   | { type: 'garp-delay-timer' }
   | { type: 'garp-lower-prio-delay-timer' }
   /** Effective priority computed by the trackers (base + weights, clamped 1..254 unless base is 255). */
-  | { type: 'priority'; priority: number }
+  | { type: 'priority'; priority: number; /** logged as "Setting effective priority to N" (a track_file fault clearing) */ setting?: boolean }
   | { type: 'fault'; reason?: string }
   | { type: 'fault-cleared' }
   | { type: 'shutdown' }
@@ -189,6 +205,7 @@ export function initFsm(cfg: FsmConfig): FsmState {
     timers: {},
     transitions: 0,
     ignoredEvents: 0,
+    wantMaster: false,
   };
 }
 
@@ -271,6 +288,7 @@ class Step {
   changeState(to: VrrpState, opts: { logSuffix?: string; quiet?: boolean } = {}): void {
     const from = this.st.state;
     this.st.state = to;
+    this.st.wantMaster = false;
     if (from !== 'INIT') this.st.transitions++;
     if (opts.quiet) return;
     if (to === 'MASTER' || to === 'BACKUP' || to === 'FAULT') this.log(`Entering ${to} STATE${opts.logSuffix ?? ''}`);
@@ -391,6 +409,13 @@ export function step(prev: FsmState, ev: FsmEvent, nowUs: number): StepResult {
       if (st.state !== 'BACKUP' || st.timers['master-down'] === undefined) break;
       s.cancel('master-down');
       s.log('Receive advertisement timeout', true);
+      if (ev.syncWait) {
+        // held back by the sync group: wait a full interval again, wanting MASTER
+        st.wantMaster = true;
+        st.msDownTimerUs = s.downInterval();
+        s.initSands();
+        return { state: st, actions: s.actions };
+      }
       s.gotoMaster();
       return { state: st, actions: s.actions };
     }
@@ -431,7 +456,7 @@ export function step(prev: FsmState, ev: FsmEvent, nowUs: number): StepResult {
       if (!Number.isFinite(ev.priority)) break;
       const to = Math.max(1, Math.min(PRIO_OWNER, Math.trunc(ev.priority)));
       if (to === st.effectivePriority) return { state: st, actions: s.actions };
-      s.log(`Changing effective priority from ${st.effectivePriority} to ${to}`);
+      s.log(ev.setting ? `Setting effective priority to ${to}` : `Changing effective priority from ${st.effectivePriority} to ${to}`);
       s.actions.push({ type: 'priority-changed', from: st.effectivePriority, to });
       st.effectivePriority = to;
       return { state: st, actions: s.actions };
@@ -458,7 +483,9 @@ export function step(prev: FsmState, ev: FsmEvent, nowUs: number): StepResult {
 
     case 'vip-deleted': {
       // back to BACKUP with a priority-0 advert and a master-down timer of the skew time only:
-      // "a quick transition back to master", which puts the VIPs back (observed on 2.2.7)
+      // "a quick transition back to master", which puts the VIPs back (observed on 2.2.7).
+      // keepalived's set_vrrp_backup does the same to every MASTER member of the instance's sync
+      // group (the runtime sends them this event too; no "Syncing instances" line, observed).
       if (st.state !== 'MASTER') break;
       s.leaveMaster('BACKUP', true);
       st.msDownTimerUs = s.skew();
@@ -501,6 +528,7 @@ function backupRx(s: Step, adv: Advert, srcText: string): void {
       st.masterAdverIntCs = adv.advertIntervalCs;
     }
     st.msDownTimerUs = s.downInterval();
+    st.wantMaster = false;
     if (adv.src) st.masterSrc = adv.src;
     st.masterPriority = adv.priority;
     if (cfg.preemptDelayUs > 0) {

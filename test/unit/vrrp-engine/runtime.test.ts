@@ -199,7 +199,7 @@ test('track_interface and the primary interface: link down -> FAULT, up -> BACKU
   await rt.stop();
 });
 
-test('track_file: value x weight, weight 0 faults on non-zero', async () => {
+test('track_file: value x weight, weight 0 faults on non-zero (file watched: no time passes)', async () => {
   const text =
     G +
     'track_file tf {\n  file "/tmp/tf"\n  weight 10\n}\n' +
@@ -211,15 +211,12 @@ test('track_file: value x weight, weight 0 faults on non-zero', async () => {
   await rt.start(sliceOf(text));
   const vi = rt.instances.get('VI_1')!;
   assert.equal(vi.fsm.effectivePriority, 150);
-  h0.files.set('/tmp/tf', '-2');
-  await h0.advance(600_000, 100_000);
+  h0.writeFile('/tmp/tf', '-2');
   assert.equal(vi.fsm.effectivePriority, 80);
   assert.equal(vi.fsm.state, 'BACKUP');
-  h0.files.set('/tmp/tz', '1');
-  await h0.advance(600_000, 100_000);
+  h0.writeFile('/tmp/tz', '1');
   assert.equal(vi.fsm.state, 'FAULT');
-  h0.files.set('/tmp/tz', '0');
-  await h0.advance(600_000, 100_000);
+  h0.writeFile('/tmp/tz', '0');
   assert.equal(vi.fsm.state, 'BACKUP');
   await rt.stop();
 });
@@ -270,10 +267,17 @@ test('vrrp_sync_group: members follow each other to MASTER, to BACKUP and into F
   const { h, rt } = await started(text);
   const v1 = rt.instances.get('VI_1')!;
   const v2 = rt.instances.get('VI_2')!;
-  // VI_1 (prio 100) times out first and takes VI_2 (prio 50, longer skew) with it
+  // VI_1 (prio 100) times out first but VI_2 does not want MASTER yet: VI_1 waits another full
+  // interval (keepalived's vrrp_sync_can_goto_master); VI_2 (prio 50, longer skew) times out
+  // next and takes VI_1 with it (2.2.7: both timeout lines, then VI_2 MASTER, observed)
   await h.advance(DOWN_US + 10_000);
-  assert.equal(v1.fsm.state, 'MASTER');
+  assert.equal(v1.fsm.state, 'BACKUP', 'held back by its group');
+  assert.equal(v1.fsm.wantMaster, true);
+  assert.equal(v2.fsm.state, 'BACKUP');
+  const DOWN2_US = 3_000_000 + Math.floor((206 * 100 * 625) / 16);
+  await h.advance(DOWN2_US - DOWN_US);
   assert.equal(v2.fsm.state, 'MASTER');
+  assert.equal(v1.fsm.state, 'MASTER');
   assert.ok(h.logged(/^VRRP_Group\(G1\) Syncing instances to MASTER state$/));
   await h.advance(10_000);
   assert.ok(h.netlink.has('10.0.0.102'));
@@ -297,7 +301,7 @@ test('vrrp_sync_group: members follow each other to MASTER, to BACKUP and into F
   // after every member for the later changes (members' MASTER/STOP, then the group's)
   const seq = h.notes.filter((n) => n.kind === 'group' || n.kind === 'instance').map((n) => (n.kind === 'group' ? `G1 ${n.state}` : n.kind === 'instance' ? `${n.name} ${n.state}` : ''));
   assert.deepEqual(seq.slice(0, 3), ['G1 BACKUP', 'VI_1 BACKUP', 'VI_2 BACKUP']);
-  assert.deepEqual(seq.slice(3, 6), ['VI_1 MASTER', 'VI_2 MASTER', 'G1 MASTER']);
+  assert.deepEqual(seq.slice(3, 6), ['VI_2 MASTER', 'VI_1 MASTER', 'G1 MASTER']);
   assert.deepEqual(seq.slice(-3), ['VI_1 STOP', 'VI_2 STOP', 'G1 STOP']);
   for (const st of ['BACKUP', 'FAULT']) {
     const gi = seq.lastIndexOf(`G1 ${st}`);
@@ -510,4 +514,43 @@ test('virtual_ipaddress_excluded: E-VIPs added and removed with the VIPs, not ad
   await rt.stop();
   assert.ok(!h.netlink.has('10.0.0.200'));
   assert.ok(h.logged(/^\(VI_1\) removing E-VIPs\.$/));
+});
+
+test('sync group: a VIP deleted behind one master sends every master member to BACKUP with priority 0 and back after the skew time (keepalived 2.2.7)', async () => {
+  const text = G + 'vrrp_sync_group G1 {\n  group {\n    VI_1\n    VI_2\n  }\n}\n' + inst() + inst({ name: 'VI_2', vrid: 52, vips: ['10.0.0.102/24'] });
+  const { h, rt } = await started(text);
+  const v1 = rt.instances.get('VI_1')!;
+  const v2 = rt.instances.get('VI_2')!;
+  await h.advance(DOWN_US + 100_000);
+  assert.equal(v1.fsm.state, 'MASTER');
+  assert.equal(v2.fsm.state, 'MASTER');
+  assert.ok(h.netlink.has('10.0.0.100') && h.netlink.has('10.0.0.102'));
+  const n = h.logs.length;
+  const sentBefore = h.sock().sent.length;
+  h.netlink.changeAddress('eth0', '10.0.0.100', true);
+  const at = h.clock.nowUs;
+  assert.equal(v1.fsm.state, 'BACKUP');
+  assert.equal(v2.fsm.state, 'BACKUP', 'the other member follows at once');
+  const lines = () => h.logs.slice(n).filter((l) => /Entering|sent 0 priority|Syncing|Receive advertisement timeout/.test(l));
+  assert.deepEqual(lines(), ['(VI_1) Entering BACKUP STATE', '(VI_1) sent 0 priority', '(VI_2) Entering BACKUP STATE', '(VI_2) sent 0 priority'], 'no "Syncing instances to BACKUP state" line');
+  const zero = h.sock().sent.slice(sentBefore).map((s) => { const d = decodeAdvert(s.data, { family: 4 }); return d.ok ? `${d.value.vrid}/${d.value.priority}` : 'bad'; });
+  assert.deepEqual(zero, ['51/0', '52/0']);
+  // both back after the skew time, not a full Master_Down_Interval
+  const skew = Math.floor((156 * 100 * 625) / 16);
+  await h.advance(skew - 10_000, 1_000);
+  assert.equal(v1.fsm.state, 'BACKUP');
+  assert.equal(v2.fsm.state, 'BACKUP');
+  await h.advance(20_000, 1_000);
+  assert.equal(v1.fsm.state, 'MASTER', `VI_1 master again after ${h.clock.nowUs - at} µs`);
+  assert.equal(v2.fsm.state, 'MASTER');
+  assert.deepEqual(lines().slice(4), [
+    '(VI_2) Receive advertisement timeout',
+    '(VI_1) Receive advertisement timeout',
+    '(VI_1) Entering MASTER STATE',
+    'VRRP_Group(G1) Syncing instances to MASTER state',
+    '(VI_2) Entering MASTER STATE',
+  ]);
+  await h.advance(10_000);
+  assert.ok(h.netlink.has('10.0.0.100') && h.netlink.has('10.0.0.102'), 'both VIPs back');
+  await rt.stop();
 });

@@ -539,3 +539,41 @@ test('garp_master_refresh: a GARP burst with each advert once the refresh period
   // 3 s must have *passed* (keepalived: timercmp >), so the advert at +3 s does not refresh yet
   assert.deepEqual(garpsAt.map((t) => (t - t0) / S), [4, 8]);
 });
+
+test('sync-group wait: a master-down timeout held back by the group logs, re-arms a full interval and wants MASTER until an advert is heard', () => {
+  const d = new Driver(cfg());
+  d.ev({ type: 'startup' });
+  d.clock.advanceTo(d.st.timers['master-down']!);
+  d.ev({ type: 'master-down-timer', syncWait: true });
+  assert.equal(d.st.state, 'BACKUP');
+  assert.equal(d.st.wantMaster, true);
+  assert.deepEqual(d.logs(), ['(VI_1) Receive advertisement timeout']);
+  assert.equal(d.armed('master-down'), d.clock.nowUs + 3 * S + 609375, 'a full Master_Down_Interval again');
+  assert.deepEqual(d.sent(), []);
+  // a lower-priority advert is discarded: still wanting MASTER (keepalived ignores it)
+  d.rx(50);
+  assert.equal(d.st.wantMaster, true);
+  // an advert it listens to: wants BACKUP again
+  d.rx(200);
+  assert.equal(d.st.wantMaster, false);
+  // an unheld timeout goes MASTER as before
+  d.fire('master-down');
+  assert.equal(d.st.state, 'MASTER');
+  assert.equal(d.st.wantMaster, false);
+});
+
+test('vip-deleted: BACKUP, priority 0 sent, VIPs removed, back after the skew time only; ignored outside MASTER', () => {
+  const d = new Driver(cfg({ priority: 150 }));
+  d.ev({ type: 'startup' });
+  d.fire('master-down');
+  assert.equal(d.st.state, 'MASTER');
+  d.ev({ type: 'vip-deleted' });
+  assert.equal(d.st.state, 'BACKUP');
+  assert.deepEqual(d.sent(), [0]);
+  assert.deepEqual(d.logs(), ['(VI_1) Entering BACKUP STATE', '(VI_1) sent 0 priority', '(VI_1) removing VIPs.']);
+  assert.equal(d.st.timers['master-down'], d.clock.nowUs + 414062);
+  d.ev({ type: 'vip-deleted' });
+  assert.deepEqual(d.last, [], 'a BACKUP ignores it');
+  d.fire('master-down');
+  assert.equal(d.st.state, 'MASTER');
+});
