@@ -1,4 +1,4 @@
-// Sockets: socket, close, bind (inet, packet, netlink), setsockopt/getsockopt, sendto, send,
+// Sockets: socket, close, bind (inet, packet, netlink), connect (inet), setsockopt/getsockopt, sendto, send,
 // recvmsg with control messages. One function per syscall; fds are non-blocking + CLOEXEC.
 #include "common.h"
 
@@ -64,6 +64,25 @@ Napi::Value BindInet(const Napi::CallbackInfo& info) {
   socklen_t sl = MakeInet(a, alen, port, scope, &ss);
   if (!sl) return ThrowType(info.Env(), "address must be 4 or 16 bytes");
   if (bind(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&ss), sl) < 0) return ThrowErrno(info.Env(), errno, "bind");
+  return info.Env().Undefined();
+}
+
+// connect(2) to an IPv4/IPv6 address (4 or 16 bytes), port, and for v6 a scope id. On a
+// non-blocking stream socket EINPROGRESS is thrown like any other errno; datagram sockets
+// connect at once (a connected UDP socket then reports ICMP errors for its peer).
+Napi::Value ConnectInet(const Napi::CallbackInfo& info) {
+  int64_t fd, port, scope;
+  const uint8_t* a;
+  size_t alen;
+  if (!ArgInt(info, 0, &fd) || !ArgBuf(info, 1, &a, &alen) || !ArgInt(info, 2, &port) || !ArgInt(info, 3, &scope))
+    return info.Env().Undefined();
+  sockaddr_storage ss;
+  socklen_t sl = MakeInet(a, alen, port, scope, &ss);
+  if (!sl) return ThrowType(info.Env(), "address must be 4 or 16 bytes");
+  int rc;
+  do rc = connect(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&ss), sl);
+  while (rc < 0 && errno == EINTR);
+  if (rc < 0) return ThrowErrno(info.Env(), errno, "connect");
   return info.Env().Undefined();
 }
 
@@ -271,6 +290,7 @@ void InitSock(Napi::Env env, Napi::Object exports) {
   exports.Set("socket", Napi::Function::New(env, Socket, "socket"));
   exports.Set("close", Napi::Function::New(env, Close, "close"));
   exports.Set("bindInet", Napi::Function::New(env, BindInet, "bindInet"));
+  exports.Set("connectInet", Napi::Function::New(env, ConnectInet, "connectInet"));
   exports.Set("bindPacket", Napi::Function::New(env, BindPacket, "bindPacket"));
   exports.Set("bindNetlink", Napi::Function::New(env, BindNetlink, "bindNetlink"));
   exports.Set("setsockoptInt", Napi::Function::New(env, SetsockoptInt, "setsockoptInt"));

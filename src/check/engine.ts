@@ -43,6 +43,9 @@ import { LvsState, applyOpInPlace, desiredTable, diffTables, scopeOf, type IpvsO
 import type { RsModel, VsModel } from './ipvs-model';
 import { MemIpvsPort, formatOp, formatServiceArg } from './ipvs-memport';
 import { setSockOpener } from './checkers/conn';
+import { setDgramOpener } from './checkers/udp-sock';
+import { setSockPinger } from './checkers/ping';
+import { nativePinger } from './checkers/ping-native';
 
 /** Settings the engine reads beyond WorkerSettings (the daemon's CLI sets them). */
 export interface CheckEngineSettings {
@@ -296,6 +299,8 @@ export class CheckEngine implements WorkerEngine {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const mod = require('../sys/checksock') as typeof import('../sys/checksock');
       setSockOpener(mod.nativeSockOpener());
+      setDgramOpener(mod.nativeDgramOpener());
+      setSockPinger(nativePinger(mod.nativeIcmpOps()));
     } catch (e) {
       this.ctx.log.warn(`keepalived-ts: fwmark/bind_if on check sockets not applied: ${(e as Error).message}`);
     }

@@ -98,7 +98,14 @@ export function targetOf(c: Checker, rs: RealServer, vs: VirtualServer, cfg: Lvs
       return { kind: 'TCP_CHECK', ...conn(c.conn) };
     case 'PING_CHECK': {
       const o = conn(c.conn);
-      return { kind: 'PING_CHECK', host: o.host, connectTimeoutMs: o.connectTimeoutMs, ...(o.bindto ? { bindto: o.bindto } : {}) };
+      return {
+        kind: 'PING_CHECK',
+        host: o.host,
+        connectTimeoutMs: o.connectTimeoutMs,
+        ...(o.bindto ? { bindto: o.bindto } : {}),
+        ...(o.bindIf ? { bindIf: o.bindIf } : {}),
+        ...(o.fwmark ? { fwmark: o.fwmark } : {}),
+      };
     }
     case 'HTTP_GET':
     case 'SSL_GET': {

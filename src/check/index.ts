@@ -42,10 +42,13 @@
  *     are not supported; regex_stack is ignored.
  *   - SSL_GET verifies the server certificate chain only when the SSL block has `ca`
  *     (keepalived never verifies); no host name check.
- *   - fwmark (SO_MARK) and bind_if (SO_BINDTODEVICE) on TCP check sockets (TCP, HTTP/SSL,
- *     SMTP) need the native addon: the engine installs src/sys/checksock.ts's opener
- *     (conn.ts setSockOpener) when a checker uses them; without the addon they are not
- *     applied (a warning says so). Not applied to DNS/UDP/PING checks; genhash -m is ignored.
+ *   - fwmark (SO_MARK) and bind_if (SO_BINDTODEVICE) on check sockets need the native addon:
+ *     when a checker uses them the engine installs src/sys/checksock.ts's openers: TCP
+ *     (TCP, HTTP/SSL, SMTP: conn.ts setSockOpener), UDP (UDP_CHECK, DNS_CHECK: udp-sock.ts
+ *     setDgramOpener, a connected native UDP socket instead of Node's dgram) and the raw
+ *     ICMP socket of PING_CHECK (ping.ts setSockPinger with ping-native.ts; other PING_CHECKs
+ *     keep spawning ping). Without the addon they are not applied (a warning says so);
+ *     genhash -m is ignored.
  *   - FILE_CHECK polls the file every delay_loop instead of reacting to inotify.
  *   - MISC_CHECK retry suffixes (" on retry i/N", " after N retries") are reconstructed from
  *     the 2.2.7 binary's strings, not from its source.

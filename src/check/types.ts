@@ -28,11 +28,11 @@ export interface ConnOpts {
   bindto?: string;
   /** bind_port: source port. */
   bindPort?: number;
-  /** bind_if: SO_BINDTODEVICE through the socket opener; also the scope of IPv6 link-local destinations. */
+  /** bind_if: SO_BINDTODEVICE through the socket openers (conn.ts, udp-sock.ts); also the scope of IPv6 link-local destinations. */
   bindIf?: string;
   /** connect_timeout, applied to the connect and to each read/write step (keepalived's connection_to). */
   connectTimeoutMs: number;
-  /** fwmark (SO_MARK); applied through the socket opener (conn.ts setSockOpener). */
+  /** fwmark (SO_MARK); applied through the socket openers (conn.ts setSockOpener, udp-sock.ts setDgramOpener). */
   fwmark?: number;
 }
 
@@ -120,6 +120,10 @@ export interface PingTarget {
   host: string;
   bindto?: string;
   connectTimeoutMs: number;
+  /** bind_if: SO_BINDTODEVICE on the ICMP socket (native pinger only). */
+  bindIf?: string;
+  /** fwmark: SO_MARK on the ICMP socket (native pinger only). */
+  fwmark?: number;
 }
 
 export interface UdpTarget extends ConnOpts {

@@ -50,6 +50,8 @@ export interface NativeAddon {
   close(fd: number): void;
   /** bind(2) to an IPv4/IPv6 address (4 or 16 bytes), port, and for v6 an optional scope id. */
   bindInet(fd: number, addr: Buffer, port: number, scopeId: number): void;
+  /** connect(2) to an IPv4/IPv6 address (4 or 16 bytes), port and v6 scope id (datagram sockets: at once). */
+  connectInet(fd: number, addr: Buffer, port: number, scopeId: number): void;
   /** bind(2) an AF_PACKET socket to ifindex/protocol (protocol in host order, e.g. 0x0806). */
   bindPacket(fd: number, ifindex: number, protocol: number): void;
   setsockoptInt(fd: number, level: number, name: number, value: number): void;

@@ -4,6 +4,8 @@
  * The addon is injected (its structural subset below), so this file does not import
  * src/sys: the checker worker passes `native()` in. One socket per check; an echo reply
  * from the target with our identifier and sequence within connect_timeout is success.
+ * fwmark (SO_MARK) and bind_if (SO_BINDTODEVICE) are set on the socket before bindto, as
+ * keepalived does for its ICMP socket.
  */
 import * as crypto from 'node:crypto';
 import { parseIp } from '../../lib/ip';
@@ -15,6 +17,8 @@ export interface IcmpSocketOps {
   socket(domain: number, type: number, protocol: number): number;
   close(fd: number): void;
   bindInet(fd: number, addr: Buffer, port: number, scopeId: number): void;
+  setsockoptInt(fd: number, level: number, name: number, value: number): void;
+  bindToDevice(fd: number, ifname: string): void;
   sendtoInet(fd: number, data: Buffer, addr: Buffer, port: number, scopeId: number): number;
   recvmsg(fd: number, maxLen: number): { data: Buffer; from: Buffer } | null;
   poll(fd: number, events: number, cb: (status: number, events: number) => void): { stop(): void };
@@ -25,6 +29,8 @@ const AF_INET6 = 10;
 const SOCK_RAW = 3;
 const IPPROTO_ICMP = 1;
 const IPPROTO_ICMPV6 = 58;
+const SOL_SOCKET = 1;
+const SO_MARK = 36;
 
 let seqCounter = 0;
 
@@ -41,11 +47,23 @@ export function nativePinger(ops: IcmpSocketOps, opts: { around?: <T>(fn: () => 
       let fd: number;
       try {
         fd = around(() => ops.socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP));
+      } catch (e) {
+        resolve({ code: 'PING_ERROR', detail: (e as { code?: string }).code ?? (e as Error).message });
+        return;
+      }
+      try {
+        if (target.fwmark) ops.setsockoptInt(fd, SOL_SOCKET, SO_MARK, target.fwmark);
+        if (target.bindIf) ops.bindToDevice(fd, target.bindIf);
         if (target.bindto) {
           const src = parseIp(target.bindto);
           if (src) ops.bindInet(fd, src.bytes, 0, 0);
         }
       } catch (e) {
+        try {
+          ops.close(fd);
+        } catch {
+          /* closed */
+        }
         resolve({ code: 'PING_ERROR', detail: (e as { code?: string }).code ?? (e as Error).message });
         return;
       }

@@ -5,7 +5,9 @@
  * Node has no ICMP sockets. The `Pinger` port hides how the echo is sent; the default
  * adapter spawns iputils `ping -c1 -W <s>` (documented fallback: it needs the ping
  * binary and costs a process per check). A native ICMP socket adapter can be injected
- * through runWith().
+ * through runWith(). Targets with fwmark or bind_if go to the pinger installed with
+ * setSockPinger() (the checker worker installs the native one, ping-native.ts, beside the
+ * socket openers); without one those options are not applied.
  */
 import { spawn } from 'node:child_process';
 import * as net from 'node:net';
@@ -50,4 +52,12 @@ export function runWith(pinger: Pinger): Pinger {
   return (target, signal) => pinger(target, signal);
 }
 
-export const run: Pinger = spawnPinger;
+let sockPinger: Pinger | undefined;
+
+/** Install (or remove) the pinger that applies fwmark (SO_MARK) and bind_if (SO_BINDTODEVICE). */
+export function setSockPinger(p: Pinger | undefined): void {
+  sockPinger = p;
+}
+
+export const run: Pinger = (target, signal) =>
+  (sockPinger && (target.fwmark || target.bindIf) ? sockPinger : spawnPinger)(target, signal);

@@ -675,6 +675,7 @@ export class VrrpRuntime {
 
   /** `atUs`: for timer events the deadline itself, so timers re-armed from it do not drift by the wake-up latency. */
   dispatch(rt: InstanceRt, ev: FsmEvent, quietLog?: RegExp, atUs?: number): void {
+    if (ev.type === 'master-down-timer' && !ev.syncWait && !this.syncing && this.groupHolds(rt)) ev = { type: 'master-down-timer', syncWait: true };
     const before = rt.fsm.state;
     const r = step(rt.fsm, ev, atUs ?? this.ports.clock.nowUs);
     rt.fsm = r.state;
@@ -755,6 +756,19 @@ export class VrrpRuntime {
   }
 
   private readonly faultLogged = new Set<string>();
+
+  /**
+   * keepalived's vrrp_sync_can_goto_master, negated: a BACKUP member may not time out into MASTER
+   * while its group is not MASTER and another member does not want MASTER (neither MASTER nor held
+   * back after its own timeout): "prefer backup state to avoid thrashing". So of two members whose
+   * masters vanished together, the first to time out waits and the second takes the group
+   * (observed on 2.2.7: "(VI_1) Receive advertisement timeout", then VI_2's, then VI_2 MASTER).
+   */
+  private groupHolds(rt: InstanceRt): boolean {
+    const g = rt.group;
+    if (!g || g.state === 'MASTER' || rt.fsm.state !== 'BACKUP') return false;
+    return g.members.some((m) => m !== rt && this.instances.get(m.name) === m && m.fsm.state !== 'MASTER' && !m.fsm.wantMaster);
+  }
 
   private buildGroups(slice: VrrpSlice): void {
     for (const rt of this.instances.values()) rt.group = undefined;
@@ -1305,7 +1319,11 @@ export class VrrpRuntime {
    * A master's VIP removed behind our back: "Netlink reflector reports IP X removed from eth0"
    * (-D), then BACKUP with a priority-0 advert and a quick return to MASTER, which adds the
    * VIPs again (keepalived 2.2.7's set_vrrp_backup, observed). Our own removals come after we
-   * left MASTER and are ignored.
+   * left MASTER and are ignored. In a sync group every other MASTER member does the same (BACKUP,
+   * "sent 0 priority", VIPs removed, skew timer), without a "Syncing instances" line; their
+   * timers are armed before the instance's own (set_vrrp_backup arms it last, so 2.2.7 logs the
+   * members' "Receive advertisement timeout" first, then the instance takes the group back to
+   * MASTER: observed).
    */
   private vipDeleted(e: AddrEvent): void {
     const text = formatIp(e.address);
@@ -1314,7 +1332,16 @@ export class VrrpRuntime {
       const v = rt.vips.find((x) => canonIp(x.address) === text && this.vipTarget(rt, x).index === e.index);
       if (!v) continue;
       this.ports.log.detailed(`Netlink reflector reports IP ${text} removed from ${this.vipTarget(rt, v).name}`);
-      this.dispatch(rt, { type: 'vip-deleted' });
+      const members = rt.group?.members.filter((m) => m !== rt && this.instances.get(m.name) === m && m.fsm.state === 'MASTER') ?? [];
+      const now = this.ports.clock.nowUs;
+      const syncing = this.syncing;
+      this.syncing = true;
+      try {
+        this.dispatch(rt, { type: 'vip-deleted' }, undefined, members.length ? now + 1 : now);
+        for (const m of members) this.dispatch(m, { type: 'vip-deleted' }, undefined, now);
+      } finally {
+        this.syncing = syncing;
+      }
       return;
     }
   }
