@@ -111,8 +111,8 @@ async function one(impl: Impl, ns: Netns, cap: Capture, load: VsLoad, windowS: n
     if (!c0 || !c1) throw new Error(`checker process ${ckPid} vanished`);
     rows.push(`${fmt(readyS, 1)} s`);
     rows.push(`${fmt(c1.cpuS - c0.cpuS, 2)} s over ${windowS} s (${fmt((100 * (c1.cpuS - c0.cpuS)) / windowS, 1)} % of a core)`);
-    rows.push(`${fmt(c1.rssKb / 1024, 1)} MiB`);
-    rows.push(`${fmt(a1.cpuS - a0.cpuS, 2)} s / ${fmt(a1.rssKb / 1024, 1)} MiB (${a1.per.length} processes)`);
+    rows.push(`${fmt(c1.rssKb / 1024, 1)} MiB (anon ${fmt(c1.anonKb / 1024, 1)} MiB)`);
+    rows.push(`${fmt(a1.cpuS - a0.cpuS, 2)} s / ${fmt(a1.rssKb / 1024, 1)} MiB, anon ${fmt(a1.anonKb / 1024, 1)} MiB (${a1.per.length} processes)`);
     rows.push(`${lag.conns} in ${windowS} s (expected ~${(load.tcp + load.http) * windowS}); listener CPU ${l0 && l1 ? fmt(l1.cpuS - l0.cpuS, 2) : '?'} s`);
     rows.push(`p50 ${fmt(lag.p50, 1)} ms, p90 ${fmt(lag.p90, 1)} ms, p99 ${fmt(lag.p99, 1)} ms, max ${fmt(lag.max, 1)} ms (${lag.samples} samples)`);
     rows.push(`p50 ${fmt(quantile(j, 0.5) * 1000, 2)} ms, p99 ${fmt(quantile(j, 0.99) * 1000, 2)} ms, max ${fmt(Math.max(...j) * 1000, 2)} ms (${j.length} intervals)`);

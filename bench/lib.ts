@@ -205,6 +205,9 @@ export interface ProcStat {
   comm: string;
   cpuS: number;
   rssKb: number;
+  /** RssAnon: the process's private (anonymous) resident memory, without mapped files such as
+   * the executable and shared libraries, which VmRSS counts again in every process. */
+  anonKb: number;
 }
 
 export function procStat(pid: number): ProcStat | undefined {
@@ -216,7 +219,8 @@ export function procStat(pid: number): ProcStat | undefined {
     const cpuS = (Number(rest[11]) + Number(rest[12])) / CLK_TCK;
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const m = /VmRSS:\s+(\d+) kB/.exec(status);
-    return { pid, comm, cpuS, rssKb: m ? Number(m[1]) : 0 };
+    const a = /RssAnon:\s+(\d+) kB/.exec(status);
+    return { pid, comm, cpuS, rssKb: m ? Number(m[1]) : 0, anonKb: a ? Number(a[1]) : 0 };
   } catch {
     return undefined;
   }
@@ -229,9 +233,10 @@ export function daemonPids(d: VrrpDaemon): number[] {
 }
 
 /** Sum of CPU seconds and RSS over pids (processes that vanished count 0). */
-export function sumStats(pids: number[]): { cpuS: number; rssKb: number; per: ProcStat[] } {
+export function sumStats(pids: number[]): { cpuS: number; rssKb: number; anonKb: number; per: ProcStat[] } {
   const per = pids.map(procStat).filter((s): s is ProcStat => !!s);
-  return { cpuS: per.reduce((a, s) => a + s.cpuS, 0), rssKb: per.reduce((a, s) => a + s.rssKb, 0), per };
+  const sum = (f: (s: ProcStat) => number): number => per.reduce((a, s) => a + f(s), 0);
+  return { cpuS: sum((s) => s.cpuS), rssKb: sum((s) => s.rssKb), anonKb: sum((s) => s.anonKb), per };
 }
 
 // ---- statistics / output ----------------------------------------------------------------

@@ -32,6 +32,7 @@ interface Result {
   convergeS: number;
   cpuS: number;
   rssKb: number;
+  anonKb: number;
   procs: string;
   jitter: number[];
   adverts: number;
@@ -77,6 +78,7 @@ async function one(impl: Impl, n: number, vips: number, advertInt: string, versi
       convergeS,
       cpuS: s1.cpuS - s0.cpuS,
       rssKb: s1.rssKb,
+      anonKb: s1.anonKb,
       procs: s1.per.map((p) => `${p.comm}:${p.pid}`).join(' '),
       jitter: jit,
       adverts: j.length,
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
   console.log(
     '\n' +
       table(
-        ['impl', 'converge s', 'CPU s/window', 'CPU %', 'RSS MiB', 'adverts', 'expected', 'jitter p50 ms', 'p99 |jitter| ms', 'max |jitter| ms'],
+        ['impl', 'converge s', 'CPU s/window', 'CPU %', 'RSS MiB', 'anon MiB', 'adverts', 'expected', 'jitter p50 ms', 'p99 |jitter| ms', 'max |jitter| ms'],
         res.map((r) => {
           const abs = r.jitter.map(Math.abs);
           return [
@@ -117,6 +119,7 @@ async function main(): Promise<void> {
             fmt(r.cpuS, 2),
             fmt((100 * r.cpuS) / windowS, 1),
             fmt(r.rssKb / 1024, 1),
+            fmt(r.anonKb / 1024, 1),
             String(r.adverts),
             String(Math.round(expected)),
             fmt(quantile(r.jitter, 0.5) * 1000, 2),
@@ -128,7 +131,8 @@ async function main(): Promise<void> {
   );
   for (const r of res) console.log(`${r.impl} processes: ${r.procs}`);
   const [k, o] = res;
-  if (k && o) console.log(`\nours/keepalived: CPU ${fmt(o.cpuS / k.cpuS, 2)}x, RSS ${fmt(o.rssKb / k.rssKb, 2)}x`);
+  if (k && o) console.log(`\nours/keepalived: CPU ${fmt(o.cpuS / k.cpuS, 2)}x, RSS ${fmt(o.rssKb / k.rssKb, 2)}x, anon RSS ${fmt(o.anonKb / k.anonKb, 2)}x`);
+  console.log('RSS = VmRSS summed over the processes (each counts its mapped executable and libraries again); anon = RssAnon, private memory only');
 }
 
 main().then(

@@ -36,6 +36,7 @@ import { SdNotify } from './sdnotify';
 import { runParentScript } from './scripts';
 import { subscribeSignals } from './signals';
 import { versionString } from './version';
+import { workerExecArgv } from './worker-flags';
 import { setProcessName } from '../sys/procname';
 import { enterNetns } from '../sys/netns';
 
@@ -171,6 +172,7 @@ export class Parent {
     if (o.dumpConf) this.dumpConfig();
     this.view = parentView(this.loaded.config);
     if (o.namespace !== undefined) this.view.netns = o.namespace;
+    if (this.view.autoPriorityNotice) this.log.info('NOTICE: setting config option max_auto_priority should result in better keepalived performance');
     this.pids = pidPaths(o, this.view);
     if (this.view.instance || this.view.netns) this.log.reconfigure({ ident: syslogIdent(IDENT_PARENT, this.view.netns, this.view.instance) });
 
@@ -350,6 +352,7 @@ export class Parent {
     };
     if (o.logFile) s.logFile = o.logFile;
     if (o.dryRun) s.ipvsDryRun = true;
+    s.sched = v.sched[role];
     return s;
   }
 
@@ -373,7 +376,7 @@ export class Parent {
       child = fork(this.deps.workerScript, [slot.role, ...this.deps.argv.slice(2)], {
         env: { ...process.env, KEEPALIVED_TS_WORKER_SETTINGS: JSON.stringify(settings), NOTIFY_SOCKET: '' },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        execArgv: [],
+        execArgv: workerExecArgv(slot.role),
         serialization: 'json',
       });
     } catch (e) {
