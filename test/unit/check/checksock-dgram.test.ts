@@ -118,16 +118,17 @@ test('opener path: reply matched; poll error without a socket error is a READ_ER
   assert.equal((await dns.run({ ...dt, fwmark: 1 }, sig)).code, 'CONNECT_ERROR');
 });
 
-/** UDP on 9000: replies "P<source port>"; DNS on 5353: answers every query (RCODE 0, no answers). */
+/** UDP on 9000 (v4 and v6): replies "P<source port>"; DNS on 5353: answers every query (RCODE 0, no answers). */
 const SERVER = `
 import select, socket
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("10.94.0.2", 9000))
 d = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); d.bind(("10.94.0.2", 5353))
+u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1); u6.bind(("::", 9000))
 print("ready", flush=True)
 while True:
-    for s in select.select([u, d], [], [])[0]:
+    for s in select.select([u, d, u6], [], [])[0]:
         q, a = s.recvfrom(2048)
-        if s is u:
+        if s is u or s is u6:
             s.sendto(b"P%d" % a[1], a)
         elif len(q) >= 12:
             s.sendto(q[0:2] + b"\\x81\\x80" + q[4:6] + b"\\x00\\x00\\x00\\x00\\x00\\x00" + q[12:], a)
@@ -146,6 +147,9 @@ test('UDP_CHECK, DNS_CHECK and PING_CHECK: fwmark and bind_if reach the kernel (
   const a = await lab.host('a', ['10.94.0.1/24']);
   const b = await lab.host('b', ['10.94.0.2/24']);
   await a.exec(['ip', 'rule', 'add', 'fwmark', '77', 'prohibit', 'pref', '10']);
+  await a.exec(['ip', '-6', 'rule', 'add', 'fwmark', '77', 'prohibit', 'pref', '10']);
+  await a.exec(['ip', '-6', 'addr', 'add', 'fd94::1/64', 'dev', 'eth0', 'nodad']);
+  await b.exec(['ip', '-6', 'addr', 'add', 'fd94::2/64', 'dev', 'eth0', 'nodad']);
   const srv = b.spawn(['python3', '-c', SERVER]);
   t.after(() => void srv.kill());
   await new Promise<void>((res, rej) => {
@@ -173,6 +177,23 @@ test('UDP_CHECK, DNS_CHECK and PING_CHECK: fwmark and bind_if reach the kernel (
     'bound to eth0, from bindto:bind_port (the responder echoes the source port)',
   );
   assert.equal((await inA(() => udp.run(udpTarget({ fwmark: 78, port: 9001 }), sig))).code, 'UDP_UNREACHABLE', 'closed port: ICMP unreachable on the opener socket');
+
+  // IPv6: a global destination with fwmark; a link-local one whose scope is bind_if
+  const v6 = udpTarget({ host: 'fd94::2', ...reply('P') });
+  assert.deepEqual(await inA(() => udp.run({ ...v6, fwmark: 78 }, sig)), { code: 'OK' }, 'IPv6, another mark');
+  assert.notEqual((await inA(() => udp.run({ ...v6, fwmark: 77 }, sig))).code, 'OK', 'IPv6, fwmark 77 (prohibit)');
+  const linkLocal = async (ns: typeof a): Promise<string> => {
+    for (let i = 0; i < 100; i++) {
+      const out = (await ns.exec(['ip', '-6', '-o', 'addr', 'show', 'dev', 'eth0', 'scope', 'link'])).stdout;
+      const m = /inet6 (fe80::[0-9a-f:]+)\/64 scope link\s*(tentative)?/.exec(out);
+      if (m && !m[2]) return m[1]!;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`no usable link-local address in ${ns.name}`);
+  };
+  const bLl = await linkLocal(b);
+  await linkLocal(a);
+  assert.deepEqual(await inA(() => udp.run({ ...v6, host: bLl, bindIf: 'eth0' }, sig)), { code: 'OK' }, `link-local ${bLl} scoped by bind_if eth0`);
 
   // DNS_CHECK
   const dt: DnsTarget = { kind: 'DNS_CHECK', host: '10.94.0.2', port: 5353, connectTimeoutMs: 1500, type: 'A', name: 'example.org' };
