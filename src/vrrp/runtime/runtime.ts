@@ -101,7 +101,7 @@ function netlinkErrorText(e: unknown): string {
   return k ? `${k[0]}(${k[1]})` : (x.message ?? String(e));
 }
 
-const CORE_KEYS = ['interface', 'family', 'virtualRouterId', 'version', 'unicastPeers', 'useVmac', 'useIpvlan', 'vmacXmitBase', 'srcIp', 'mcastDstIp', 'unicastTtl', 'kernelRxBufSize', 'oldUnicastChecksum'] as const;
+const CORE_KEYS = ['interface', 'family', 'virtualRouterId', 'unicastPeers', 'useVmac', 'useIpvlan', 'vmacXmitBase', 'srcIp', 'mcastDstIp', 'unicastTtl', 'kernelRxBufSize', 'oldUnicastChecksum'] as const;
 
 function pick(x: VrrpInstance, keys: readonly (keyof VrrpInstance)[]): Record<string, unknown> {
   const o: Record<string, unknown> = {};
@@ -146,6 +146,8 @@ export class InstanceRt {
   extraIfTimer: TimerId | undefined;
   /** Started after its weight-0 scripts returned: keepalived then logs "Entering BACKUP STATE" without "(init)". */
   deferredStart = false;
+  /** Created by a reload: its start does not log "removing VIPs." (2.2.7 logs only the old instance's). */
+  createdByReload = false;
 
   constructor(
     readonly cfg: VrrpInstance,
@@ -346,31 +348,36 @@ export class VrrpRuntime {
     const addrs = await this.ports.netlink.listAddresses();
     this.learnAddresses(slice, addrs);
     this.openFirewall(slice);
-    const keep = new Set<string>();
+    const kept = new Map<VrrpInstance, InstanceRt>();
     const fresh: InstanceRt[] = [];
-    const wanted = new Map(slice.vrrpInstances.map((i) => [i.name, i]));
     // trackers are rebuilt: stop the old ones first (their state is kept by name)
     this.stopTrackers();
-    for (const [name, rt] of this.instances) {
-      const next = wanted.get(name);
-      if (!next) {
-        this.dispatch(rt, { type: 'delete' });
-        this.detach(rt);
-        this.instances.delete(name);
-        continue;
-      }
-      if (canon(pick(rt.cfg, CORE_KEYS)) === canon(pick(next, CORE_KEYS))) {
+    for (const rt of [...this.instances.values()]) {
+      // keepalived's vrrp_exist: the old instance goes on as the new one that is the same router
+      // (VRID, family, interface, unicast or not, unicast source, VMAC), whatever its name or
+      // version: a rename or a version change keeps the state (observed on 2.2.7)
+      const next = slice.vrrpInstances.find((n) => !kept.has(n) && this.sameRouter(rt.cfg, n));
+      if (next && canon(pick(rt.cfg, CORE_KEYS)) === canon(pick(next, CORE_KEYS))) {
         if (canon(rt.cfg) !== canon(next)) this.updateInPlace(rt, next, slice);
-        keep.add(name);
+        kept.set(next, rt);
         continue;
       }
       this.dispatch(rt, { type: 'delete' });
       this.detach(rt);
-      this.instances.delete(name);
     }
+    this.instances.clear();
     for (const inst of slice.vrrpInstances) {
-      if (keep.has(inst.name)) continue;
-      fresh.push(this.createInstance(inst, slice, addrs));
+      const rt = kept.get(inst);
+      if (rt) {
+        this.instances.set(inst.name, rt);
+        // 2.2.7 sets a kept master's VIPs again on every reload (-D "setting VIPs.", observed)
+        if (rt.fsm.state === 'MASTER' && rt.fsm.vipsSet) this.ports.log.detailed(`(${rt.name}) setting VIPs.`);
+      }
+      else {
+        const rt = this.createInstance(inst, slice, addrs);
+        rt.createdByReload = true;
+        fresh.push(rt);
+      }
     }
     this.buildGroups(slice);
     this.startTrackers(slice);
@@ -603,7 +610,7 @@ export class VrrpRuntime {
     if (priority !== rt.fsm.effectivePriority) this.dispatch(rt, { type: 'priority', priority });
     const groupFault = rt.group?.members.some((m) => m !== rt && this.ownFault(m)) ?? false;
     if (faultBy || rt.faultReason || groupFault) this.dispatch(rt, { type: 'fault', ...(rt.faultReason?.startsWith('(interface ') ? { reason: rt.faultReason } : {}) });
-    this.dispatch(rt, { type: 'startup' });
+    this.dispatch(rt, { type: 'startup' }, rt.createdByReload ? /\) removing VIPs\.$/ : undefined);
   }
 
   private attach(rt: InstanceRt): boolean {
@@ -1120,6 +1127,14 @@ export class VrrpRuntime {
     for (const k of [...rt.trackers.keys()]) if (k.startsWith('if:')) rt.trackers.delete(k);
     if (!next.dontTrackPrimary) rt.trackers.set(`if:${rt.ifname}`, { label: `interface ${rt.ifname}`, kind: 'interface', weight: 0, reverse: false, up: this.linkUp(rt.ifname) });
     for (const t of next.trackInterfaces) rt.trackers.set(`if:${t.name}`, { label: `interface ${t.name}`, kind: 'interface', weight: t.weight, reverse: t.reverse, up: this.linkUp(t.name) });
+  }
+
+  /** keepalived's vrrp_exist (reload): the same VRRP router, whatever the instance's name or version. */
+  private sameRouter(a: VrrpInstance, b: VrrpInstance): boolean {
+    if (a.virtualRouterId !== b.virtualRouterId || a.family !== b.family || this.ifaceOf(a) !== this.ifaceOf(b)) return false;
+    if ((a.unicastPeers.length > 0) !== (b.unicastPeers.length > 0)) return false;
+    if (a.unicastPeers.length > 0) return (a.srcIp ?? '') === (b.srcIp ?? '');
+    return !!a.useVmac === !!b.useVmac;
   }
 
   /** Reload: the VIP lists changed, nothing else. A master adds/removes the difference in place. */

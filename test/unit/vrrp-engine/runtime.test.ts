@@ -199,7 +199,7 @@ test('track_interface and the primary interface: link down -> FAULT, up -> BACKU
   await rt.stop();
 });
 
-test('track_file: value x weight, weight 0 faults on non-zero (file watched: no time passes)', async () => {
+test('track_file: value x weight, weight 0 faults on non-zero', async () => {
   const text =
     G +
     'track_file tf {\n  file "/tmp/tf"\n  weight 10\n}\n' +
@@ -211,12 +211,15 @@ test('track_file: value x weight, weight 0 faults on non-zero (file watched: no 
   await rt.start(sliceOf(text));
   const vi = rt.instances.get('VI_1')!;
   assert.equal(vi.fsm.effectivePriority, 150);
-  h0.writeFile('/tmp/tf', '-2');
+  h0.files.set('/tmp/tf', '-2');
+  await h0.advance(600_000, 100_000);
   assert.equal(vi.fsm.effectivePriority, 80);
   assert.equal(vi.fsm.state, 'BACKUP');
-  h0.writeFile('/tmp/tz', '1');
+  h0.files.set('/tmp/tz', '1');
+  await h0.advance(600_000, 100_000);
   assert.equal(vi.fsm.state, 'FAULT');
-  h0.writeFile('/tmp/tz', '0');
+  h0.files.set('/tmp/tz', '0');
+  await h0.advance(600_000, 100_000);
   assert.equal(vi.fsm.state, 'BACKUP');
   await rt.stop();
 });
@@ -552,5 +555,60 @@ test('sync group: a VIP deleted behind one master sends every master member to B
   ]);
   await h.advance(10_000);
   assert.ok(h.netlink.has('10.0.0.100') && h.netlink.has('10.0.0.102'), 'both VIPs back');
+  await rt.stop();
+});
+
+test('reload matches instances as keepalived 2.2.7 (VRID, family, interface): a rename or a version change keeps MASTER; a VRID change recreates it with one "removing VIPs."', async () => {
+  const { h, rt } = await started(G + inst());
+  await h.advance(DOWN_US + 100_000);
+  assert.equal(rt.instances.get('VI_1')!.fsm.state, 'MASTER');
+  const n0 = h.logs.length;
+  const sent0 = h.sock().sent.length;
+  // rename, same VRID and interface
+  await rt.reload(sliceOf(G + inst({ name: 'VI_X' })));
+  assert.deepEqual([...rt.instances.keys()], ['VI_X']);
+  const x = rt.instances.get('VI_X')!;
+  assert.equal(x.fsm.state, 'MASTER', 'the renamed instance goes on as MASTER');
+  assert.equal(x.fsm.cfg.name, 'VI_X');
+  assert.ok(!h.logs.slice(n0).some((l) => /Entering|sent 0 priority|removing VIPs/.test(l)), h.logs.slice(n0).join('\n'));
+  assert.ok(!h.sock().priorities().slice(sent0).includes(0), 'no priority-0 advert');
+  assert.ok(h.netlink.has('10.0.0.100'));
+  await h.advance(1_000_000);
+  assert.equal(x.fsm.state, 'MASTER');
+  // version 3 -> 2: same router, state kept, adverts in the new version
+  const n1 = h.logs.length;
+  await rt.reload(sliceOf(G + inst({ name: 'VI_X' }).replace('  version 3\n', '  version 2\n')));
+  assert.equal(rt.instances.get('VI_X'), x, 'same runtime instance');
+  assert.equal(x.fsm.state, 'MASTER');
+  assert.ok(!h.logs.slice(n1).some((l) => /Entering|sent 0 priority/.test(l)));
+  await h.advance(1_100_000, 50_000);
+  const d = decodeAdvert(h.sock().sent.at(-1)!.data, { family: 4 });
+  assert.ok(d.ok && d.value.version === 2 && d.value.priority === 100, 'a VRRPv2 advert from the kept master');
+  // VRID change: the old router is deleted (priority 0, VIPs removed), a new one starts in BACKUP
+  const n2 = h.logs.length;
+  await rt.reload(sliceOf(G + inst({ name: 'VI_X', vrid: 52 })));
+  const lines = h.logs.slice(n2).filter((l) => /Entering|sent 0 priority|removing VIPs/.test(l));
+  assert.deepEqual(lines, ['(VI_X) sent 0 priority', '(VI_X) removing VIPs.', '(VI_X) Entering BACKUP STATE (init)']);
+  assert.equal(rt.instances.get('VI_X')!.fsm.state, 'BACKUP');
+  assert.notEqual(rt.instances.get('VI_X'), x);
+  await rt.stop();
+});
+
+test('reload: two instances swapping names keep their states by VRID', async () => {
+  const text = (a: string, b: string) => G + inst({ name: a, prio: 100 }) + inst({ name: b, vrid: 52, vips: ['10.0.0.102/24'], prio: 100 });
+  const { h, rt } = await started(text('VI_1', 'VI_2'));
+  await h.advance(DOWN_US + 100_000);
+  const byVrid = (v: number) => [...rt.instances.values()].find((r) => r.cfg.virtualRouterId === v)!;
+  const r51 = byVrid(51);
+  const r52 = byVrid(52);
+  h.sock().deliver(v4Advert({ src: '10.0.0.2', vrid: 52, priority: 200, vips: ['10.0.0.102'] }));
+  assert.equal(r52.fsm.state, 'BACKUP');
+  assert.equal(r51.fsm.state, 'MASTER');
+  await rt.reload(sliceOf(text('VI_2', 'VI_1')));
+  assert.equal(rt.instances.get('VI_2'), r51);
+  assert.equal(rt.instances.get('VI_1'), r52);
+  assert.equal(r51.fsm.state, 'MASTER');
+  assert.equal(r52.fsm.state, 'BACKUP');
+  assert.equal(r51.fsm.cfg.name, 'VI_2');
   await rt.stop();
 });
