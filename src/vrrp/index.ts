@@ -50,6 +50,14 @@
  *   - Accept mode defaults on (RFC: off); `no_accept` makes a non-owner master emit `block-vips`
  *     (firewall DROP rules, done by the worker) and `unblock-vips` when it leaves MASTER.
  *   - VIPs beyond 255 are not advertised (instance.ts); keepalived also limits by MTU (not done here).
+ *   - Reload (runtime/runtime.ts) pairs old and new instances as 2.2.7's vrrp_exist: by VRID, family,
+ *     interface, unicast or not (and unicast source), VMAC — not by name: a renamed instance or a
+ *     version change keeps its state; a VRID or interface change recreates it (priority 0 first), as
+ *     2.2.7 (observed). Our deviation: other socket-level keys (unicast peers, src/mcast addresses,
+ *     use_ipvlan, rx buffer…) also recreate.
+ *   - Sync groups (runtime): a member timing out while another does not want MASTER waits a full
+ *     interval (vrrp_sync_can_goto_master, FSM `syncWait`); a VIP deleted behind a master sends every
+ *     MASTER member to BACKUP with priority 0 and a skew-time return (set_vrrp_backup).
  *   - Not in the core (worker/sync-group business): sync groups, tracking weights (the FSM receives
  *     the effective priority), VMAC, the notify scripts
  *     themselves (the FSM emits `notify` and `master-rx-lower-pri` actions).
