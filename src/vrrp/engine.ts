@@ -5,7 +5,8 @@
  *   engine.ts            wires the real ports into the runtime: raw sockets (sys/rawsock.ts),
  *                        rtnetlink (sys/netlink-rt.ts: addresses, links + events, routes, rules,
  *                        macvlan), GARP/NA (sys/garp.ts), the heap clock (sys/clock.ts), script
- *                        execution (sys/exec.ts), /proc (sys/procfs.ts).
+ *                        execution (sys/exec.ts), /proc (sys/procfs.ts), track_file watches
+ *                        (sys/filewatch.ts: inotify on the file's directory).
  *   runtime/runtime.ts   VrrpRuntime: instances, socket demux by VRID per interface+family, FSM
  *                        timers on the Clock, action executor, VIPs/routes/rules, GARP pacing,
  *                        trackers, sync groups, use_vmac, static addresses/routes/rules, reload
@@ -49,6 +50,7 @@ import { RealClock } from '../sys/clock';
 import { execArgv } from '../sys/exec';
 import { listProcesses, readTextFile, sysctlGet, sysctlSet } from '../sys/procfs';
 import { GarpSender } from '../sys/garp';
+import { DirFileWatcher, createTrackFile } from '../sys/filewatch';
 import { RtNetlink } from '../sys/netlink-rt';
 import { NftFirewall } from '../sys/nftables';
 import { VrrpRawSocket } from '../sys/rawsock';
@@ -96,7 +98,8 @@ export class VrrpEngine implements WorkerEngine {
       scripts: { run: (argv, o) => execArgv(argv, o) },
       sysctl: { get: sysctlGet, set: sysctlSet },
       procs: { list: listProcesses },
-      files: { read: readTextFile },
+      files: { read: readTextFile, create: createTrackFile },
+      watcher: new DirFileWatcher(),
       firewall: (o) => NftFirewall.open(o, (m) => log.error(m)),
     };
   }

@@ -82,6 +82,29 @@ export interface ScriptRunner {
 export interface FileReader {
   /** File content, or undefined when missing/unreadable. */
   read(path: string): string | undefined;
+  /**
+   * track_file `init_file VALUE [overwrite]`: write `text` to `path` when it does not exist (or
+   * always with `overwrite`); false when it could not be written.
+   */
+  create?(path: string, text: string, overwrite: boolean): boolean;
+}
+
+/** A watch set by FileWatcher.watch. */
+export interface FileWatch {
+  close(): void;
+}
+
+/**
+ * "Watch this path" (track_file, FILE_CHECK): keepalived 2.2.7 watches the file's directory with
+ * inotify (IN_CLOSE_WRITE, IN_DELETE, IN_MOVE) and reacts at once. `onChange` is called after the
+ * file was written, created, deleted or renamed into or out of place; the caller reads it again
+ * (a missing file reads as 0). The result says why no watch could be set: `no-dir` when the
+ * directory does not exist (keepalived drops the tracker: "Track file directory for NAME does
+ * not exist - removing"), `failed` for anything else (the caller then polls, and says so).
+ * The real one is src/sys/filewatch.ts.
+ */
+export interface FileWatcher {
+  watch(path: string, onChange: () => void): FileWatch | { error: 'no-dir' | 'failed'; message: string };
 }
 
 export interface RuntimePorts {
@@ -93,6 +116,8 @@ export interface RuntimePorts {
   notifier: Notifier;
   scripts?: ScriptRunner;
   files?: FileReader;
+  /** track_file watches; without it (or when a watch cannot be set) track files are polled. */
+  watcher?: FileWatcher;
   sysctl?: SysctlPort;
   procs?: ProcessLister;
   /** Opened at start when an instance has no_accept; undefined when no firewall can be used (nft missing). */

@@ -10,6 +10,15 @@
  *   - trackers (track_interface, track_script, track_file, track_process, and those of the
  *     instance's sync group) change the effective priority or put the instance in FAULT
  *     (trackers.ts); sync groups move their members together;
+ *   - track_file reacts to the FileWatcher port (inotify on the file's directory, as 2.2.7):
+ *     the file is read again when it is written, created, deleted or renamed into or out of
+ *     place (missing = 0; strtol base 0 as lib/track-value.ts; an out-of-range number is
+ *     ignored with keepalived's line); `init_file` creates it at start; a directory that does
+ *     not exist drops the tracker ("Track file directory for NAME does not exist - removing").
+ *     Only when no watch can be set is the file polled (FILE_POLL_US), and a line says so.
+ *     Lines as 2.2.7: "(VI): tracked file NAME now FAULT state" / "leaving FAULT state"; a
+ *     file fault does not change the effective priority, leaving it logs "Setting effective
+ *     priority to N" (observed);
  *   - reload keeps the state of every instance whose identity is unchanged (VIP, route,
  *     priority, interval, tracker changes are applied in place) and recreates the others.
  */
@@ -24,7 +33,8 @@ import { initFsm, step, type Action, type FsmEvent, type FsmState, type TimerNam
 import { acceptConfigFor, fsmConfigFor } from '../instance';
 import { encodeAdvert, encodeIp4Header, Counters, type DropReason, type RxMeta } from '../packet/advert';
 import { receiveDatagram, type InstanceRx } from '../receive';
-import type { FirewallAddr, FirewallPort, RuntimePorts } from './ports';
+import type { FileWatch, FirewallAddr, FirewallPort, RuntimePorts } from './ports';
+import { parseTrackValue } from '../../lib/track-value';
 import { routeToNl, ruleToNl } from './routes';
 import { effectivePriority, processMatches, trackerEffect, type TrackerState } from './trackers';
 
@@ -148,6 +158,8 @@ export class InstanceRt {
   deferredStart = false;
   /** Created by a reload: its start does not log "removing VIPs." (2.2.7 logs only the old instance's). */
   createdByReload = false;
+  /** The last evaluation found a track_file faulting it (its priority was left as it was). */
+  fileFaulted = false;
 
   constructor(
     readonly cfg: VrrpInstance,
@@ -253,8 +265,15 @@ interface ProcessTracker {
 interface FileTracker {
   cfg: TrackFile;
   value: number;
+  /** Poll timer: only when no watch could be set (or without a FileWatcher port). */
   timer: TimerId | undefined;
+  watch?: FileWatch | undefined;
+  /** The directory does not exist: the tracker is dropped, as keepalived does. */
+  removed?: boolean;
 }
+
+/** Poll period of a track_file that cannot be watched (keepalived always watches). */
+export const FILE_POLL_US = 2_000_000;
 
 export class VrrpRuntime {
   readonly instances = new Map<string, InstanceRt>();
@@ -607,7 +626,11 @@ export class VrrpRuntime {
       return;
     }
     const { priority, faultBy } = effectivePriority(rt.fsm.basePriority, rt.trackers.values());
+    // 2.2.7's initialise_tracking_priorities(): one line per faulting track_file, before the priority
+    for (const t of rt.trackers.values())
+      if (t.kind === 'file' && trackerEffect(t).fault) this.ports.log.info(`(${rt.name}): entering FAULT state (tracked file ${t.label.replace(/^file /, '')} has status -254)`);
     if (priority !== rt.fsm.effectivePriority) this.dispatch(rt, { type: 'priority', priority });
+    rt.fileFaulted = faultBy?.kind === 'file';
     const groupFault = rt.group?.members.some((m) => m !== rt && this.ownFault(m)) ?? false;
     if (faultBy || rt.faultReason || groupFault) this.dispatch(rt, { type: 'fault', ...(rt.faultReason?.startsWith('(interface ') ? { reason: rt.faultReason } : {}) });
     this.dispatch(rt, { type: 'startup' }, rt.createdByReload ? /\) removing VIPs\.$/ : undefined);
@@ -1455,7 +1478,13 @@ export class VrrpRuntime {
       return;
     }
     const { priority, faultBy } = effectivePriority(rt.fsm.basePriority, rt.trackers.values());
-    if (priority !== rt.fsm.effectivePriority) this.dispatch(rt, { type: 'priority', priority });
+    // 2.2.7: a track_file fault leaves the effective priority as it was; it is set again when
+    // the fault clears ("Setting effective priority to N" while still in FAULT; observed)
+    if (priority !== rt.fsm.effectivePriority && faultBy?.kind !== 'file') {
+      const setting = rt.fsm.faulted && rt.fileFaulted === true;
+      this.dispatch(rt, { type: 'priority', priority, ...(setting ? { setting } : {}) });
+    }
+    rt.fileFaulted = faultBy?.kind === 'file';
     const fault = this.ownFault(rt) || (rt.group?.members.some((m) => m !== rt && this.ownFault(m)) ?? false);
     if (fault && !rt.fsm.faulted) {
       // keepalived 2.2.7 logs only the state change (observed), the cause is in the dump
@@ -1469,6 +1498,7 @@ export class VrrpRuntime {
   private startTrackers(slice: VrrpSlice): void {
     const scriptsByName = new Map(slice.vrrpScripts.map((s) => [s.name, s]));
     const filesByName = new Map(slice.trackFiles.map((f) => [f.name, f]));
+    const usedFiles = new Set<string>();
     for (const rt of this.instances.values()) {
       for (const k of [...rt.trackers.keys()]) if (k.startsWith('script:') || k.startsWith('file:') || k.startsWith('gif:')) rt.trackers.delete(k);
       // a sync group's track_* apply to every member; their weights only with sync_group_tracking_weight
@@ -1496,9 +1526,16 @@ export class VrrpRuntime {
         if (!f) continue;
         let ft = this.files.get(ref.name);
         if (!ft) {
-          ft = { cfg: f, value: this.readTrackFile(f), timer: undefined };
+          ft = { cfg: f, value: 0, timer: undefined };
           this.files.set(ref.name, ft);
+          this.initTrackFile(ft);
+        } else if (ft.cfg.file !== f.file) {
+          ft.cfg = f;
+          ft.removed = false;
+          this.initTrackFile(ft);
         } else ft.cfg = f;
+        usedFiles.add(ref.name);
+        if (ft.removed) continue;
         rt.trackers.set(`file:${ref.name}`, { label: `file ${ref.name}`, kind: 'file', weight: ref.weight ?? f.weight, reverse: ref.reverse || f.weightReverse, up: true, value: ft.value });
       }
     }
@@ -1527,7 +1564,13 @@ export class VrrpRuntime {
       }
       if (st.timer === undefined) this.scheduleScript(st, 0);
     }
-    for (const ft of this.files.values()) if (ft.timer === undefined) this.scheduleFile(ft);
+    for (const [name, ft] of this.files) {
+      if (!usedFiles.has(name)) {
+        this.files.delete(name);
+        continue;
+      }
+      if (!ft.removed) this.watchFile(ft);
+    }
   }
 
   private stopTrackers(): void {
@@ -1539,6 +1582,8 @@ export class VrrpRuntime {
     for (const ft of this.files.values()) {
       this.ports.clock.clear(ft.timer);
       ft.timer = undefined;
+      ft.watch?.close();
+      ft.watch = undefined;
     }
     this.ports.clock.clear(this.procTimer);
     this.procTimer = undefined;
@@ -1639,30 +1684,73 @@ export class VrrpRuntime {
     });
   }
 
-  private readTrackFile(f: TrackFile): number {
+  /**
+   * A track file's first look (at start, or when its path changes on reload): `init_file`
+   * writes the file, then its value is read; a missing directory drops it (keepalived's
+   * init_track_files()).
+   */
+  private initTrackFile(ft: FileTracker): void {
+    const f = ft.cfg;
+    if (f.file && f.initFile) this.ports.files?.create?.(f.file, `${f.initFile.value}\n`, f.initFile.overwrite);
+    ft.value = this.readTrackFile(f) ?? 0;
+  }
+
+  /** The file's value: missing or empty = 0; undefined when out of range (logged, ignored). */
+  private readTrackFile(f: TrackFile): number | undefined {
     const text = f.file ? this.ports.files?.read(f.file) : undefined;
-    if (text === undefined) return f.initFile?.value ?? 0;
-    const n = parseInt(text.trim(), 10);
-    return Number.isFinite(n) ? n : 0;
+    if (text === undefined) return 0;
+    const v = parseTrackValue(text);
+    if (v.ok) return v.value;
+    this.ports.log.info(`Invalid number ${v.shown} read from ${f.file ?? ''} - ignoring`);
+    return undefined;
+  }
+
+  /** Watch the file (FileWatcher port); poll it only when that is impossible. */
+  private watchFile(ft: FileTracker): void {
+    if (ft.watch || ft.timer !== undefined || !ft.cfg.file) return;
+    const w = this.ports.watcher?.watch(ft.cfg.file, () => this.fileChanged(ft));
+    if (w && !('error' in w)) {
+      ft.watch = w;
+      return;
+    }
+    if (w?.error === 'no-dir') {
+      // keepalived 2.2.7 (observed): logged once, the tracker is gone from every instance
+      this.ports.log.info(`Track file directory for ${ft.cfg.name} does not exist - removing`);
+      ft.removed = true;
+      for (const rt of this.instances.values()) if (rt.trackers.delete(`file:${ft.cfg.name}`)) this.reevaluateAll(rt);
+      return;
+    }
+    this.ports.log.warn(`keepalived-ts: cannot watch track file ${ft.cfg.file} (${w ? w.message : 'no file watcher'}) - polling it every ${FILE_POLL_US / 1e6} s`);
+    this.scheduleFile(ft);
   }
 
   private scheduleFile(ft: FileTracker): void {
     const clock = this.ports.clock;
-    ft.timer = clock.at(clock.nowUs + 500_000, () => {
+    ft.timer = clock.at(clock.nowUs + FILE_POLL_US, () => {
       ft.timer = undefined;
       if (this.stopped) return;
-      const v = this.readTrackFile(ft.cfg);
-      if (v !== ft.value) {
-        ft.value = v;
-        for (const rt of this.instances.values()) {
-          const t = rt.trackers.get(`file:${ft.cfg.name}`);
-          if (!t) continue;
-          t.value = v;
-          this.reevaluateAll(rt);
-        }
-      }
+      this.fileChanged(ft);
       this.scheduleFile(ft);
     });
+  }
+
+  /** The file may have changed: read it, update the instances tracking it (keepalived's update_track_file_status()). */
+  fileChanged(ft: FileTracker): void {
+    if (this.stopped || ft.removed) return;
+    const v = this.readTrackFile(ft.cfg);
+    if (v === undefined || v === ft.value) return;
+    ft.value = v;
+    const name = ft.cfg.name;
+    for (const rt of this.instances.values()) {
+      const t = rt.trackers.get(`file:${name}`);
+      if (!t) continue;
+      const was = trackerEffect(t).fault;
+      t.value = v;
+      const now = trackerEffect(t).fault;
+      if (now && !was) this.ports.log.info(`(${rt.name}): tracked file ${name} now FAULT state`);
+      else if (was && !now) this.ports.log.info(`(${rt.name}): tracked file ${name} leaving FAULT state`);
+      this.reevaluateAll(rt);
+    }
   }
 
   // ---- dumps ----

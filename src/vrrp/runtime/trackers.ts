@@ -8,7 +8,7 @@
  *   a script that has not returned yet (init) counts neither way.
  *
  * track_file contributes value × weight clamped to −254..253, where −254 means FAULT;
- * weight 0 faults on a non-zero value. The effective priority of a non-owner is clamped to
+ * weight 0 faults on a non-zero value (reverse: on zero). The effective priority of a non-owner is clamped to
  * 1..254; an address owner (base priority 255) is never changed by tracking.
  */
 
@@ -28,7 +28,8 @@ export interface TrackerState {
 export function trackerEffect(t: TrackerState): { delta: number; fault: boolean } {
   if (t.kind === 'file') {
     const v = t.value ?? 0;
-    if (t.weight === 0) return { delta: 0, fault: v !== 0 };
+    // weight 0: a non-zero value faults, with `reverse` a zero one (2.2.7: "has status -254" for a missing file)
+    if (t.weight === 0) return { delta: 0, fault: (v !== 0) !== t.reverse };
     const d = Math.max(-254, Math.min(253, v * t.weight * (t.reverse ? -1 : 1)));
     return d <= -254 ? { delta: 0, fault: true } : { delta: d, fault: false };
   }

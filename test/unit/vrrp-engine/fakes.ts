@@ -171,6 +171,10 @@ export class Harness {
   scriptResults = new Map<string, number>();
   scriptRuns: string[] = [];
   files = new Map<string, string>();
+  /** track_file watches by path (FileWatcher port); `noDirs`/`unwatchable`: paths whose watch fails. */
+  watches = new Map<string, Set<() => void>>();
+  noDirs = new Set<string>();
+  unwatchable = new Set<string>();
   procList: { pid: number; comm: string; argv: string[] }[] = [];
   readonly ports: RuntimePorts;
   constructor(detail = true) {
@@ -200,9 +204,31 @@ export class Harness {
           return { done: Promise.resolve({ code, signal: null, timedOut: false }), kill: () => undefined };
         },
       },
-      files: { read: (p) => this.files.get(p) },
+      files: {
+        read: (p) => this.files.get(p),
+        create: (p, text, overwrite) => {
+          if (overwrite || !this.files.has(p)) this.files.set(p, text);
+          return true;
+        },
+      },
+      watcher: {
+        watch: (p, onChange) => {
+          if (this.noDirs.has(p)) return { error: 'no-dir', message: 'ENOENT' };
+          if (this.unwatchable.has(p)) return { error: 'failed', message: 'EMFILE' };
+          const set = this.watches.get(p) ?? new Set();
+          this.watches.set(p, set);
+          set.add(onChange);
+          return { close: () => set.delete(onChange) };
+        },
+      },
       procs: { list: () => this.procList },
     };
+  }
+  /** Write (or, with undefined, delete) a file and report it to its watches, as inotify would. */
+  writeFile(p: string, text: string | undefined): void {
+    if (text === undefined) this.files.delete(p);
+    else this.files.set(p, text);
+    for (const f of [...(this.watches.get(p) ?? [])]) f();
   }
   sock(i = 0): FakeSocket {
     return this.sockets[i]!;
