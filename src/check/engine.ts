@@ -43,6 +43,8 @@ import { LvsState, applyOpInPlace, desiredTable, diffTables, scopeOf, type IpvsO
 import type { RsModel, VsModel } from './ipvs-model';
 import { MemIpvsPort, formatOp, formatServiceArg } from './ipvs-memport';
 import { setSockOpener } from './checkers/conn';
+import { DirFileWatcher, createTrackFile } from '../sys/filewatch';
+import type { FileWatch, FileWatcher } from '../vrrp/runtime/ports';
 import { setDgramOpener } from './checkers/udp-sock';
 import { setSockPinger } from './checkers/ping';
 import { nativePinger } from './checkers/ping-native';
@@ -73,6 +75,8 @@ export interface CheckEngineOptions {
   onCheckerAlert?: (a: CheckerAlert) => void;
   /** Address monitor for ha_suspend (tests); default: NetlinkAddrMonitor, opened only when a VS uses ha_suspend. */
   addrMonitor?: AddrMonitorPort;
+  /** FILE_CHECK file watches (tests); default: sys/filewatch.ts (inotify on the file's directory). */
+  fileWatcher?: FileWatcher;
 }
 
 type Log = EngineContext['log'];
@@ -120,6 +124,8 @@ export class CheckEngine implements WorkerEngine {
   private pendingSync = new Set<string>();
   private ha: HaSuspend = new HaSuspend([]);
   private addrMon: AddrMonitorPort | undefined;
+  /** FILE_CHECK watches of the current scheduler. */
+  private fileWatches: FileWatch[] = [];
 
   constructor(
     private readonly ctx: EngineContext,
@@ -222,6 +228,8 @@ export class CheckEngine implements WorkerEngine {
   async stop(): Promise<void> {
     this.stopped = true;
     this.sched?.stop();
+    for (const w of this.fileWatches) w.close();
+    this.fileWatches = [];
     this.addrMon?.close();
     this.addrMon = undefined;
     await this.idle();
@@ -287,10 +295,40 @@ export class CheckEngine implements WorkerEngine {
       (e) => this.onEvent(sched, e),
       this.opts.bootstrapDelayMs !== undefined ? { bootstrapDelayMs: this.opts.bootstrapDelayMs } : {},
     );
-    const cs = checkersFromSlice(s);
+    const cs = this.watchFiles(sched, s, checkersFromSlice(s));
     if (!this.opts.run && cs.some((c) => { const t = c.target as { fwmark?: number; bindIf?: string }; return !!t.fwmark || !!t.bindIf; })) this.installSockOpener();
     sched.add(cs);
     return sched;
+  }
+
+  /**
+   * FILE_CHECK reacts to its file as keepalived's does (inotify on the directory): each watched
+   * file pokes its checkers, which then run on demand only. A directory that does not exist
+   * drops them, as 2.2.7's init_track_files() ("Track file directory for NAME does not exist -
+   * removing"); when no watch can be set they are polled every delay_loop, and a line says so.
+   */
+  private watchFiles(sched: Scheduler, s: CheckerSlice, cs: SchedChecker[]): SchedChecker[] {
+    for (const w of this.fileWatches) w.close();
+    this.fileWatches = [];
+    const paths = new Set(cs.flatMap((c) => (c.target.kind === 'FILE_CHECK' ? [c.target.path] : [])));
+    if (paths.size === 0) return cs;
+    const watcher = this.opts.fileWatcher ?? new DirFileWatcher();
+    // init_file VALUE [overwrite]: written before the first look, as the VRRP side does
+    for (const t of s.trackFiles as { file?: string; initFile?: { value: number; overwrite: boolean } }[])
+      if (t.file && t.initFile && paths.has(t.file)) createTrackFile(t.file, `${t.initFile.value}\n`, t.initFile.overwrite);
+    const dropped = new Set<string>();
+    for (const p of paths) {
+      const isMine = (c: SchedChecker): boolean => c.target.kind === 'FILE_CHECK' && c.target.path === p;
+      const w = watcher.watch(p, () => sched.poke(isMine));
+      if (!('error' in w)) {
+        this.fileWatches.push(w);
+        for (const c of cs) if (isMine(c)) c.onDemand = true;
+      } else if (w.error === 'no-dir') {
+        dropped.add(p);
+        for (const t of s.trackFiles) if (t.file === p) this.ctx.log.info(`Track file directory for ${t.name} does not exist - removing`);
+      } else this.ctx.log.warn(`keepalived-ts: cannot watch track file ${p} (${w.message}) - polling it every delay_loop`);
+    }
+    return dropped.size ? cs.filter((c) => !(c.target.kind === 'FILE_CHECK' && dropped.has(c.target.path))) : cs;
   }
 
   /** fwmark / bind_if on check sockets need the native addon (SO_MARK, SO_BINDTODEVICE). */

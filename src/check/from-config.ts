@@ -3,7 +3,8 @@
  * scheduler's checkers and the checkers' narrow targets.
  *
  * Deviations, documented here and in index.ts:
- *  - FILE_CHECK is polled at the real server's delay_loop (keepalived reacts to inotify);
+ *  - FILE_CHECK carries the real server's delay_loop, used only when its file cannot be watched
+ *    (engine.ts watches it and runs it on change, as keepalived reacts to inotify);
  *  - BFD_CHECK is not a polled checker and is not mapped;
  *  - regex_options map to JS RegExp flags (caseless → i, multiline → m, dotall → s,
  *    utf → u); other PCRE2 options have no JS equivalent and are ignored.

@@ -49,7 +49,11 @@
  *     ICMP socket of PING_CHECK (ping.ts setSockPinger with ping-native.ts; other PING_CHECKs
  *     keep spawning ping). Without the addon they are not applied (a warning says so);
  *     genhash -m is ignored.
- *   - FILE_CHECK polls the file every delay_loop instead of reacting to inotify.
+ *   - FILE_CHECK reacts to inotify on its file's directory as 2.2.7 (engine.ts watchFiles,
+ *     sys/filewatch.ts: libuv has no IN_CLOSE_WRITE, so a write is read 20 ms after its last
+ *     event); it is polled every delay_loop only when no watch can be set. Its first result
+ *     comes from the start-up run (keepalived knows it before the RS is added); an invalid
+ *     number keeps the last value but is not logged ("Invalid number … - ignoring").
  *   - MISC_CHECK retry suffixes (" on retry i/N", " after N retries") are reconstructed from
  *     the 2.2.7 binary's strings, not from its source.
  *   - ha_suspend (ha-suspend.ts + engine.ts over src/sys/netlink-addr.ts): checkers are

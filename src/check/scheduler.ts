@@ -63,6 +63,11 @@ export interface SchedChecker {
   alpha: boolean;
   logAllFailures: boolean;
   target: CheckTarget;
+  /**
+   * Run when poked (Scheduler.poke), not every delay_loop: a FILE_CHECK whose file is watched
+   * (the engine's FileWatcher, inotify as keepalived). Its first run is the usual start-up one.
+   */
+  onDemand?: boolean;
 }
 
 export interface CheckerState {
@@ -189,6 +194,8 @@ interface Slot {
   dueAt?: number;
   /** HTTP_GET/SSL_GET: url progress (see the header). */
   url?: UrlProgress;
+  /** onDemand: poked while running, so it runs again after this result. */
+  again?: boolean;
 }
 
 interface UrlProgress {
@@ -339,6 +346,19 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Run the matching checkers now (an onDemand FILE_CHECK's file changed): a pending timer is
+   * replaced, a run in progress is followed by another one.
+   */
+  poke(pred: (c: SchedChecker) => boolean): void {
+    if (!this.running) return;
+    for (const s of this.slots.values()) {
+      if (!pred(s.c)) continue;
+      if (s.abort) s.again = true;
+      else this.arm(s, 0);
+    }
+  }
+
   private launch(s: Slot): void {
     this.emit({ type: 'log', line: `${s.enabled ? 'A' : 'Dea'}ctivating healthchecker for service ${s.c.rs} for VS ${s.c.vs}` });
     this.arm(s, this.firstDelay(s.c));
@@ -458,6 +478,15 @@ export class Scheduler {
     // MISC_CHECK schedules from the start of the run (keepalived: last_ran + delay).
     let delay = d.delayMs;
     if (s.c.kind === 'MISC_CHECK') delay = Math.max(0, s.startedAt + d.delayMs - this.clock.now());
+    if (s.c.onDemand) {
+      // waits for the next poke
+      if (s.again) delay = 0;
+      else {
+        s.dueAt = undefined;
+        return;
+      }
+      s.again = false;
+    }
     this.arm(s, delay);
   }
 

@@ -3,17 +3,22 @@
  *   weight 0: a non-zero value puts the real server down (`reverse`: a zero value does);
  *   weight W: the value × W (× −1 with `reverse`) is added to the real server's weight,
  *   and a product ≤ −254 puts it down.
- * A missing or unreadable file reads as 0, like keepalived.
+ * A missing or unreadable file reads as 0, like keepalived; the number is read as 2.2.7 reads
+ * it (strtol base 0: "0x10" is 16, "010" is 8; lib/track-value.ts), and a number out of the
+ * int range is ignored: the previous value of that file stays.
+ * The checker engine runs it when the file changes (a FileWatcher on its directory, inotify as
+ * keepalived), not every delay_loop; it is polled only when no watch can be set.
  */
 import { promises as fsp } from 'node:fs';
+import { parseTrackValue as strtolValue } from '../../lib/track-value';
 import type { CheckResult, FileTarget } from '../types';
 
 export const WEIGHT_FAULT = -254;
 
-/** keepalived reads the leading integer; anything else is 0. */
-export function parseTrackValue(text: string): number {
-  const m = /^\s*([+-]?\d+)/.exec(text);
-  return m ? Number(m[1]) : 0;
+/** keepalived reads the leading integer (strtol base 0); anything else is 0; out of int range: undefined. */
+export function parseTrackValue(text: string): number | undefined {
+  const v = strtolValue(text);
+  return v.ok ? v.value : undefined;
 }
 
 export function evaluate(value: number, t: Pick<FileTarget, 'weight' | 'reverse'>): CheckResult {
@@ -26,6 +31,9 @@ export function evaluate(value: number, t: Pick<FileTarget, 'weight' | 'reverse'
   return { code: 'OK', weight: eff };
 }
 
+/** The last valid value read from each path (an invalid number keeps it, as keepalived). */
+const lastValue = new Map<string, number>();
+
 export async function run(target: FileTarget, _signal: AbortSignal): Promise<CheckResult> {
   let text = '';
   try {
@@ -33,5 +41,8 @@ export async function run(target: FileTarget, _signal: AbortSignal): Promise<Che
   } catch {
     text = '';
   }
-  return evaluate(parseTrackValue(text), target);
+  let v = parseTrackValue(text);
+  if (v === undefined) v = lastValue.get(target.path) ?? 0;
+  lastValue.set(target.path, v);
+  return evaluate(v, target);
 }
