@@ -31,7 +31,8 @@ export const DROP_STATS: Record<DropReason, StatsKey | null> = {
   'ip-bad-header-length': 'packet_len_err',
   'ip-bad-total-length': 'packet_len_err',
   'ip-bad-protocol': null,
-  'auth-ah-unsupported': 'authtype_mismatch',
+  'ah-too-short': 'packet_len_err',
+  'ah-not-vrrp': null,
   'too-short': 'packet_len_err',
   'bad-version': null,
   'bad-type': 'invalid_type_rcvd',
@@ -44,6 +45,10 @@ export const DROP_STATS: Record<DropReason, StatsKey | null> = {
   'bad-ttl': 'ip_ttl_err',
   'auth-type-mismatch': 'authtype_mismatch',
   'auth-failure': 'auth_failure',
+  'ah-mismatch': 'authtype_mismatch',
+  'ah-bad-icv': 'auth_failure',
+  'ah-bad-spi': 'auth_failure',
+  'ah-replay': 'auth_failure',
   'addr-count-mismatch': 'addr_list_err',
   'addr-list-mismatch': 'addr_list_err',
   'advert-interval-mismatch': 'advert_interval_err',
@@ -84,9 +89,9 @@ export interface AcceptConfig {
   family: Family;
   version: VrrpVersion;
   vrid: number;
-  /** 0 none, 1 PASS (v2 only). */
+  /** 0 none, 1 PASS, 2 AH (v2 only; AH IPv4 only). */
   authType: number;
-  /** PASS password: the first 8 bytes are compared (zero padded). */
+  /** PASS password (the first 8 bytes are compared, zero padded); AH: the HMAC-MD5 key (the same 8 bytes). */
   authPass?: Uint8Array;
   /** Advertised VIPs (not eVIPs). */
   vips: Uint8Array[];

@@ -7,6 +7,10 @@
  *                     Stage one of receiving: wire checks only (IP header, length, version, type,
  *                     count vs length, v2 auth type, checksum). Returns a DropReason, never throws.
  *                     DropReason is a closed union (DROP_REASONS); Counters counts per reason.
+ *   packet/ah.ts      keepalived's IPsec-AH authentication (`auth_type AH`, VRRPv2/IPv4): decodeAh,
+ *                     computeIcv / checkAh (HMAC-MD5-96 over the IP header with mutable fields zeroed,
+ *                     AH with the ICV zeroed, VRRP), sealAh for sending, nextAhSeq. Golden captures
+ *                     from keepalived 2.2.7 in test/fixtures/packets/ah/.
  *   accept.ts         stage two: acceptAdvert(instanceCfg, advert, ctx): TTL/hop limit, VRID, version,
  *                     auth type + PASS (first 8 bytes), address count and list (skip_check_adv_addr),
  *                     v2 interval, unicast source/TTL range, old_unicast_checksum. Returns the
@@ -17,7 +21,8 @@
  *                     counts transitions, emits `notify`).
  *   instance.ts       config AST (src/config/ast.ts) -> FsmConfig / AcceptConfig.
  *   receive.ts        receiveDatagram(bytes, rx, lookupByVrid): peek VRID, decode, accept; returns what
- *                     to count and log (keepalived's "(VI_1) Invalid VRRPv2 checksum" etc.).
+ *                     to count and log (keepalived's "(VI_1) Invalid VRRPv2 checksum" etc.). For AH
+ *                     instances it checks AH presence, ICV, SPI and sequence number before acceptAdvert.
  *   worker.ts         (not part of the core) wires sockets, netlink, clock and notify into the above.
  * Helpers: src/lib/bytes.ts (bounds-checked ByteReader/ByteWriter), src/lib/checksum.ts (RFC 1071,
  * IPv4/IPv6 pseudo-headers). None of these files import sockets, timers or src/sys/**.
@@ -41,8 +46,20 @@
  *     / strict); higher_prio_send_advert; two owners reduce the local priority to 254.
  *   - v2 checksum, v3/IPv4 pseudo-header checksum incl. the `old_unicast_checksum` form (224.0.0.18
  *     in the pseudo-header of unicast packets), auto-detected as keepalived does.
- *   - PASS authentication (v2/IPv4). IPsec AH is NOT implemented: AH packets are dropped
- *     ('auth-ah-unsupported').
+ *   - PASS authentication (v2/IPv4) and keepalived's IPsec-AH (v2/IPv4, byte-identical to 2.2.7's
+ *     captures): IP protocol 51, AH with SPI = sender address, HMAC-MD5-96 keyed with the first 8
+ *     bytes of auth_pass over the IP header (TOS, flags/offset, checksum zeroed; TTL too when
+ *     unicast), the AH (ICV zeroed) and the VRRP message. AH instances get their own protocol-51
+ *     raw socket (the kernel hands AH to raw sockets without any IPsec SA), IP_HDRINCL as for VRRP.
+ *     One sequence counter per instance serves both directions as keepalived's ipsecah_counter:
+ *     incremented before each advert (the same number for every unicast peer), set to each
+ *     authenticated advert's number (even if a later check drops it), a number not above it is a
+ *     replay ("sequence number N already processed"); a master hearing a lower-priority AH advert
+ *     continues after that sender's number ("IPSEC-AH : Syncing seq_num - Increment seq"). Drops:
+ *     'ah-mismatch' (authtype_mismatch), 'ah-bad-icv' / 'ah-bad-spi' / 'ah-replay' (auth_failure),
+ *     with 2.2.7's lines. Deviations: the AH checks run before the TTL/version checks (keepalived
+ *     checks TTL and version first); the "cycled" counter (2^32 − 3 adverts, 136 years at 1 s)
+ *     saturates but is not reset on becoming master.
  *   - preempt_delay is a deadline checked when adverts arrive (keepalived), not a separate timer.
  *   - Check order differs from keepalived's single vrrp_check_packet(): wire checks first, then
  *     instance checks, so e.g. a bad checksum is reported before a TTL error.

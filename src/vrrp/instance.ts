@@ -7,7 +7,7 @@ import type { GlobalDefs, VrrpInstance } from '../config/ast';
 import { parseIp } from '../lib/ip';
 import { authPassBytes, type AcceptConfig } from './accept';
 import { FSM_DEFAULTS, US_PER_S, type FsmConfig } from './fsm';
-import { VRRP_AUTH_NONE, VRRP_AUTH_PASS } from './packet/advert';
+import { VRRP_AUTH_AH, VRRP_AUTH_NONE, VRRP_AUTH_PASS } from './packet/advert';
 
 /** Most addresses one advert can carry (Count IPvX Addrs is 8 bits); keepalived moves the rest to eVIPs. */
 export const MAX_ADVERT_ADDRS = 255;
@@ -66,12 +66,13 @@ export function fsmConfigFor(inst: VrrpInstance, g: Pick<GlobalDefs, 'vrrpStartu
 /** AcceptConfig for an instance. */
 export function acceptConfigFor(inst: VrrpInstance): AcceptConfig {
   const pass = inst.authentication?.type === 'PASS' && inst.version === 2;
+  const ah = inst.authentication?.type === 'AH' && inst.version === 2 && inst.family === 4;
   const cfg: AcceptConfig = {
     name: inst.name,
     family: inst.family,
     version: inst.version,
     vrid: inst.virtualRouterId,
-    authType: pass ? VRRP_AUTH_PASS : VRRP_AUTH_NONE,
+    authType: pass ? VRRP_AUTH_PASS : ah ? VRRP_AUTH_AH : VRRP_AUTH_NONE,
     vips: advertisedVips(inst),
     advertIntervalCs: advertIntervalCs(inst.version, inst.advertIntUs),
     unicastPeers: inst.unicastPeers.flatMap((p) => {
@@ -83,6 +84,6 @@ export function acceptConfigFor(inst: VrrpInstance): AcceptConfig {
     checkUnicastSrc: inst.checkUnicastSrc,
     unicastChecksum: inst.oldUnicastChecksum === 'always' ? 'old' : inst.oldUnicastChecksum === 'never' ? 'never' : 'auto',
   };
-  if (pass) cfg.authPass = authPassBytes(inst.authentication?.pass ?? '');
+  if (pass || ah) cfg.authPass = authPassBytes(inst.authentication?.pass ?? ''); // AH: the HMAC key
   return cfg;
 }

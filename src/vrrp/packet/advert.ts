@@ -35,12 +35,15 @@
  *
  * For IPv4 the raw socket delivers the IP header as well (keepalived builds it with
  * IP_HDRINCL: TOS 0xc0, TTL 255, no DF, id counting from 1): decoded and bounds-checked here.
+ * IPv4 protocol 51 (keepalived's `auth_type AH`): the 24-byte AH header (./ah.ts) sits between the
+ * IP header and the VRRP message; it is decoded here and authenticated in ../receive.ts.
  */
 import { ByteReader, ByteWriter } from '../../lib/bytes';
 import { finish, pseudoSum4, pseudoSum6, sum16 } from '../../lib/checksum';
+import { AH_LEN, decodeAh, IPPROTO_AH, type AhHeader } from './ah';
 
 export const IPPROTO_VRRP = 112;
-export const IPPROTO_AH = 51;
+export { IPPROTO_AH };
 export const VRRP_TYPE_ADVERT = 1;
 export const VRRP_AUTH_NONE = 0;
 export const VRRP_AUTH_PASS = 1;
@@ -63,7 +66,8 @@ export const DROP_REASONS = [
   'ip-bad-header-length',
   'ip-bad-total-length',
   'ip-bad-protocol',
-  'auth-ah-unsupported',
+  'ah-too-short',
+  'ah-not-vrrp',
   'too-short',
   'bad-version',
   'bad-type',
@@ -77,6 +81,11 @@ export const DROP_REASONS = [
   'bad-ttl',
   'auth-type-mismatch',
   'auth-failure',
+  // stage two, auth_type AH (receive.ts with ./ah.ts)
+  'ah-mismatch',
+  'ah-bad-icv',
+  'ah-bad-spi',
+  'ah-replay',
   'addr-count-mismatch',
   'addr-list-mismatch',
   'advert-interval-mismatch',
@@ -129,6 +138,8 @@ export interface Advert {
   /** TTL / hop limit, -1 when unknown. */
   ttl: number;
   ip?: Ip4Header;
+  /** IPv4 protocol 51 (auth_type AH): the AH header between the IP header and the VRRP message (authenticated in receive.ts). */
+  ah?: AhHeader;
 }
 
 /** What the socket layer knows about a received packet beyond its bytes. */
@@ -186,6 +197,7 @@ export function vrrpLength(version: VrrpVersion, family: Family, count: number):
 export function decodeAdvert(bytes: Uint8Array, rx: RxMeta): DecodeResult {
   let r: ByteReader;
   let ip: Ip4Header | undefined;
+  let ah: AhHeader | undefined;
   let vStart: number;
   let vEnd: number;
   if (rx.family === 4) {
@@ -206,10 +218,15 @@ export function decodeAdvert(bytes: Uint8Array, rx: RxMeta): DecodeResult {
     if (ihl < IPV4_HDR_LEN) return drop('ip-bad-header-length', `IHL ${ihl} bytes`);
     if (ihl > bytes.length) return drop('ip-too-short', `IHL ${ihl} > ${bytes.length} bytes received`);
     if (totalLength !== bytes.length) return drop('ip-bad-total-length', `ip_tot_len mismatch against received length. ${totalLength} and received ${bytes.length}`);
-    if (protocol === IPPROTO_AH) return drop('auth-ah-unsupported', 'IPsec AH authentication is not supported');
-    if (protocol !== IPPROTO_VRRP) return drop('ip-bad-protocol', `protocol ${protocol}`);
+    if (protocol !== IPPROTO_VRRP && protocol !== IPPROTO_AH) return drop('ip-bad-protocol', `protocol ${protocol}`);
     ip = { version: 4, ihl, tos, totalLength, id, ttl, protocol, headerChecksum, src, dst };
     vStart = ihl;
+    if (protocol === IPPROTO_AH) {
+      const a = decodeAh(bytes, ihl, totalLength);
+      if (!a.ok) return drop(a.drop, a.detail);
+      ah = a.ah;
+      vStart = ihl + AH_LEN;
+    }
     vEnd = totalLength;
   } else {
     vStart = 0;
@@ -287,6 +304,7 @@ export function decodeAdvert(bytes: Uint8Array, rx: RxMeta): DecodeResult {
     ttl: family === 4 ? ip!.ttl : rx.hopLimit ?? -1,
   };
   if (authData) value.authData = authData;
+  if (ah) value.ah = ah;
   if (ip) {
     value.ip = ip;
     value.src = ip.src;

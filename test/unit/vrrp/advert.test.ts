@@ -158,7 +158,7 @@ test('each wire drop reason with a hand-damaged packet', () => {
     ['ip-too-short', 'v2-noauth', (b) => (b[0] = 0x4f)], // IHL 60 > 40 bytes
     ['ip-bad-total-length', 'v2-noauth', (b) => (b[3] = b[3]! + 1)],
     ['ip-bad-protocol', 'v2-noauth', (b) => (b[9] = 17)],
-    ['auth-ah-unsupported', 'v2-noauth', (b) => (b[9] = 51)],
+    ['ah-too-short', 'v2-noauth', (b) => (b[9] = 51)], // 20 bytes after the IP header: no room for AH (24)
     ['bad-version', 'v2-noauth', (b) => (b[20] = 0x11)],
     ['bad-version', 'v2-noauth', (b) => (b[20] = 0x41)],
     ['bad-type', 'v2-noauth', (b) => (b[20] = 0x22)],
