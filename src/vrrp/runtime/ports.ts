@@ -35,6 +35,8 @@ export interface SocketRequest {
   groups: string[];
   /** IPv4: we build the IP header (TOS 0xc0, id, TTL) as keepalived does. */
   hdrincl: boolean;
+  /** IP protocol, default 112 (VRRP); 51 (AH) for `auth_type AH` instances, which keepalived gives sockets of their own. */
+  protocol?: number;
   rcvBuf?: number;
   /** Transmit only (use_vmac: adverts leave through the VMAC, reception stays on the base interface). */
   sendOnly?: boolean;

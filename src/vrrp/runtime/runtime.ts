@@ -33,6 +33,8 @@ import { initFsm, step, type Action, type FsmEvent, type FsmState, type TimerNam
 import { acceptConfigFor, fsmConfigFor } from '../instance';
 import { encodeAdvert, encodeIp4Header, Counters, type DropReason, type RxMeta } from '../packet/advert';
 import { receiveDatagram, type InstanceRx } from '../receive';
+import { VRRP_AUTH_AH } from '../packet/advert';
+import { AH_LEN, encodeAh, IPPROTO_AH, nextAhSeq, sealAh } from '../packet/ah';
 import type { FileWatch, FirewallAddr, FirewallPort, RuntimePorts } from './ports';
 import { parseTrackValue } from '../../lib/track-value';
 import { routeToNl, ruleToNl } from './routes';
@@ -133,6 +135,10 @@ export class InstanceRt {
   stats = zeroStats();
   readonly drops = new Counters<DropReason>();
   ipId = 0;
+  /** auth_type AH: keepalived's ipsecah_counter, the last AH sequence number sent or accepted. */
+  ahSeq = 0;
+  /** The AH sequence number of the advert being dispatched (a master syncs to it on a lower-priority advert). */
+  ahRxSeq: number | undefined;
   /** netlink operations of this instance, in order. */
   vipQueue: Promise<void> = Promise.resolve();
   readonly trackers = new Map<string, TrackerState>();
@@ -195,6 +201,11 @@ export class InstanceRt {
     return this.cfg.unicastPeers.length > 0;
   }
 
+  /** auth_type AH (VRRPv2 over IPv4): adverts are IP protocol 51 with an AH header (../packet/ah.ts). */
+  get ah(): boolean {
+    return this.cfg.family === 4 && this.acc.version === 2 && this.acc.authType === VRRP_AUTH_AH;
+  }
+
   /** What goes to dests[i] for `priority`: IPv4 header (id patched by the sender) + VRRP message, or the VRRP message (IPv6). */
   packet(priority: number, i: number): Buffer {
     const key = priority * 1024 + i;
@@ -223,8 +234,16 @@ export class InstanceRt {
           },
     );
     if (this.cfg.family === 4) {
-      const hdr = encodeIp4Header({ src: this.srcAddr ?? new Uint8Array(4), dst, id: 0, payloadLength: enc.length, ttl: this.unicast ? (this.cfg.unicastTtl ?? 255) : 255 });
-      p = Buffer.concat([hdr, enc]);
+      const src = this.srcAddr ?? new Uint8Array(4);
+      const ttl = this.unicast ? (this.cfg.unicastTtl ?? 255) : 255;
+      if (this.ah) {
+        // AH: sequence number and ICV are filled per packet by sealAh (sendAdvert)
+        const hdr = encodeIp4Header({ src, dst, id: 0, payloadLength: AH_LEN + enc.length, ttl, protocol: IPPROTO_AH });
+        p = Buffer.concat([hdr, encodeAh(src, 0), enc]);
+      } else {
+        const hdr = encodeIp4Header({ src, dst, id: 0, payloadLength: enc.length, ttl });
+        p = Buffer.concat([hdr, enc]);
+      }
     } else p = Buffer.from(enc.buffer, enc.byteOffset, enc.byteLength);
     if (this.pktCache.size > 64) this.pktCache.clear();
     this.pktCache.set(key, p);
@@ -638,13 +657,13 @@ export class VrrpRuntime {
 
   private attach(rt: InstanceRt): boolean {
     const fam = rt.cfg.family;
-    const key = `${rt.ifname}/${fam}`;
+    const key = `${rt.ifname}/${fam}${rt.ah ? '/ah' : ''}`;
     let s = this.sockets.get(key);
     if (!s) {
       const groups = rt.unicast ? [] : rt.dests.map((d) => formatIp(d));
       try {
         const entry: SockEntry = { key, family: fam, ifname: rt.ifname, byVrid: new Map(), sock: undefined as unknown as VrrpSocketPort };
-        entry.sock = this.ports.openSocket({ family: fam, ifname: rt.ifname, groups, hdrincl: fam === 4, ...(rt.cfg.kernelRxBufSize ? { rcvBuf: rt.cfg.kernelRxBufSize } : {}) }, (m) =>
+        entry.sock = this.ports.openSocket({ family: fam, ifname: rt.ifname, groups, hdrincl: fam === 4, ...(rt.ah ? { protocol: IPPROTO_AH } : {}), ...(rt.cfg.kernelRxBufSize ? { rcvBuf: rt.cfg.kernelRxBufSize } : {}) }, (m) =>
           this.onMessage(entry, m),
         );
         s = entry;
@@ -863,6 +882,11 @@ export class VrrpRuntime {
             this.ports.notifier.notify({ kind: 'priority', name: rt.name, state: rt.fsm.state, from: a.from, to: a.to });
           break;
         case 'master-rx-lower-pri':
+          if (rt.ahRxSeq !== undefined) {
+            // keepalived: the master continues after the lower-priority sender's sequence number
+            this.ports.log.info(`(${rt.name}) IPSEC-AH : Syncing seq_num - Increment seq`);
+            rt.ahSeq = (rt.ahRxSeq + 1) >>> 0;
+          }
           this.ports.notifier.notify({ kind: 'master-rx-lower-pri', name: rt.name, priority: a.priority, src: a.src });
           break;
         case 'log':
@@ -891,6 +915,8 @@ export class VrrpRuntime {
   private sendAdvert(rt: InstanceRt, priority: number): void {
     const s = rt.sock;
     if (!s) return;
+    // AH: one sequence number per advert, the same for every unicast peer (keepalived's vrrp_update_pkt)
+    if (rt.ah) rt.ahSeq = nextAhSeq(rt.ahSeq).seq;
     for (let i = 0; i < rt.dests.length; i++) {
       const dst = rt.dests[i]!;
       const pkt = rt.packet(priority, i);
@@ -902,6 +928,7 @@ export class VrrpRuntime {
         for (let o = 0; o < 20; o += 2) sum += pkt.readUInt16BE(o);
         while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
         pkt.writeUInt16BE(~sum & 0xffff, 10);
+        if (rt.ah) sealAh(pkt, rt.ahSeq, rt.acc.authPass ?? new Uint8Array(8), rt.unicast);
       }
       try {
         (rt.txSock ?? s.sock).send(pkt, dst);
@@ -1199,7 +1226,7 @@ export class VrrpRuntime {
       const ctx: AcceptContext = { ...rt.ctx };
       if (rt.fsm.masterSrc) ctx.masterSrc = rt.fsm.masterSrc;
       if (multicast !== undefined) ctx.multicast = multicast;
-      const r: InstanceRx = { accept: rt.acc, ctx };
+      const r: InstanceRx = { accept: rt.acc, ctx, ...(rt.ah ? { ahSeq: rt.ahSeq } : {}) };
       return r;
     });
     switch (out.kind) {
@@ -1213,6 +1240,7 @@ export class VrrpRuntime {
         return;
       case 'drop': {
         const rt = found!;
+        if (out.ahSeq !== undefined) rt.ahSeq = out.ahSeq;
         rt.drops.inc(out.drop);
         for (const k of out.stats) rt.stats[k]++;
         for (const l of out.log) this.ports.log.info(l);
@@ -1220,13 +1248,16 @@ export class VrrpRuntime {
       }
       case 'accepted': {
         const rt = found!;
+        if (out.ahSeq !== undefined) rt.ahSeq = out.ahSeq;
         for (const k of out.stats) rt.stats[k]++;
         for (const l of out.log) this.ports.log.info(l);
         if (out.value.switchToOldChecksum) {
           rt.ctx.oldChecksumActive = true;
           rt.clearPacketCache();
         }
+        rt.ahRxSeq = out.ahSeq;
         this.dispatch(rt, { type: 'advert', advert: out.value.advert, srcText: out.value.srcText });
+        rt.ahRxSeq = undefined;
         return;
       }
     }
@@ -1833,6 +1864,7 @@ export class VrrpRuntime {
         `   Promote_secondaries = ${rt.cfg.promoteSecondaries ? 'enabled' : 'disabled'}`,
       );
       if (rt.acc.authType === 1) out.push('   Authentication type = SIMPLE_PASSWORD');
+      else if (rt.acc.authType === VRRP_AUTH_AH) out.push('   Authentication type = IPSEC_AH'); // 2.2.7 prints no password for AH
       if (f.masterSrc && f.state !== 'MASTER') out.push(`   Master router = ${formatIp(f.masterSrc)}`, `   Master priority = ${f.masterPriority}`);
       if (rt.unicast) out.push(`   Unicast Peer = ${rt.dests.length}`, ...rt.dests.map((d) => `     ${formatIp(d)}`));
       if (rt.vips.length) {
