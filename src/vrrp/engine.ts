@@ -83,7 +83,7 @@ export class VrrpEngine implements WorkerEngine {
       garp: GarpSender.open(),
       openSocket: (req, onMessage) =>
         VrrpRawSocket.open(
-          { family: req.family, ifname: req.ifname, groups: req.groups, hdrincl: req.hdrincl, sendOnly: req.sendOnly ?? false, ...(req.rcvBuf ? { rcvBuf: req.rcvBuf } : {}) },
+          { family: req.family, ifname: req.ifname, groups: req.groups, hdrincl: req.hdrincl, sendOnly: req.sendOnly ?? false, ...(req.rcvBuf ? { rcvBuf: req.rcvBuf } : {}), ...(req.protocol ? { protocol: req.protocol } : {}) },
           { onMessage, onError: (e) => log.detailed(`VRRP socket error on ${req.ifname}: ${e.message}`, 2) },
         ),
       log: {
