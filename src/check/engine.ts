@@ -121,7 +121,12 @@ export class CheckEngine implements WorkerEngine {
   private stopped = false;
   private readonly notifier: Notifier;
   private readonly clock: Clock;
-  private pendingSync = new Set<string>();
+  /** Real servers to follow after results (scheduleSync), drained by one setImmediate. */
+  private syncQueue: SyncEntry[] = [];
+  /** Per scheduler: "vs\0rs" → its SyncEntry, and the entry of each run's checker object. */
+  private syncEntries = new Map<string, SyncEntry>();
+  private syncOf = new WeakMap<SchedChecker, SyncEntry>();
+  private syncGen = 0;
   private ha: HaSuspend = new HaSuspend([]);
   private addrMon: AddrMonitorPort | undefined;
   /** FILE_CHECK watches of the current scheduler. */
@@ -282,19 +287,14 @@ export class CheckEngine implements WorkerEngine {
 
   private newScheduler(s: CheckerSlice): Scheduler {
     const run = this.opts.run ?? ((c: SchedChecker, signal: AbortSignal) => runCheck(c.target, signal));
-    const sched = new Scheduler(
-      this.clock,
-      async (c, signal) => {
-        try {
-          return await run(c, signal);
-        } finally {
-          // after the scheduler has digested this result, follow the real server's verdict
-          this.scheduleSync(c.vs, c.rs);
-        }
-      },
-      (e) => this.onEvent(sched, e),
-      this.opts.bootstrapDelayMs !== undefined ? { bootstrapDelayMs: this.opts.bootstrapDelayMs } : {},
-    );
+    const sched = new Scheduler(this.clock, run, (e) => this.onEvent(sched, e), {
+      ...(this.opts.bootstrapDelayMs !== undefined ? { bootstrapDelayMs: this.opts.bootstrapDelayMs } : {}),
+      // after the scheduler has digested a result, follow the real server's verdict
+      afterRun: (c) => this.scheduleSync(c),
+    });
+    this.syncGen++;
+    this.syncEntries = new Map();
+    this.syncOf = new WeakMap();
     const cs = this.watchFiles(sched, s, checkersFromSlice(s));
     if (!this.opts.run && cs.some((c) => { const t = c.target as { fwmark?: number; bindIf?: string }; return !!t.fwmark || !!t.bindIf; })) this.installSockOpener();
     sched.add(cs);
@@ -344,15 +344,37 @@ export class CheckEngine implements WorkerEngine {
     }
   }
 
-  private scheduleSync(vs: string, rs: string): void {
-    const k = `${vs}\u0000${rs}`;
-    if (this.pendingSync.has(k)) return;
-    this.pendingSync.add(k);
-    setImmediate(() => {
-      this.pendingSync.delete(k);
-      if (this.sched) this.syncRs(this.sched, vs, rs);
-    });
+  /**
+   * After a result, once the scheduler has digested it: follow its real server's verdict (each
+   * real server once per turn of the event loop). The real server is resolved once per
+   * scheduler (SyncEntry), and one setImmediate drains them all: a check costs no key string,
+   * map look-up or timer object here.
+   */
+  private scheduleSync(c: SchedChecker): void {
+    let e = this.syncOf.get(c);
+    if (!e) {
+      const k = `${c.vs}\u0000${c.rs}`;
+      e = this.syncEntries.get(k);
+      if (!e) {
+        e = { vs: c.vs, rs: c.rs, gen: this.syncGen, queued: false };
+        this.syncEntries.set(k, e);
+      }
+      this.syncOf.set(c, e);
+    }
+    if (e.queued) return;
+    e.queued = true;
+    this.syncQueue.push(e);
+    if (this.syncQueue.length === 1) setImmediate(this.drainSync);
   }
+
+  private readonly drainSync = (): void => {
+    const q = this.syncQueue;
+    this.syncQueue = [];
+    for (const e of q) {
+      e.queued = false;
+      if (this.sched) this.syncRs(this.sched, e);
+    }
+  };
 
   private onEvent(sched: Scheduler, e: SchedEvent): void {
     if (this.stopped || sched !== this.sched) return;
@@ -373,13 +395,30 @@ export class CheckEngine implements WorkerEngine {
   }
 
   /** Make our state follow the scheduler's verdict for one real server (covers reloads). */
-  private syncRs(sched: Scheduler, vs: string, rs: string): void {
+  private syncRs(sched: Scheduler, e: SyncEntry): void {
     if (this.stopped || sched !== this.sched) return;
-    const v = sched.rsState(vs, rs);
-    if (!v) return;
-    const ours = this.rsIndex.get(`${vs}\u0000${rs}`);
-    if (!ours) return;
-    const st = this.state.rsState(ours.vs, ours.rs);
+    const { vs, rs } = e;
+    let v: Readonly<RsStateOfSched> | undefined;
+    let st: RsStateOfLvs | undefined;
+    if (e.gen === this.syncGen) {
+      // resolved once: the scheduler's live aggregate and our state object (both stable until
+      // the next scheduler, which comes with the next model and LvsState)
+      if (!e.refs) {
+        const ours = this.rsIndex.get(`${vs}\u0000${rs}`);
+        const agg = sched.rsLive(vs, rs);
+        e.refs = ours && agg ? { agg, st: this.state.rsState(ours.vs, ours.rs) } : null;
+      }
+      if (!e.refs) return;
+      v = e.refs.agg;
+      st = e.refs.st;
+    } else {
+      // queued before a reload: resolve against the current model
+      v = sched.rsState(vs, rs);
+      if (!v) return;
+      const ours = this.rsIndex.get(`${vs}\u0000${rs}`);
+      if (!ours) return;
+      st = this.state.rsState(ours.vs, ours.rs);
+    }
     if (st.alive !== v.up || st.dynWeight !== v.weight) this.step(this.state.rsVerdict(vs, rs, v.up, v.weight), vs);
   }
 
@@ -458,6 +497,20 @@ async function applyOne(p: IpvsPort, o: IpvsOp): Promise<void> {
     case 'delDest':
       return p.delDest(o.svc, o.dest);
   }
+}
+
+type RsStateOfSched = NonNullable<ReturnType<Scheduler['rsState']>>;
+type RsStateOfLvs = ReturnType<LvsState['rsState']>;
+
+/** One real server followed after its checkers' results (CheckEngine.scheduleSync). */
+interface SyncEntry {
+  vs: string;
+  rs: string;
+  /** The scheduler generation it was resolved for. */
+  gen: number;
+  queued: boolean;
+  /** Resolved on first use; null: not one of ours. */
+  refs?: { agg: Readonly<RsStateOfSched>; st: RsStateOfLvs } | null;
 }
 
 function asSlice(slice: unknown): CheckerSlice {

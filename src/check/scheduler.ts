@@ -37,6 +37,7 @@
  *
  * Pure: time comes from the Clock port and checks run through the `run` port.
  */
+import { getEventListeners } from 'node:events';
 import type { Clock, TimerHandle } from './clock';
 import { KIND_LOG, type LogCtx } from './log';
 import type { CheckKind, CheckResult, CheckTarget, HttpTarget } from './types';
@@ -108,6 +109,9 @@ export interface Decision {
 
 /** The pure core: what one result does to one checker. */
 export function decide(c: SchedChecker, st: CheckerState, r: CheckResult): Decision {
+  // The common case, a success while up: nothing to log, no transition (the general path
+  // below gives the same decision, with more allocations per check).
+  if (r.code === 'OK' && st.isUp && st.hasRun) return { state: steadyOk(c, st, r), delayMs: c.delayLoopMs, lines: [] };
   const kl = KIND_LOG[c.kind];
   const lines: string[] = [];
   const ctx = (final: boolean): LogCtx => ({
@@ -183,6 +187,19 @@ export function decide(c: SchedChecker, st: CheckerState, r: CheckResult): Decis
   return { state: next, delayMs, lines, ...(transition ? { transition } : {}) };
 }
 
+/** decide()'s state after a success while up: `st` itself when nothing changes. */
+function steadyOk(c: SchedChecker, st: CheckerState, r: CheckResult): CheckerState {
+  if (c.kind === 'MISC_CHECK') {
+    if (st.retryIt === 0 && st.setWeight === r.weight) return st;
+    const next: CheckerState = { ...st, retryIt: 0 };
+    if (r.weight !== undefined) next.setWeight = r.weight;
+    else delete next.setWeight;
+    return next;
+  }
+  const w = r.weight ?? 0;
+  return st.retryIt === 0 && st.weight === w ? st : { ...st, retryIt: 0, weight: w };
+}
+
 interface Slot {
   c: SchedChecker;
   st: CheckerState;
@@ -194,6 +211,14 @@ interface Slot {
   dueAt?: number;
   /** HTTP_GET/SSL_GET: url progress (see the header). */
   url?: UrlProgress;
+  /** Its real server's aggregate. */
+  agg?: RsAgg;
+  /** The abort controller of its runs, re-used until aborted (or a run leaves a listener on it). */
+  ctl?: AbortController;
+  /** The timer callback, made once per slot (not per run). */
+  onTimer?: () => void;
+  /** HTTP: the last run target (one url), reused while the url and checker are the same. */
+  runCache?: { base: SchedChecker; pick: number; c: SchedChecker };
   /** onDemand: poked while running, so it runs again after this result. */
   again?: boolean;
 }
@@ -222,6 +247,8 @@ interface RsAgg extends RsState {
   vs: string;
   rs: string;
   ids: string[];
+  /** The slots of `ids`, in the same order. */
+  members: Slot[];
 }
 
 export class Scheduler {
@@ -233,7 +260,11 @@ export class Scheduler {
     private readonly clock: Clock,
     private readonly runPort: RunPort,
     private readonly emit: (e: SchedEvent) => void,
-    private readonly opts: { bootstrapDelayMs?: number } = {},
+    private readonly opts: {
+      bootstrapDelayMs?: number;
+      /** Called when a run settles (also a stale or failed one), before its result is digested. */
+      afterRun?: (c: SchedChecker) => void;
+    } = {},
   ) {}
 
   private rsKey(c: SchedChecker): string {
@@ -249,10 +280,12 @@ export class Scheduler {
       const k = this.rsKey(c);
       let agg = this.rss.get(k);
       if (!agg) {
-        agg = { vs: c.vs, rs: c.rs, ids: [], up: true, weight: 0 };
+        agg = { vs: c.vs, rs: c.rs, ids: [], members: [], up: true, weight: 0 };
         this.rss.set(k, agg);
       }
       agg.ids.push(c.id);
+      agg.members.push(slot);
+      slot.agg = agg;
       Object.assign(agg, this.aggregate(agg));
       if (this.running) this.launch(slot);
     }
@@ -262,6 +295,14 @@ export class Scheduler {
   rsState(vs: string, rs: string): RsState | undefined {
     const a = this.rss.get(`${vs}\u0000${rs}`);
     return a ? snapshot(a) : undefined;
+  }
+
+  /**
+   * The live aggregate of a real server (not a copy): it changes as results come in and is
+   * replaced by reload(). For callers that follow one real server after every result.
+   */
+  rsLive(vs: string, rs: string): Readonly<RsState> | undefined {
+    return this.rss.get(`${vs}\u0000${rs}`);
   }
 
   /** The checker registered under `id`. */
@@ -301,7 +342,7 @@ export class Scheduler {
     for (const c of checkers) {
       if (this.slots.has(c.id)) throw new Error(`duplicate checker id ${c.id}`);
       const kept = old.get(key(c))?.shift();
-      const slot: Slot = kept ? { ...kept, c, ...(kept.url ? { url: { ...kept.url } } : {}) } : newSlot(c);
+      const slot: Slot = kept ? { ...kept, c, onTimer: undefined, runCache: undefined, ctl: undefined, ...(kept.url ? { url: { ...kept.url } } : {}) } : newSlot(c);
       if (kept) {
         // re-point the pending timer/run at the new slot object
         kept.timer?.cancel();
@@ -312,10 +353,12 @@ export class Scheduler {
       const k = this.rsKey(c);
       let agg = this.rss.get(k);
       if (!agg) {
-        agg = { vs: c.vs, rs: c.rs, ids: [], up: true, weight: 0 };
+        agg = { vs: c.vs, rs: c.rs, ids: [], members: [], up: true, weight: 0 };
         this.rss.set(k, agg);
       }
       agg.ids.push(c.id);
+      agg.members.push(slot);
+      slot.agg = agg;
     }
     for (const list of old.values())
       for (const sl of list) {
@@ -382,10 +425,11 @@ export class Scheduler {
   private arm(s: Slot, ms: number): void {
     s.timer?.cancel();
     s.dueAt = this.clock.now() + ms;
-    s.timer = this.clock.setTimer(ms, () => {
+    s.onTimer ??= () => {
       s.timer = undefined;
       void this.fire(s);
-    });
+    };
+    s.timer = this.clock.setTimer(ms, s.onTimer);
   }
 
   private async fire(s: Slot): Promise<void> {
@@ -394,15 +438,21 @@ export class Scheduler {
       this.arm(s, s.c.delayLoopMs);
       return;
     }
-    const ac = new AbortController();
+    // one controller per checker, not per run (an AbortSignal is an EventTarget: ~1 KiB)
+    let ac = s.ctl;
+    if (!ac || ac.signal.aborted) ac = s.ctl = new AbortController();
     s.abort = ac;
     s.startedAt = this.clock.now();
+    const c = this.runTarget(s);
     let r: CheckResult;
     try {
-      r = await this.runPort(this.runTarget(s), ac.signal);
+      r = await this.runPort(c, ac.signal);
     } catch (e) {
       r = { code: 'CONNECT_ERROR', detail: (e as Error).message };
     }
+    this.opts.afterRun?.(c);
+    // a run that left a listener behind does not pass it on to the next run
+    if (s.ctl === ac && getEventListeners(ac.signal, 'abort').length > 0) s.ctl = undefined;
     if (s.abort !== ac || ac.signal.aborted || !this.running || this.slots.get(s.c.id) !== s) return;
     s.abort = undefined;
     this.onResult(s, r);
@@ -414,11 +464,16 @@ export class Scheduler {
     const u = s.url;
     if (!t || !u) return s.c;
     const n = t.urls.length;
-    let pick: number[];
-    if (u.recovering) pick = t.fastRecovery ? t.urls.map((_, i) => i) : [u.it % n];
-    else if (!s.st.isUp && s.st.hasRun) pick = [u.failed % n];
-    else pick = [u.it % n];
-    return { ...s.c, target: { ...t, urls: pick.map((i) => t.urls[i]!) } };
+    // one url (its index), or all of them (-1)
+    let pick: number;
+    if (u.recovering) pick = t.fastRecovery ? -1 : u.it % n;
+    else if (!s.st.isUp && s.st.hasRun) pick = u.failed % n;
+    else pick = u.it % n;
+    const rc = s.runCache;
+    if (rc && rc.base === s.c && rc.pick === pick) return rc.c;
+    const c: SchedChecker = { ...s.c, target: { ...t, urls: pick < 0 ? [...t.urls] : [t.urls[pick]!] } };
+    s.runCache = { base: s.c, pick, c };
+    return c;
   }
 
   /**
@@ -474,7 +529,7 @@ export class Scheduler {
     s.st = d.state;
     for (const line of d.lines) this.emit({ type: 'log', line });
     if (d.transition) this.emit({ type: 'checker', id: s.c.id, up: d.transition === 'up', result: r });
-    this.updateRs(s.c);
+    this.updateRs(s);
     // MISC_CHECK schedules from the start of the run (keepalived: last_ran + delay).
     let delay = d.delayMs;
     if (s.c.kind === 'MISC_CHECK') delay = Math.max(0, s.startedAt + d.delayMs - this.clock.now());
@@ -490,23 +545,38 @@ export class Scheduler {
     this.arm(s, delay);
   }
 
+  /** All checkers up; the sum of their weights; the first absolute weight set. */
   private aggregate(a: RsAgg): RsState {
-    const sts = a.ids.map((id) => this.slots.get(id)?.st);
-    const up = sts.every((st) => st?.isUp ?? true);
-    const weight = sts.reduce((sum, st) => sum + (st?.weight ?? 0), 0);
-    const setWeight = sts.find((st) => st?.setWeight !== undefined)?.setWeight;
+    let up = true;
+    let weight = 0;
+    let setWeight: number | undefined;
+    for (const m of a.members) {
+      const st = m.st;
+      if (!st.isUp) up = false;
+      weight += st.weight;
+      if (setWeight === undefined) setWeight = st.setWeight;
+    }
     return setWeight !== undefined ? { up, weight, setWeight } : { up, weight };
   }
 
-  private updateRs(c: SchedChecker): void {
-    const a = this.rss.get(this.rsKey(c));
+  /** After a result: emit the real server's aggregate when it changed (no allocation otherwise). */
+  private updateRs(s: Slot): void {
+    const a = s.agg;
     if (!a) return;
-    const now = this.aggregate(a);
-    if (!sameRs(a, now)) {
-      Object.assign(a, now);
-      if (now.setWeight === undefined) delete a.setWeight;
-      this.emit({ type: 'rs', vs: a.vs, rs: a.rs, ...now });
+    let up = true;
+    let weight = 0;
+    let setWeight: number | undefined;
+    for (const m of a.members) {
+      if (!m.st.isUp) up = false;
+      weight += m.st.weight;
+      if (setWeight === undefined) setWeight = m.st.setWeight;
     }
+    if (a.up === up && a.weight === weight && a.setWeight === setWeight) return;
+    a.up = up;
+    a.weight = weight;
+    if (setWeight === undefined) delete a.setWeight;
+    else a.setWeight = setWeight;
+    this.emit({ type: 'rs', vs: a.vs, rs: a.rs, ...(setWeight !== undefined ? { up, weight, setWeight } : { up, weight }) });
   }
 }
 
