@@ -103,8 +103,9 @@ export function tcpConnect(co: ConnOpts, signal: AbortSignal): Promise<ConnectOu
     const onConnect = (): void => finish({ ok: true, socket: sock });
     const onAbort = (): void => finish({ ok: false, code: 'ABORTED', detail: 'aborted' });
     const timer = setTimeout(() => finish({ ok: false, code: 'CONNECT_TIMEOUT', detail: 'timeout' }), co.connectTimeoutMs);
-    sock.once('error', onError);
-    sock.once('connect', onConnect);
+    // on, not once: finish() removes both (once would add a wrapper per listener and check)
+    sock.on('error', onError);
+    sock.on('connect', onConnect);
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -3,11 +3,14 @@
  * connect_timeout. The connection is closed at once (keepalived: check_tcp.c).
  */
 import type { CheckResult, TcpTarget } from '../types';
-import { tcpConnect } from './conn';
+import { tcpConnect, type ConnectOutcome } from './conn';
 
-export async function run(target: TcpTarget, signal: AbortSignal): Promise<CheckResult> {
-  const r = await tcpConnect(target, signal);
+function resultOf(r: ConnectOutcome): CheckResult {
   if (!r.ok) return { code: r.code, detail: r.detail };
   r.socket.destroy();
   return { code: 'OK' };
+}
+
+export function run(target: TcpTarget, signal: AbortSignal): Promise<CheckResult> {
+  return tcpConnect(target, signal).then(resultOf);
 }
