@@ -13,8 +13,13 @@ import { config, instance, skipReason, threeHosts } from './lab';
 const skip = skipReason;
 const AH_ERR = /IPSEC-AH|IPSEC AH|auth type|AH header|Entering MASTER STATE/;
 
-const ahInst = (priority: number, pass = 'secret123') =>
-  instance({ priority, vips: ['10.99.0.100/24'], extra: ['authentication {', '  auth_type AH', `  auth_pass ${pass}`, '}'] });
+const ahInst = (priority: number, pass = 'secret123', unicast?: { src: string; peer: string }) =>
+  instance({
+    priority,
+    vips: ['10.99.0.100/24'],
+    extra: ['authentication {', '  auth_type AH', `  auth_pass ${pass}`, '}'],
+    ...(unicast ? { unicastSrc: unicast.src, unicastPeers: [unicast.peer] } : {}),
+  });
 
 /** Master down interval of a VRRPv2 backup at `prio` with advert_int 1, plus a margin for a loaded machine. */
 const downS = (prio: number) => 3 + (256 - prio) / 256 + 1.5;
@@ -32,7 +37,7 @@ test('AH: ours (150) preempts keepalived (100), keepalived accepts our adverts; 
     await ka.waitFor(/\(VI_1\) Master received advert from 10\.99\.0\.1 with higher priority 150, ours 100/, 3000);
     await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 3000);
     const k0 = ka.out.length;
-    await sleep(2500);
+    await sleep(4500); // longer than a master down interval (3.6 s): adverts keep being accepted
     assert.equal(ka.state(), 'BACKUP');
     assert.doesNotMatch(ka.out.slice(k0), AH_ERR, 'keepalived accepts our AH adverts (ICV, SPI, sequence)');
     assert.doesNotMatch(ours.out, /IPSEC-AH : invalid|already processed|AH header/, 'we accept keepalived’s');
@@ -66,7 +71,7 @@ test('AH: keepalived (150) preempts ours (100), we accept its adverts; SIGKILL o
     await ours.waitFor(/\(VI_1\) Master received advert from 10\.99\.0\.2 with higher priority 150, ours 100/, 3000);
     await ours.waitFor(/\(VI_1\) Entering BACKUP STATE/, 3000);
     const o0 = ours.out.length;
-    await sleep(2500);
+    await sleep(4500); // longer than a master down interval (3.6 s): adverts keep being accepted
     assert.equal(ours.state(), 'BACKUP');
     assert.doesNotMatch(ours.out.slice(o0), AH_ERR, 'we accept keepalived’s AH adverts');
     assert.doesNotMatch(ka.out, /IPSEC-AH : invalid|already processed|AH header/, 'keepalived accepts ours');
@@ -91,6 +96,30 @@ test('AH: keepalived (150) preempts ours (100), we accept its adverts; SIGKILL o
   } finally {
     await ka?.stop();
     await ours.stop();
+    await lab.dispose();
+  }
+});
+
+test('AH over unicast peers (TTL left out of the ICV): ours (150) master, keepalived (100) backup accepting it; SIGKILL -> keepalived master', { skip, timeout: 60000 }, async (t) => {
+  const { lab, a, b } = await threeHosts('ah');
+  const ours = VrrpDaemon.start('ours', a, config('ours', ahInst(150, 'uni', { src: '10.99.0.1', peer: '10.99.0.2' })));
+  const ka = VrrpDaemon.start('keepalived', b, config('ka', ahInst(100, 'uni', { src: '10.99.0.2', peer: '10.99.0.1' })));
+  try {
+    await ours.waitFor(/\(VI_1\) Entering MASTER STATE/, 8000);
+    await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 8000);
+    const k0 = ka.out.length;
+    await sleep(4500); // longer than a master down interval (3.6 s): adverts keep being accepted
+    assert.equal(ka.state(), 'BACKUP');
+    assert.doesNotMatch(ka.out.slice(k0), AH_ERR, 'keepalived accepts our unicast AH adverts');
+    assert.doesNotMatch(ours.out, /IPSEC-AH : invalid|already processed|AH header/);
+    const t0 = Date.now();
+    ours.crash();
+    const { at } = await ka.waitFor(/\(VI_1\) Entering MASTER STATE/, 8000, k0);
+    t.diagnostic(`measured takeover: ${(at - t0) / 1000}s`);
+    assert.ok((at - t0) / 1000 < downS(100));
+  } finally {
+    await ours.stop();
+    await ka.stop();
     await lab.dispose();
   }
 });
