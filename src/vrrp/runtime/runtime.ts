@@ -1946,7 +1946,8 @@ export class VrrpRuntime {
       if (vips.length) data.vips = vips.map(vipText);
       if (rt.cfg.virtualIpaddressesExcluded.length) data.evips = rt.cfg.virtualIpaddressesExcluded.map(vipText);
       data.auth_type = rt.acc.authType;
-      if (rt.acc.authType === 1) data.auth_data = rt.cfg.authentication?.pass ?? '';
+      // 2.2.7 keeps (and shows) the first 8 characters, for PASS and AH alike (observed: "auth_data":"secret12")
+      if (rt.acc.authType === 1 || rt.acc.authType === VRRP_AUTH_AH) data.auth_data = (rt.cfg.authentication?.pass ?? '').slice(0, 8);
       if (rt.unicast) data.unicast_peer = rt.dests.map((d) => formatIp(d));
       return { data, stats: Object.fromEntries(JSON_STATS.map((k) => [k, rt.stats[k]])) };
     });

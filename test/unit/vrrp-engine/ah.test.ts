@@ -14,7 +14,7 @@ import { VrrpRuntime } from '../../../src/vrrp/runtime/runtime';
 import { Harness, sliceOf } from './fakes';
 
 const DOWN_US = 3_000_000 + Math.floor((156 * 100 * 625) / 16);
-const CONF = `global_defs {\n  router_id t\n}\nvrrp_instance VI_1 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 51\n  priority 100\n  advert_int 1\n  authentication {\n    auth_type AH\n    auth_pass secret99\n  }\n  virtual_ipaddress {\n    10.0.0.100/24\n  }\n}\n`;
+const CONF = `global_defs {\n  router_id t\n}\nvrrp_instance VI_1 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 51\n  priority 100\n  advert_int 1\n  authentication {\n    auth_type AH\n    auth_pass secret99xyz\n  }\n  virtual_ipaddress {\n    10.0.0.100/24\n  }\n}\n`;
 
 /** An AH advert from `src` as keepalived sends it. */
 function ahAdvert(o: { src: string; priority: number; seq: number; pass?: string }): RecvMsg {
@@ -40,7 +40,7 @@ function sentSeqs(h: Harness): number[] {
 test('AH: protocol-51 socket, sealed adverts counting from 1, backup adopting the master sequence, replays and bad passwords dropped', async () => {
   const h = new Harness();
   const rt = new VrrpRuntime(h.ports, { dontReleaseVrrp: false });
-  await rt.start(sliceOf(CONF));
+  await rt.start(sliceOf(CONF, true)); // "Truncating auth_pass to 8 characters": the key is secret99
   const v = rt.instances.get('VI_1')!;
   assert.equal(h.sock().req.protocol, IPPROTO_AH);
   assert.equal(h.sock().req.hdrincl, true);
@@ -77,6 +77,9 @@ test('AH: protocol-51 socket, sealed adverts counting from 1, backup adopting th
   // USR1 dump as 2.2.7's (observed): the type, no password line
   assert.match(rt.dumpData(), /^ {3}Authentication type = IPSEC_AH$/m);
   assert.doesNotMatch(rt.dumpData(), /secret99/);
+  assert.doesNotMatch(JSON.stringify(rt.dumpJson()), /xyz/);
+  // JSON dump as 2.2.7's (observed with auth_pass secret123456: "auth_type":2,"auth_data":"secret12")
+  assert.match(JSON.stringify(rt.dumpJson()), /"auth_type":2,"auth_data":"secret99"/);
   await rt.stop();
 });
 
@@ -84,7 +87,7 @@ test('AH and non-AH instances on one interface get separate sockets (protocol 51
   const h = new Harness();
   const rt = new VrrpRuntime(h.ports, { dontReleaseVrrp: false });
   const other = CONF.replace('vrrp_instance VI_1', 'vrrp_instance VI_2').replace('virtual_router_id 51', 'virtual_router_id 52').replace(/ {2}authentication \{[^}]*\}\n/, '').replace('10.0.0.100/24', '10.0.0.101/24');
-  await rt.start(sliceOf(CONF + other.slice(other.indexOf('vrrp_instance'))));
+  await rt.start(sliceOf(CONF + other.slice(other.indexOf('vrrp_instance')), true));
   assert.deepEqual(h.sockets.map((s) => s.req.protocol ?? 112).sort(), [112, IPPROTO_AH]);
   // a plain advert for VI_1 arriving on the AH socket is refused by VI_1
   await rt.stop();
