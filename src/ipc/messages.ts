@@ -21,6 +21,7 @@
  * side, restarts the sender.
  */
 import { checkNotifyEvent, type NotifyEvent } from '../notify/events';
+import type { SchedPolicy } from '../sys/sched';
 
 export type WorkerRole = 'vrrp' | 'checker';
 export type DumpKind = 'data' | 'stats' | 'stats-clear' | 'json';
@@ -46,6 +47,8 @@ export interface WorkerSettings {
   commandLine?: string;
   /** --dry-run: the checker keeps IPVS in memory (src/check/engine.ts CheckEngineSettings). */
   ipvsDryRun?: boolean;
+  /** global_defs {vrrp,checker}_priority/_rt_priority/_no_swap/… for this worker (src/sys/sched.ts). */
+  sched?: SchedPolicy;
 }
 
 export type ParentMessage =
@@ -85,6 +88,21 @@ function bad<T>(reason: string): Decoded<T> {
   return { ok: false, reason };
 }
 
+const optInt = (x: unknown, lo: number, hi: number): boolean => x === undefined || (typeof x === 'number' && Number.isInteger(x) && x >= lo && x <= hi);
+
+function isSchedPolicy(x: unknown): x is SchedPolicy {
+  if (!isObj(x)) return false;
+  return (
+    optInt(x.priority, -20, 19) &&
+    optInt(x.rtPriority, 1, 99) &&
+    isBool(x.noSwap) &&
+    (x.cpuAffinity === undefined || (Array.isArray(x.cpuAffinity) && x.cpuAffinity.length <= 4096 && x.cpuAffinity.every((c) => optInt(c, 0, 4095) && c !== undefined))) &&
+    optInt(x.rlimitRttimeUs, 1, 0x7fffffff) &&
+    optInt(x.maxAutoPriority, -1, 99) &&
+    optInt(x.minAutoPriorityDelayUs, 1, 0x7fffffff)
+  );
+}
+
 export function isWorkerSettings(x: unknown): x is WorkerSettings {
   if (!isObj(x)) return false;
   return (
@@ -102,7 +120,8 @@ export function isWorkerSettings(x: unknown): x is WorkerSettings {
     isStr(x.identSuffix) &&
     isStr(x.processName) &&
     optStr(x.commandLine) &&
-    (x.ipvsDryRun === undefined || isBool(x.ipvsDryRun))
+    (x.ipvsDryRun === undefined || isBool(x.ipvsDryRun)) &&
+    (x.sched === undefined || isSchedPolicy(x.sched))
   );
 }
 

@@ -6,6 +6,7 @@
 import type { Diagnostic } from '../config/diagnostics';
 import * as config from '../config/index';
 import type { KeepalivedConfig, LoadOptions, LoadResult } from '../config/index';
+import type { SchedPolicy } from '../sys/sched';
 
 export type { LoadOptions, LoadResult };
 
@@ -56,6 +57,25 @@ export interface ParentView {
   umask?: number;
   /** data_use_instance: keepalived.<netns>_<instance>.data */
   dataUseInstance?: boolean;
+  /** Each worker's scheduling settings (src/sys/sched.ts applies them in the worker). */
+  sched: { vrrp: SchedPolicy; checker: SchedPolicy };
+  /** max_auto_priority unset or 0: 2.2.7's parent says so at start ("NOTICE: setting config option…"). */
+  autoPriorityNotice: boolean;
+}
+
+/** One worker's SchedPolicy from global_defs (only what is set). */
+function schedPolicy(
+  g: KeepalivedConfig['global'],
+  own: { priority?: number; rtPriority?: number; noSwap: boolean; cpuAffinity?: number[]; rlimitRttimeUs?: number },
+): SchedPolicy {
+  const p: SchedPolicy = { noSwap: own.noSwap };
+  if (own.priority !== undefined) p.priority = own.priority;
+  if (own.rtPriority !== undefined) p.rtPriority = own.rtPriority;
+  if (own.cpuAffinity !== undefined && own.cpuAffinity.length > 0) p.cpuAffinity = own.cpuAffinity;
+  if (own.rlimitRttimeUs !== undefined) p.rlimitRttimeUs = own.rlimitRttimeUs;
+  if (g.maxAutoPriority !== undefined) p.maxAutoPriority = g.maxAutoPriority;
+  if (g.minAutoPriorityDelayUs !== undefined) p.minAutoPriorityDelayUs = g.minAutoPriorityDelayUs;
+  return p;
 }
 
 /** startup_script / shutdown_script: argv, `user [group]` written after it, timeout. */
@@ -83,6 +103,11 @@ export function parentView(cfg: KeepalivedConfig): ParentView {
     usePidDir: cfg.root.usePidDir,
     childWaitTimeS: cfg.root.childWaitTimeS,
     reloadCheckConfig: g.reloadCheckConfig !== undefined,
+    sched: {
+      vrrp: schedPolicy(g, { priority: g.vrrpPriority, rtPriority: g.vrrpRtPriority, noSwap: g.vrrpNoSwap, cpuAffinity: g.vrrpCpuAffinity, rlimitRttimeUs: g.vrrpRlimitRttimeUs }),
+      checker: schedPolicy(g, { priority: g.checkerPriority, rtPriority: g.checkerRtPriority, noSwap: g.checkerNoSwap, cpuAffinity: g.checkerCpuAffinity, rlimitRttimeUs: g.checkerRlimitRttimeUs }),
+    },
+    autoPriorityNotice: !g.maxAutoPriority,
   };
   if (typeof g.reloadCheckConfig === 'string' && g.reloadCheckConfig) view.reloadCheckLog = g.reloadCheckConfig;
   if (cfg.root.instance) view.instance = cfg.root.instance;

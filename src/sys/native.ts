@@ -96,6 +96,23 @@ export interface NativeAddon {
   setns(fd: number, nstype: number): void;
   /** prctl(PR_SET_PDEATHSIG). */
   setParentDeathSignal(signum: number): void;
+  /** sched_setscheduler(2) for one thread (0 = the caller); policy raw (SCHED_RR 2 | SCHED_RESET_ON_FORK 0x40000000). */
+  schedSetScheduler(tid: number, policy: number, priority: number): void;
+  /** sched_setaffinity(2) for one thread (0 = the caller) to the listed CPUs. */
+  schedSetAffinity(tid: number, cpus: number[]): void;
+  /** setpriority(PRIO_PROCESS, tid, nice): on Linux one thread's nice value. */
+  setPriority(tid: number, nice: number): void;
+  /** mlockall(2) (MCL_CURRENT 1 | MCL_FUTURE 2 | MCL_ONFAULT 4) and munlockall(2). */
+  mlockall(flags: number): void;
+  /** mlock2(2) of one range (MLOCK_ONFAULT 1); addresses as /proc/self/maps gives them. */
+  mlock2(addr: number, len: number, flags: number): void;
+  munlockall(): void;
+  /** getrlimit/setrlimit(2); RLIM_INFINITY is -1. Returns [soft, hard]. */
+  getrlimit(resource: number): [number, number];
+  setrlimit(resource: number, soft: number, hard: number): void;
+  /** SIGXCPU handler that returns the thread it hits to SCHED_OTHER (RLIMIT_RTTIME soft limit); xcpuHits counts them. */
+  installXcpuGuard(): void;
+  xcpuHits(): number;
 
   /**
    * IPVS over generic netlink, one call per kernel command. Each takes/returns plain objects

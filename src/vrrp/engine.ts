@@ -76,7 +76,6 @@ export class VrrpEngine implements WorkerEngine {
   private ports(): RuntimePorts {
     const log = this.ctx.log;
     const clock = new RealClock();
-    clock.onLate = (lateUs) => log.warn(`A thread timer expired ${(lateUs / 1e6).toFixed(2)} seconds ago`);
     return {
       clock,
       netlink: new RtNetlink(),

@@ -6,12 +6,18 @@
  * (src/workers/engine.ts) and answers the parent's dump and stop requests. SIGTERM/SIGINT stop
  * it in order; SIGHUP/SIGUSR1/SIGUSR2 are the parent's business (it asks over IPC) and ignored
  * here, so `pkill -HUP keepalived` reaching every process still reloads once.
+ *
+ * After each configuration it received has been applied, the worker applies its scheduling
+ * settings (settings.sched: nice, realtime priority, RLIMIT_RTTIME, mlockall, CPU affinity; as
+ * keepalived 2.2.7 at the end of start_vrrp/start_check) and watches its own event loop's lateness
+ * (min_auto_priority_delay / max_auto_priority): src/sys/sched.ts.
  */
 import { workerChannel } from '../ipc/channel';
 import { EXIT_CONFIG, EXIT_OK, EXIT_PROGRAM_ERROR, isWorkerSettings, type ParentMessage, type WorkerRole, type WorkerSettings } from '../ipc/messages';
 import { Logger, IDENT_CHECKER, IDENT_VRRP, childFacility, logFileFor } from '../log';
 import { engineFactory, type WorkerEngine } from './engine';
 import { setParentDeathSignal, setProcessName } from '../sys/procname';
+import { ProcessSched, realSchedPort, startLatenessMonitor } from '../sys/sched';
 
 const SIGTERM = 15;
 
@@ -82,6 +88,17 @@ export function runWorker(role: WorkerRole): void {
 
   let engine: WorkerEngine | undefined;
   let stopping = false;
+  let sched: ProcessSched | undefined;
+  let stopMonitor: (() => void) | undefined;
+  const applySched = (): void => {
+    try {
+      if (!sched) sched = new ProcessSched(realSchedPort(), log, role);
+      sched.apply(settings.sched ?? { noSwap: false });
+      if (!stopMonitor) stopMonitor = startLatenessMonitor(sched);
+    } catch (e) {
+      log.error(`keepalived-ts: applying process scheduling failed: ${(e as Error).message}`);
+    }
+  };
   let queue: Promise<void> = Promise.resolve();
 
   const exit = (code: number): void => {
@@ -93,6 +110,7 @@ export function runWorker(role: WorkerRole): void {
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    stopMonitor?.();
     try {
       if (engine) await engine.stop();
     } catch (e) {
@@ -121,6 +139,7 @@ export function runWorker(role: WorkerRole): void {
             if (role === 'vrrp') log.info('Reloading');
             await engine.reload(m.slice);
           }
+          applySched();
           chan.send({ type: 'config-done', seq: m.seq, ok: true });
         } catch (e) {
           const msg = (e as Error).message ?? String(e);
