@@ -1,5 +1,5 @@
 // Process: prctl(PR_SET_NAME / PR_SET_PDEATHSIG), SIGRTMIN/SIGRTMAX as libc reports them, and
-// scheduling (sched_setscheduler, sched_setaffinity, setpriority, mlockall, RLIMIT_RTTIME) for
+// scheduling (sched_setscheduler, sched_setaffinity, setpriority, mlock2/munlockall, RLIMIT_RTTIME) for
 // the {vrrp,checker}_{priority,rt_priority,cpu_affinity,no_swap,rlimit_rttime} options.
 #include "common.h"
 
@@ -85,14 +85,6 @@ Napi::Value SetPriority(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// mlockall(flags): MCL_CURRENT = 1, MCL_FUTURE = 2, MCL_ONFAULT = 4.
-Napi::Value MlockAll(const Napi::CallbackInfo& info) {
-  int64_t flags;
-  if (!ArgInt(info, 0, &flags)) return info.Env().Undefined();
-  if (mlockall(static_cast<int>(flags)) < 0) return ThrowErrno(info.Env(), errno, "mlockall");
-  return info.Env().Undefined();
-}
-
 // mlock2(addr, len, flags) (MLOCK_ONFAULT = 1): one address range (as /proc/self/maps lists them).
 Napi::Value Mlock2(const Napi::CallbackInfo& info) {
   int64_t addr, len, flags;
@@ -174,7 +166,6 @@ void InitProc(Napi::Env env, Napi::Object exports) {
   exports.Set("schedSetScheduler", Napi::Function::New(env, SchedSetScheduler, "schedSetScheduler"));
   exports.Set("schedSetAffinity", Napi::Function::New(env, SchedSetAffinity, "schedSetAffinity"));
   exports.Set("setPriority", Napi::Function::New(env, SetPriority, "setPriority"));
-  exports.Set("mlockall", Napi::Function::New(env, MlockAll, "mlockall"));
   exports.Set("mlock2", Napi::Function::New(env, Mlock2, "mlock2"));
   exports.Set("munlockall", Napi::Function::New(env, MunlockAll, "munlockall"));
   exports.Set("installXcpuGuard", Napi::Function::New(env, InstallXcpuGuard, "installXcpuGuard"));

@@ -102,9 +102,7 @@ export interface NativeAddon {
   schedSetAffinity(tid: number, cpus: number[]): void;
   /** setpriority(PRIO_PROCESS, tid, nice): on Linux one thread's nice value. */
   setPriority(tid: number, nice: number): void;
-  /** mlockall(2) (MCL_CURRENT 1 | MCL_FUTURE 2 | MCL_ONFAULT 4) and munlockall(2). */
-  mlockall(flags: number): void;
-  /** mlock2(2) of one range (MLOCK_ONFAULT 1); addresses as /proc/self/maps gives them. */
+  /** mlock2(2) of one range (MLOCK_ONFAULT 1; addresses as /proc/self/maps gives them) and munlockall(2). */
   mlock2(addr: number, len: number, flags: number): void;
   munlockall(): void;
   /** getrlimit/setrlimit(2); RLIM_INFINITY is -1. Returns [soft, hard]. */
