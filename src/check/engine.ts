@@ -48,6 +48,7 @@ import type { FileWatch, FileWatcher } from '../vrrp/runtime/ports';
 import { setDgramOpener } from './checkers/udp-sock';
 import { setSockPinger } from './checkers/ping';
 import { nativePinger } from './checkers/ping-native';
+import { initialOf as fileInitialOf } from './checkers/file';
 
 /** Settings the engine reads beyond WorkerSettings (the daemon's CLI sets them). */
 export interface CheckEngineSettings {
@@ -320,13 +321,19 @@ export class CheckEngine implements WorkerEngine {
     for (const p of paths) {
       const isMine = (c: SchedChecker): boolean => c.target.kind === 'FILE_CHECK' && c.target.path === p;
       const w = watcher.watch(p, () => sched.poke(isMine));
-      if (!('error' in w)) {
-        this.fileWatches.push(w);
-        for (const c of cs) if (isMine(c)) c.onDemand = true;
-      } else if (w.error === 'no-dir') {
+      if ('error' in w && w.error === 'no-dir') {
         dropped.add(p);
         for (const t of s.trackFiles) if (t.file === p) this.ctx.log.info(`Track file directory for ${t.name} does not exist - removing`);
-      } else this.ctx.log.warn(`keepalived-ts: cannot watch track file ${p} (${w.message}) - polling it every delay_loop`);
+        continue;
+      }
+      if (!('error' in w)) this.fileWatches.push(w);
+      else this.ctx.log.warn(`keepalived-ts: cannot watch track file ${p} (${w.message}) - polling it every delay_loop`);
+      for (const c of cs) {
+        if (c.target.kind !== 'FILE_CHECK' || c.target.path !== p) continue;
+        if (!('error' in w)) c.onDemand = true;
+        // read now, as keepalived's init_track_files(): a "down" file keeps the server out of the first table
+        c.initial = fileInitialOf(c.target);
+      }
     }
     return dropped.size ? cs.filter((c) => !(c.target.kind === 'FILE_CHECK' && dropped.has(c.target.path))) : cs;
   }

@@ -69,6 +69,12 @@ export interface SchedChecker {
    * (the engine's FileWatcher, inotify as keepalived). Its first run is the usual start-up one.
    */
   onDemand?: boolean;
+  /**
+   * The state before the first run when it is known at start: a FILE_CHECK reads its file when
+   * the configuration is loaded, as keepalived's init_track_files() does, so a real server whose
+   * file says "down" is never added. Default: up unless alpha, weight 0.
+   */
+  initial?: { up: boolean; weight: number };
 }
 
 export interface CheckerState {
@@ -95,8 +101,8 @@ export interface RsState {
 
 export type RunPort = (c: SchedChecker, signal: AbortSignal) => Promise<CheckResult>;
 
-export function initialState(c: Pick<SchedChecker, 'alpha' | 'retry'>): CheckerState {
-  return { isUp: !c.alpha, hasRun: false, retryIt: c.retry, weight: 0 };
+export function initialState(c: Pick<SchedChecker, 'alpha' | 'retry' | 'initial'>): CheckerState {
+  return { isUp: c.initial ? c.initial.up : !c.alpha, hasRun: false, retryIt: c.retry, weight: c.initial?.weight ?? 0 };
 }
 
 export interface Decision {

@@ -9,7 +9,7 @@
  * The checker engine runs it when the file changes (a FileWatcher on its directory, inotify as
  * keepalived), not every delay_loop; it is polled only when no watch can be set.
  */
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFileSync } from 'node:fs';
 import { parseTrackValue as strtolValue } from '../../lib/track-value';
 import type { CheckResult, FileTarget } from '../types';
 
@@ -41,6 +41,25 @@ export async function run(target: FileTarget, _signal: AbortSignal): Promise<Che
   } catch {
     text = '';
   }
+  return valueOf(target, text);
+}
+
+/**
+ * The file's state when the configuration is loaded (keepalived reads every track file then, so
+ * its first IPVS table already follows them): up, and the weight delta.
+ */
+export function initialOf(target: FileTarget): { up: boolean; weight: number } {
+  let text = '';
+  try {
+    text = readFileSync(target.path, 'latin1');
+  } catch {
+    text = '';
+  }
+  const r = valueOf(target, text);
+  return { up: r.code === 'OK', weight: r.code === 'OK' ? (r.weight ?? 0) : 0 };
+}
+
+function valueOf(target: FileTarget, text: string): CheckResult {
   let v = parseTrackValue(text);
   if (v === undefined) v = lastValue.get(target.path) ?? 0;
   lastValue.set(target.path, v);
