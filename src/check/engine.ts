@@ -43,6 +43,7 @@ import { LvsState, applyOpInPlace, desiredTable, diffTables, scopeOf, type IpvsO
 import type { RsModel, VsModel } from './ipvs-model';
 import { MemIpvsPort, formatOp, formatServiceArg } from './ipvs-memport';
 import { setSockOpener } from './checkers/conn';
+import { setConnectProbe } from './checkers/tcp';
 import { DirFileWatcher, createTrackFile } from '../sys/filewatch';
 import type { FileWatch, FileWatcher } from '../vrrp/runtime/ports';
 import { setDgramOpener } from './checkers/udp-sock';
@@ -298,6 +299,7 @@ export class CheckEngine implements WorkerEngine {
     this.syncOf = new WeakMap();
     const cs = this.watchFiles(sched, s, checkersFromSlice(s));
     if (!this.opts.run && cs.some((c) => { const t = c.target as { fwmark?: number; bindIf?: string }; return !!t.fwmark || !!t.bindIf; })) this.installSockOpener();
+    if (!this.opts.run && cs.some((c) => c.target.kind === 'TCP_CHECK')) this.installConnectProbe();
     sched.add(cs);
     return sched;
   }
@@ -348,6 +350,17 @@ export class CheckEngine implements WorkerEngine {
       setSockPinger(nativePinger(mod.nativeIcmpOps()));
     } catch (e) {
       this.ctx.log.warn(`keepalived-ts: fwmark/bind_if on check sockets not applied: ${(e as Error).message}`);
+    }
+  }
+
+  /** TCP_CHECK over the addon as keepalived's check_tcp (no net.Socket); Node's net when it does not load. */
+  private installConnectProbe(): void {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require('../sys/checksock') as typeof import('../sys/checksock');
+      setConnectProbe(mod.nativeConnectProbe());
+    } catch {
+      /* addon not built: net.Socket (fwmark/bind_if ones are warned about by installSockOpener) */
     }
   }
 

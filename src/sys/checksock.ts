@@ -5,18 +5,24 @@
  * - nativeSockOpener: an unconnected TCP fd, created non-blocking by the addon and then
  *   wrapped by `new net.Socket({ fd })` in src/check/checkers/conn.ts (which owns
  *   connect/timeouts);
+ * - nativeConnectProbe: TCP_CHECK as keepalived's check_tcp does it, with no net.Socket:
+ *   non-blocking socket (options as above), connect, uv_poll for writable, getsockopt(SO_ERROR),
+ *   close (src/check/checkers/tcp.ts owns the timeout, abort and result codes);
  * - nativeDgramOpener: a connected UDP socket for UDP_CHECK and DNS_CHECK
  *   (src/check/checkers/udp-sock.ts owns the waiting and the error codes). Being connected,
  *   it gets the kernel's ICMP unreachable for its peer as a socket error: libuv's uv_poll
  *   then reports status < 0 (POLLERR) and stops watching, and recv() throws ECONNREFUSED /
  *   EHOSTUNREACH / ENETUNREACH.
  */
+import { getSystemErrorName } from 'node:util';
 import { parseIp } from '../lib/ip';
 import { native, type NativeAddon, type PollHandle } from './native';
 import { AF_INET, AF_INET6, SOCK_DGRAM, SOL_SOCKET } from './sockconst';
 
 const SOCK_STREAM = 1;
 const SO_MARK = 36;
+const SO_ERROR = 4;
+const POLLOUT = 2; // the addon's poll() events: 1 = readable, 2 = writable (UV_WRITABLE)
 
 export interface CheckSockOpts {
   fwmark?: number;
@@ -46,6 +52,132 @@ function openConfigured(n: NativeAddon, family: 4 | 6, type: number, o: CheckSoc
 /** Returns a function opening a configured, unconnected TCP socket fd (throws NativeError). */
 export function nativeSockOpener(n: NativeAddon = native()): (family: 4 | 6, o: CheckSockOpts) => number {
   return (family, o) => openConfigured(n, family, SOCK_STREAM, o);
+}
+
+/** One connect in flight (nativeConnectProbe); cancel() closes its fd unless it is done. */
+export interface ConnectRun {
+  cancel(): void;
+}
+
+/**
+ * Starts a TCP connect to o.host:o.port; `done` is called once, on the main loop, with null
+ * (connected: SO_ERROR 0) or the errno's name ('ECONNREFUSED', 'EHOSTUNREACH'…); the fd is
+ * closed before. Never called after cancel(). Throws (a NativeError, closed fd) when the socket
+ * cannot be opened, configured or connected at once (e.g. ENETUNREACH); returns undefined when
+ * o.host is not an IP address (the caller then uses another path).
+ */
+export type ConnectProbe = (o: ConnectProbeOpts, done: (err: string | null) => void) => ConnectRun | undefined;
+
+export interface ConnectProbeOpts extends CheckSockOpts {
+  /** Destination address; an IPv6 link-local one takes its scope from `%ifname`, else from bindIf. */
+  host: string;
+  port: number;
+}
+
+/** The connect errnos by number (Linux), else libuv's table. */
+const ERRNO_NAMES: Record<number, string> = {
+  101: 'ENETUNREACH',
+  104: 'ECONNRESET',
+  110: 'ETIMEDOUT',
+  111: 'ECONNREFUSED',
+  113: 'EHOSTUNREACH',
+};
+
+export function errnoName(errno: number): string {
+  const known = ERRNO_NAMES[errno];
+  if (known) return known;
+  try {
+    return getSystemErrorName(-Math.abs(errno));
+  } catch {
+    return `errno ${errno}`;
+  }
+}
+
+interface Dest {
+  family: 4 | 6;
+  bytes: Buffer;
+  /** Interface whose index is the scope of a link-local IPv6 destination, looked up per connect. */
+  scopeIf: string | undefined;
+}
+
+function destOf(o: ConnectProbeOpts): Dest | null {
+  const dst = parseIp(o.host);
+  if (!dst) return null;
+  let scopeIf: string | undefined;
+  if (dst.family === 6 && dst.bytes[0] === 0xfe && (dst.bytes[1]! & 0xc0) === 0x80) {
+    const pct = o.host.indexOf('%');
+    scopeIf = pct >= 0 ? o.host.slice(pct + 1) : o.bindIf;
+  }
+  return { family: dst.family, bytes: dst.bytes, scopeIf };
+}
+
+/** A connect in flight: its fd, closed exactly once (poll callback or cancel). */
+class ProbeRun implements ConnectRun {
+  private open = true;
+
+  constructor(
+    private readonly n: NativeAddon,
+    private readonly fd: number,
+    private readonly done: (err: string | null) => void,
+  ) {}
+
+  /** uv_poll callback: writable (connected or failed), or status < 0 (POLLERR, libuv stopped). */
+  readonly onPoll = (status: number): void => {
+    if (!this.open) return;
+    let err: string | null = null;
+    try {
+      const e = this.n.getsockoptInt(this.fd, SOL_SOCKET, SO_ERROR);
+      if (e !== 0) err = errnoName(e);
+      else if (status < 0) err = errnoName(status);
+    } catch (e) {
+      err = (e as { code?: string }).code ?? 'EIO';
+    }
+    this.closeFd();
+    this.done(err);
+  };
+
+  cancel(): void {
+    this.closeFd();
+  }
+
+  private closeFd(): void {
+    if (!this.open) return;
+    this.open = false;
+    try {
+      this.n.close(this.fd); // also stops the fd's poll watcher
+    } catch {
+      /* closed anyway (Linux) */
+    }
+  }
+}
+
+/** Returns keepalived's TCP_CHECK connect over the addon (see ConnectProbe). */
+export function nativeConnectProbe(n: NativeAddon = native()): ConnectProbe {
+  // parsed once per target object (the scheduler keeps its targets across runs)
+  const dests = new WeakMap<object, Dest | null>();
+  return (o, done) => {
+    let d = dests.get(o);
+    if (d === undefined) {
+      d = destOf(o);
+      dests.set(o, d);
+    }
+    if (!d) return undefined;
+    const scope = d.scopeIf ? n.ifNameToIndex(d.scopeIf) : 0;
+    const fd = openConfigured(n, d.family, SOCK_STREAM, o);
+    try {
+      try {
+        n.connectInet(fd, d.bytes, o.port, scope);
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'EINPROGRESS') throw e;
+      }
+      const run = new ProbeRun(n, fd, done);
+      n.poll(fd, POLLOUT, run.onPoll);
+      return run;
+    } catch (e) {
+      n.close(fd);
+      throw e;
+    }
+  };
 }
 
 export interface DgramSockOpts extends CheckSockOpts {

@@ -14,7 +14,12 @@ export type ConnectOutcome = { ok: true; socket: net.Socket } | { ok: false; cod
 
 /** Map a socket error to the closed code set. */
 export function codeOfError(err: NodeJS.ErrnoException, phase: 'connect' | 'read' | 'write'): CheckCode {
-  switch (err.code) {
+  return codeOfErrno(err.code, phase);
+}
+
+/** codeOfError for an errno name alone ('ECONNREFUSED'…), as the native TCP_CHECK reports it. */
+export function codeOfErrno(code: string | undefined, phase: 'connect' | 'read' | 'write'): CheckCode {
+  switch (code) {
     case 'ECONNREFUSED':
       return 'CONNECT_REFUSED';
     case 'ENETUNREACH':
