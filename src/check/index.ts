@@ -16,7 +16,9 @@
  *     tcp.ts http.ts (HTTP_GET and SSL_GET) smtp.ts dns.ts (+ dns-codec.ts) misc.ts
  *     ping.ts (spawned iputils ping) ping-native.ts (raw ICMP via the addon, + icmp-codec.ts)
  *     udp.ts (+ udp-sock.ts) file.ts; conn.ts holds the shared TCP connect/read/write steps;
- *     index.ts dispatches a target to its checker.
+ *     index.ts dispatches a target to its checker. TCP_CHECK runs over the native addon
+ *     (tcp.ts setConnectProbe, src/sys/checksock.ts nativeConnectProbe: connect, writable,
+ *     SO_ERROR, close as keepalived's check_tcp) whenever the addon loads, else Node's net.
  *   ../genhash.ts     genhash / keepalived -T
  *
  * Who runs what: the checker worker builds SchedCheckers with from-config.ts, creates a
