@@ -1,4 +1,4 @@
-// Sockets: socket, close, bind (inet, packet, netlink), connect (inet), setsockopt/getsockopt, sendto, send,
+// Sockets: socket, close, bind (inet, packet, netlink), connect (inet), epoll, setsockopt/getsockopt, sendto, send,
 // recvmsg with control messages. One function per syscall; fds are non-blocking + CLOEXEC.
 #include "common.h"
 
@@ -9,6 +9,7 @@
 #include <linux/netlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <vector>
@@ -84,6 +85,68 @@ Napi::Value ConnectInet(const Napi::CallbackInfo& info) {
   while (rc < 0 && errno == EINTR);
   if (rc < 0) return ThrowErrno(info.Env(), errno, "connect");
   return info.Env().Undefined();
+}
+
+// connectInetNb(fd, addr, port, scope) -> 0 or the errno (EINPROGRESS on a non-blocking
+// stream socket): connectInet that returns the errno instead of throwing it (an Error per
+// TCP_CHECK cost more than the rest of the JS side of a check).
+Napi::Value ConnectInetNb(const Napi::CallbackInfo& info) {
+  int64_t fd, port, scope;
+  const uint8_t* a;
+  size_t alen;
+  if (!ArgInt(info, 0, &fd) || !ArgBuf(info, 1, &a, &alen) || !ArgInt(info, 2, &port) || !ArgInt(info, 3, &scope))
+    return info.Env().Undefined();
+  sockaddr_storage ss;
+  socklen_t sl = MakeInet(a, alen, port, scope, &ss);
+  if (!sl) return ThrowType(info.Env(), "address must be 4 or 16 bytes");
+  // an interrupted non-blocking connect goes on in the background, as EINPROGRESS does
+  if (connect(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&ss), sl) < 0)
+    return Napi::Number::New(info.Env(), errno == EINTR ? EINPROGRESS : errno);
+  return Napi::Number::New(info.Env(), 0);
+}
+
+// An epoll set of our own (keepalived's way for its check sockets): the set's fd is watched
+// by one poll() from JavaScript, and each check socket costs one epoll_ctl(ADD); close(fd)
+// takes it out of the set again. epollCreate() -> epfd (close-on-exec).
+Napi::Value EpollCreate(const Napi::CallbackInfo& info) {
+  int fd = epoll_create1(EPOLL_CLOEXEC);
+  if (fd < 0) return ThrowErrno(info.Env(), errno, "epoll_create1");
+  return Napi::Number::New(info.Env(), fd);
+}
+
+// epollCtl(epfd, op, fd, events, data): epoll_ctl(2); `data` (an integer below 2^53) is
+// reported back by epollWait as the event's tag.
+Napi::Value EpollCtl(const Napi::CallbackInfo& info) {
+  int64_t epfd, op, fd, events, data;
+  if (!ArgInt(info, 0, &epfd) || !ArgInt(info, 1, &op) || !ArgInt(info, 2, &fd) || !ArgInt(info, 3, &events) ||
+      !ArgInt(info, 4, &data))
+    return info.Env().Undefined();
+  epoll_event ev;
+  std::memset(&ev, 0, sizeof(ev));
+  ev.events = static_cast<uint32_t>(events);
+  ev.data.u64 = static_cast<uint64_t>(data);
+  if (epoll_ctl(static_cast<int>(epfd), static_cast<int>(op), static_cast<int>(fd), &ev) < 0)
+    return ThrowErrno(info.Env(), errno, "epoll_ctl");
+  return info.Env().Undefined();
+}
+
+// epollWait(epfd, maxEvents) -> [data, events, data, events, ...]: epoll_wait(2) without
+// waiting (the set's fd is watched by poll()); [] when nothing is ready or on EINTR.
+Napi::Value EpollWait(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t epfd, max;
+  if (!ArgInt(info, 0, &epfd) || !ArgInt(info, 1, &max)) return env.Undefined();
+  if (max < 1 || max > 4096) return ThrowType(env, "maxEvents must be 1..4096");
+  std::vector<epoll_event> evs(static_cast<size_t>(max));
+  int n = epoll_wait(static_cast<int>(epfd), evs.data(), static_cast<int>(max), 0);
+  if (n < 0 && errno != EINTR) return ThrowErrno(env, errno, "epoll_wait");
+  if (n < 0) n = 0;
+  Napi::Array out = Napi::Array::New(env, static_cast<size_t>(n) * 2);
+  for (int i = 0; i < n; i++) {
+    out.Set(static_cast<uint32_t>(2 * i), Napi::Number::New(env, static_cast<double>(evs[i].data.u64)));
+    out.Set(static_cast<uint32_t>(2 * i + 1), Napi::Number::New(env, evs[i].events));
+  }
+  return out;
 }
 
 Napi::Value BindPacket(const Napi::CallbackInfo& info) {
@@ -288,6 +351,10 @@ Napi::Value IfNameToIndex(const Napi::CallbackInfo& info) {
 
 void InitSock(Napi::Env env, Napi::Object exports) {
   exports.Set("socket", Napi::Function::New(env, Socket, "socket"));
+  exports.Set("connectInetNb", Napi::Function::New(env, ConnectInetNb, "connectInetNb"));
+  exports.Set("epollCreate", Napi::Function::New(env, EpollCreate, "epollCreate"));
+  exports.Set("epollCtl", Napi::Function::New(env, EpollCtl, "epollCtl"));
+  exports.Set("epollWait", Napi::Function::New(env, EpollWait, "epollWait"));
   exports.Set("close", Napi::Function::New(env, Close, "close"));
   exports.Set("bindInet", Napi::Function::New(env, BindInet, "bindInet"));
   exports.Set("connectInet", Napi::Function::New(env, ConnectInet, "connectInet"));

@@ -6,8 +6,9 @@
  *   wrapped by `new net.Socket({ fd })` in src/check/checkers/conn.ts (which owns
  *   connect/timeouts);
  * - nativeConnectProbe: TCP_CHECK as keepalived's check_tcp does it, with no net.Socket:
- *   non-blocking socket (options as above), connect, uv_poll for writable, getsockopt(SO_ERROR),
- *   close (src/check/checkers/tcp.ts owns the timeout, abort and result codes);
+ *   non-blocking socket (options as above), connect, wait for writable in one epoll set of
+ *   ours (EpollSet, its fd watched by one uv_poll), getsockopt(SO_ERROR), close
+ *   (src/check/checkers/tcp.ts owns the timeout, abort and result codes);
  * - nativeDgramOpener: a connected UDP socket for UDP_CHECK and DNS_CHECK
  *   (src/check/checkers/udp-sock.ts owns the waiting and the error codes). Being connected,
  *   it gets the kernel's ICMP unreachable for its peer as a socket error: libuv's uv_poll
@@ -22,6 +23,7 @@ import { AF_INET, AF_INET6, SOCK_DGRAM, SOL_SOCKET } from './sockconst';
 const SOCK_STREAM = 1;
 const SO_MARK = 36;
 const SO_ERROR = 4;
+const EINPROGRESS = 115;
 const POLLOUT = 2; // the addon's poll() events: 1 = readable, 2 = writable (UV_WRITABLE)
 
 export interface CheckSockOpts {
@@ -111,17 +113,20 @@ function destOf(o: ConnectProbeOpts): Dest | null {
   return { family: dst.family, bytes: dst.bytes, scopeIf };
 }
 
-/** A connect in flight: its fd, closed exactly once (poll callback or cancel). */
+/** A connect in flight: its fd, closed exactly once (readiness, or cancel). */
 class ProbeRun implements ConnectRun {
   private open = true;
+  /** Its tag in the EpollSet (0: watched by its own poll()). */
+  tag = 0;
 
   constructor(
     private readonly n: NativeAddon,
     private readonly fd: number,
     private readonly done: (err: string | null) => void,
+    private readonly set: EpollSet | undefined,
   ) {}
 
-  /** uv_poll callback: writable (connected or failed), or status < 0 (POLLERR, libuv stopped). */
+  /** Writable (connected or failed), or status < 0 (error condition): SO_ERROR says which. */
   readonly onPoll = (status: number): void => {
     if (!this.open) return;
     let err: string | null = null;
@@ -143,18 +148,80 @@ class ProbeRun implements ConnectRun {
   private closeFd(): void {
     if (!this.open) return;
     this.open = false;
+    if (this.tag) this.set?.forget(this.tag);
     try {
-      this.n.close(this.fd); // also stops the fd's poll watcher
+      this.n.close(this.fd); // also takes it out of the epoll set / stops its poll watcher
     } catch {
       /* closed anyway (Linux) */
     }
   }
 }
 
+const EPOLL_CTL_ADD = 1;
+const EPOLLOUT = 0x004;
+const EPOLLERR = 0x008;
+const EPOLLONESHOT = 1 << 30;
+
+/**
+ * The check sockets in one epoll set, as keepalived keeps them: one uv_poll on the set's fd
+ * (instead of one per socket, whose set-up costs libuv four epoll_ctl and an ioctl), one
+ * epoll_ctl(ADD, EPOLLOUT|EPOLLONESHOT) per socket, and close() taking it out again. Each
+ * registration has its own tag, so an event for a closed socket whose fd number was re-used
+ * (the description kept alive by a forked child) is never taken for the new socket's.
+ */
+class EpollSet {
+  private epfd = -1;
+  private nextTag = 1;
+  private readonly runs = new Map<number, ProbeRun>();
+
+  constructor(private readonly n: NativeAddon) {}
+
+  add(fd: number, run: ProbeRun): void {
+    const n = this.n;
+    if (this.epfd < 0) {
+      this.epfd = n.epollCreate!();
+      // unref: a check in flight keeps the loop alive with its connect_timeout timer
+      n.poll(this.epfd, 1, this.onReadable).unref();
+    }
+    const tag = this.nextTag++;
+    n.epollCtl!(this.epfd, EPOLL_CTL_ADD, fd, EPOLLOUT | EPOLLONESHOT, tag);
+    run.tag = tag;
+    this.runs.set(tag, run);
+  }
+
+  forget(tag: number): void {
+    this.runs.delete(tag);
+  }
+
+  private readonly onReadable = (status: number): void => {
+    if (status < 0) {
+      // the set's fd failed (never seen): a new set for the next checks; these time out
+      const epfd = this.epfd;
+      this.epfd = -1;
+      try {
+        this.n.close(epfd);
+      } catch {
+        /* closed anyway */
+      }
+      return;
+    }
+    for (;;) {
+      const evs = this.n.epollWait!(this.epfd, 256);
+      for (let i = 0; i < evs.length; i += 2) {
+        const run = this.runs.get(evs[i]!);
+        if (run) run.onPoll(evs[i + 1]! & EPOLLERR ? -1 : 0);
+      }
+      if (evs.length < 512) return;
+    }
+  };
+}
+
 /** Returns keepalived's TCP_CHECK connect over the addon (see ConnectProbe). */
 export function nativeConnectProbe(n: NativeAddon = native()): ConnectProbe {
   // parsed once per target object (the scheduler keeps its targets across runs)
   const dests = new WeakMap<object, Dest | null>();
+  // an addon built before connectInetNb/epoll*: connectInet (throws EINPROGRESS) and a poll() per socket
+  const set = n.connectInetNb && n.epollCreate && n.epollCtl && n.epollWait ? new EpollSet(n) : undefined;
   return (o, done) => {
     let d = dests.get(o);
     if (d === undefined) {
@@ -165,13 +232,20 @@ export function nativeConnectProbe(n: NativeAddon = native()): ConnectProbe {
     const scope = d.scopeIf ? n.ifNameToIndex(d.scopeIf) : 0;
     const fd = openConfigured(n, d.family, SOCK_STREAM, o);
     try {
-      try {
-        n.connectInet(fd, d.bytes, o.port, scope);
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'EINPROGRESS') throw e;
+      const run = new ProbeRun(n, fd, done, set);
+      if (set) {
+        // no Error object for the EINPROGRESS every check gets
+        const errno = n.connectInetNb!(fd, d.bytes, o.port, scope);
+        if (errno !== 0 && errno !== EINPROGRESS) throw Object.assign(new Error(`connect ${errnoName(errno)}`), { errno, code: errnoName(errno), syscall: 'connect' });
+        set.add(fd, run);
+      } else {
+        try {
+          n.connectInet(fd, d.bytes, o.port, scope);
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'EINPROGRESS') throw e;
+        }
+        n.poll(fd, POLLOUT, run.onPoll);
       }
-      const run = new ProbeRun(n, fd, done);
-      n.poll(fd, POLLOUT, run.onPoll);
       return run;
     } catch (e) {
       n.close(fd);

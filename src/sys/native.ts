@@ -52,6 +52,8 @@ export interface NativeAddon {
   bindInet(fd: number, addr: Buffer, port: number, scopeId: number): void;
   /** connect(2) to an IPv4/IPv6 address (4 or 16 bytes), port and v6 scope id (datagram sockets: at once). */
   connectInet(fd: number, addr: Buffer, port: number, scopeId: number): void;
+  /** connectInet returning 0 or the errno (EINPROGRESS…) instead of throwing (TCP_CHECK's hot path). */
+  connectInetNb?(fd: number, addr: Buffer, port: number, scopeId: number): number;
   /** bind(2) an AF_PACKET socket to ifindex/protocol (protocol in host order, e.g. 0x0806). */
   bindPacket(fd: number, ifindex: number, protocol: number): void;
   setsockoptInt(fd: number, level: number, name: number, value: number): void;
@@ -76,6 +78,12 @@ export interface NativeAddon {
    * One watcher per fd (EEXIST otherwise); close(fd) stops it. status < 0 is a libuv error.
    */
   poll(fd: number, events: number, cb: (status: number, events: number) => void): PollHandle;
+  /** epoll_create1(EPOLL_CLOEXEC): an epoll set of our own (watch its fd with poll()). */
+  epollCreate?(): number;
+  /** epoll_ctl(2); `data` (integer < 2^53) comes back from epollWait as the event's tag. */
+  epollCtl?(epfd: number, op: number, fd: number, events: number, data: number): void;
+  /** epoll_wait(2) with no wait: [data, events, data, events, …], [] when nothing is ready. */
+  epollWait?(epfd: number, maxEvents: number): number[];
 
   /** One datagram to a unix datagram socket path (syslog /dev/log, $NOTIFY_SOCKET; '@' = abstract). */
   unixDgramSend(path: string, data: Buffer): void;

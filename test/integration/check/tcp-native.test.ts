@@ -6,7 +6,8 @@
  *   success (and the server sees the connection closed), refused, timeout (SYNs to a neighbour
  *   entry nobody answers for), unreachable (at once: no route; later: ARP fails), abort
  *   mid-connect, fwmark (a `fwmark 77 prohibit` rule) and bind_if / bindto / bind_port, IPv6
- *   link-local scoped by bind_if, and no fd left behind after 1,000 checks.
+ *   link-local scoped by bind_if, no fd left behind after 1,000 checks; and the fallback for
+ *   an addon built without connectInetNb/epoll*.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -76,12 +77,14 @@ test('native TCP_CHECK against real listeners (namespaces)', { skip: !isRoot() &
   const real = nativeConnectProbe();
   let started = 0;
   let cancels = 0;
-  tcp.setConnectProbe((co, done) => {
-    const r = real(co, done);
-    if (!r) return r;
-    started++;
-    return { cancel: () => (cancels++, r.cancel()) };
-  });
+  const install = (): void =>
+    tcp.setConnectProbe((co, done) => {
+      const r = real(co, done);
+      if (!r) return r;
+      started++;
+      return { cancel: () => (cancels++, r.cancel()) };
+    });
+  install();
   t.after(() => tcp.setConnectProbe(undefined));
 
   const base: TcpTarget = { kind: 'TCP_CHECK', host: '10.94.0.2', port: 8088, connectTimeoutMs: 2000 };
@@ -90,9 +93,12 @@ test('native TCP_CHECK against real listeners (namespaces)', { skip: !isRoot() &
 
   await t.test('success; the connection is closed again', async () => {
     const n0 = started;
-    const fds = openFds();
+    const fds0 = openFds();
     assert.deepEqual(await inA(base), { code: 'OK' });
     assert.equal(started, n0 + 1, 'the native probe ran');
+    assert.ok(openFds() <= fds0 + 1, 'fd closed (the probe keeps one epoll set)');
+    const fds = openFds();
+    assert.deepEqual(await inA(base), { code: 'OK' });
     assert.equal(openFds(), fds, 'fd closed');
     for (let i = 0; i < 50 && !srv.lines.includes('closed'); i++) await sleep(20);
     assert.ok(srv.lines.some((l) => l.startsWith('10.94.0.1 ')), srv.lines.join('|'));
@@ -193,6 +199,23 @@ test('native TCP_CHECK against real listeners (namespaces)', { skip: !isRoot() &
     assert.equal(started - n0, 1000);
     assert.deepEqual(Object.fromEntries(results), { OK: 600, CONNECT_REFUSED: 200, CONNECT_TIMEOUT: 100, ABORTED: 100 });
     assert.equal(openFds(), fds, 'as many fds open as before');
+  });
+
+  await t.test('an addon built before connectInetNb/epoll*: connectInet and a poll() per socket', async () => {
+    const { native } = await import('../../../src/sys/native');
+    const old = nativeConnectProbe({ ...native(), connectInetNb: undefined, epollCreate: undefined, epollCtl: undefined, epollWait: undefined });
+    let oldStarted = 0;
+    tcp.setConnectProbe((co, done) => (oldStarted++, old(co, done)));
+    try {
+      const fds = openFds();
+      assert.deepEqual(await inA(base), { code: 'OK' });
+      assert.deepEqual(await inA({ ...base, port: 8089 }), { code: 'CONNECT_REFUSED', detail: 'ECONNREFUSED' });
+      assert.deepEqual(await inA({ ...base, host: '10.94.0.98', connectTimeoutMs: 200 }), { code: 'CONNECT_TIMEOUT', detail: 'timeout' });
+      assert.equal(oldStarted, 3);
+      assert.equal(openFds(), fds);
+    } finally {
+      install();
+    }
   });
 
   await t.test('a host that is not an IP address goes through Node net', async () => {
