@@ -133,6 +133,7 @@ export class CheckEngine implements WorkerEngine {
   private addrMon: AddrMonitorPort | undefined;
   /** FILE_CHECK watches of the current scheduler. */
   private fileWatches: FileWatch[] = [];
+  private probeInstalled = false;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -355,10 +356,12 @@ export class CheckEngine implements WorkerEngine {
 
   /** TCP_CHECK over the addon as keepalived's check_tcp (no net.Socket); Node's net when it does not load. */
   private installConnectProbe(): void {
+    if (this.probeInstalled) return; // once: a reload keeps the probe (and its epoll set)
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const mod = require('../sys/checksock') as typeof import('../sys/checksock');
       setConnectProbe(mod.nativeConnectProbe());
+      this.probeInstalled = true;
     } catch {
       /* addon not built: net.Socket (fwmark/bind_if ones are warned about by installSockOpener) */
     }
