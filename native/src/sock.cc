@@ -55,16 +55,29 @@ Napi::Value Close(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value BindInet(const Napi::CallbackInfo& info) {
-  int64_t fd, port, scope;
+// Arguments (fd, addr, port, scopeId) of bindInet/connectInet/connectInetNb: the fd and the
+// sockaddr. False when an argument was wrong; a JavaScript exception is then pending.
+bool FdAndInet(const Napi::CallbackInfo& info, int* fd, sockaddr_storage* ss, socklen_t* sl) {
+  int64_t f, port, scope;
   const uint8_t* a;
   size_t alen;
-  if (!ArgInt(info, 0, &fd) || !ArgBuf(info, 1, &a, &alen) || !ArgInt(info, 2, &port) || !ArgInt(info, 3, &scope))
-    return info.Env().Undefined();
+  if (!ArgInt(info, 0, &f) || !ArgBuf(info, 1, &a, &alen) || !ArgInt(info, 2, &port) || !ArgInt(info, 3, &scope))
+    return false;
+  *sl = MakeInet(a, alen, port, scope, ss);
+  if (!*sl) {
+    ThrowType(info.Env(), "address must be 4 or 16 bytes");
+    return false;
+  }
+  *fd = static_cast<int>(f);
+  return true;
+}
+
+Napi::Value BindInet(const Napi::CallbackInfo& info) {
+  int fd;
   sockaddr_storage ss;
-  socklen_t sl = MakeInet(a, alen, port, scope, &ss);
-  if (!sl) return ThrowType(info.Env(), "address must be 4 or 16 bytes");
-  if (bind(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&ss), sl) < 0) return ThrowErrno(info.Env(), errno, "bind");
+  socklen_t sl;
+  if (!FdAndInet(info, &fd, &ss, &sl)) return info.Env().Undefined();
+  if (bind(fd, reinterpret_cast<sockaddr*>(&ss), sl) < 0) return ThrowErrno(info.Env(), errno, "bind");
   return info.Env().Undefined();
 }
 
@@ -72,16 +85,12 @@ Napi::Value BindInet(const Napi::CallbackInfo& info) {
 // non-blocking stream socket EINPROGRESS is thrown like any other errno; datagram sockets
 // connect at once (a connected UDP socket then reports ICMP errors for its peer).
 Napi::Value ConnectInet(const Napi::CallbackInfo& info) {
-  int64_t fd, port, scope;
-  const uint8_t* a;
-  size_t alen;
-  if (!ArgInt(info, 0, &fd) || !ArgBuf(info, 1, &a, &alen) || !ArgInt(info, 2, &port) || !ArgInt(info, 3, &scope))
-    return info.Env().Undefined();
+  int fd;
   sockaddr_storage ss;
-  socklen_t sl = MakeInet(a, alen, port, scope, &ss);
-  if (!sl) return ThrowType(info.Env(), "address must be 4 or 16 bytes");
+  socklen_t sl;
+  if (!FdAndInet(info, &fd, &ss, &sl)) return info.Env().Undefined();
   int rc;
-  do rc = connect(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&ss), sl);
+  do rc = connect(fd, reinterpret_cast<sockaddr*>(&ss), sl);
   while (rc < 0 && errno == EINTR);
   if (rc < 0) return ThrowErrno(info.Env(), errno, "connect");
   return info.Env().Undefined();
@@ -91,16 +100,12 @@ Napi::Value ConnectInet(const Napi::CallbackInfo& info) {
 // stream socket): connectInet that returns the errno instead of throwing it (an Error per
 // TCP_CHECK cost more than the rest of the JS side of a check).
 Napi::Value ConnectInetNb(const Napi::CallbackInfo& info) {
-  int64_t fd, port, scope;
-  const uint8_t* a;
-  size_t alen;
-  if (!ArgInt(info, 0, &fd) || !ArgBuf(info, 1, &a, &alen) || !ArgInt(info, 2, &port) || !ArgInt(info, 3, &scope))
-    return info.Env().Undefined();
+  int fd;
   sockaddr_storage ss;
-  socklen_t sl = MakeInet(a, alen, port, scope, &ss);
-  if (!sl) return ThrowType(info.Env(), "address must be 4 or 16 bytes");
+  socklen_t sl;
+  if (!FdAndInet(info, &fd, &ss, &sl)) return info.Env().Undefined();
   // an interrupted non-blocking connect goes on in the background, as EINPROGRESS does
-  if (connect(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&ss), sl) < 0)
+  if (connect(fd, reinterpret_cast<sockaddr*>(&ss), sl) < 0)
     return Napi::Number::New(info.Env(), errno == EINTR ? EINPROGRESS : errno);
   return Napi::Number::New(info.Env(), 0);
 }
