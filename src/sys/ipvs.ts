@@ -23,6 +23,9 @@ export * from './ipvs-codec';
 
 const ERRNO_NAMES = new Map<number, string>(Object.entries(osConstants.errno).map(([k, v]) => [v, k]));
 
+/** NEW_DAEMON / DEL_DAEMON reply only once the kernel has started or stopped its sync threads. */
+const DAEMON_TIMEOUT_MS = 30_000;
+
 export class IpvsError extends Error {
   readonly syscall = 'netlink';
   constructor(
@@ -88,14 +91,14 @@ export class GenlSocket {
     return this.seq;
   }
 
-  /** Send `msg` (built with sequence number `seq`) and collect the replies. */
-  request(msg: Buffer, seq: number, cmd: number): Promise<NlMessage[]> {
+  /** Send `msg` (built with sequence number `seq`) and collect the replies (`timeoutMs` overrides the socket's). */
+  request(msg: Buffer, seq: number, cmd: number, timeoutMs = this.timeoutMs): Promise<NlMessage[]> {
     if (this.closed) return Promise.reject(errnoError(9, cmd, 'socket closed'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.finish(seq);
         reject(errnoError(osConstants.errno.ETIMEDOUT, cmd, 'no reply'));
-      }, this.timeoutMs);
+      }, timeoutMs);
       this.pending.set(seq, { cmd, replies: [], resolve, reject, timer });
       this.poll?.ref();
       try {
@@ -226,7 +229,10 @@ export class IpvsClient implements IpvsPort {
   async command(cmd: number, body: IpvsRequestBody = {}, dump = false): Promise<IpvsReply[]> {
     const seq = this.sock.nextSeq();
     const flags = NLM_F_REQUEST | (dump ? NLM_F_DUMP : NLM_F_ACK);
-    const msgs = await this.sock.request(encodeIpvsRequest(this.familyId, cmd, seq, flags, body, this.sock.portId), seq, cmd);
+    // starting or stopping a sync daemon waits in the kernel for its thread (kthread_stop), which
+    // took over 5 s once in the emulated test VM under load: give those more time
+    const slow = cmd === IpvsCmd.NEW_DAEMON || cmd === IpvsCmd.DEL_DAEMON;
+    const msgs = await this.sock.request(encodeIpvsRequest(this.familyId, cmd, seq, flags, body, this.sock.portId), seq, cmd, slow ? DAEMON_TIMEOUT_MS : undefined);
     const out: IpvsReply[] = [];
     for (const m of msgs) {
       if (m.type !== this.familyId) continue;
