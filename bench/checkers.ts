@@ -23,7 +23,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   Capture,
-  cleanupAll,
   daemonPids,
   flags,
   fmt,
@@ -32,6 +31,7 @@ import {
   machine,
   procStat,
   quantile,
+  runMain,
   sleep,
   startDaemon,
   startListeners,
@@ -177,11 +177,4 @@ async function main(): Promise<void> {
   console.log('\n' + table(['measure', ...impls], MEASURES.map((m, i) => [m, ...cols.map((c) => c[i] ?? '')])));
 }
 
-main().then(
-  () => cleanupAll(),
-  async (e) => {
-    console.error(e);
-    await cleanupAll();
-    process.exit(1);
-  },
-);
+runMain(main);

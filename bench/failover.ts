@@ -14,7 +14,7 @@
  * given from the master's last advert captured (its priority 0 advert for a stop). After each trial
  * the master is restarted and preempts back before the next one.
  */
-import { cleanupAll, Capture, flags, fmt, lab, machine, quantile, sleep, startDaemon, table, type Netns, type VrrpDaemon } from './lib';
+import { Capture, cleanupAll, flags, fmt, lab, machine, quantile, runMain, sleep, startDaemon, table, type Netns, type VrrpDaemon } from './lib';
 
 type Impl = 'ours' | 'keepalived';
 interface Mode {
@@ -151,11 +151,4 @@ async function main(): Promise<void> {
   console.log('\nours/keepalived (target: within 5 %)\n' + table(['mode', 'event', 'median ratio', 'p90 ratio', 'within 5%'], cmp));
 }
 
-main().then(
-  () => cleanupAll(),
-  async (e) => {
-    console.error(e);
-    await cleanupAll();
-    process.exit(1);
-  },
-);
+runMain(main);

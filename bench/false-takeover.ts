@@ -14,7 +14,7 @@
  * keepalived 2.2.7 cannot initialise IPVS in this kernel (its checker exits FATAL and the
  * daemon stops), so keepalived runs with -P (VRRP only): its row has no checker load.
  */
-import { Capture, cleanupAll, flags, fmt, lab, machine, quantile, sleep, startDaemon, startListeners, table, vsConfig, type Netns } from './lib';
+import { Capture, cleanupAll, flags, fmt, lab, machine, quantile, runMain, sleep, startDaemon, startListeners, table, vsConfig, type Netns } from './lib';
 
 type Impl = 'ours' | 'keepalived';
 
@@ -105,11 +105,4 @@ async function main(): Promise<void> {
   console.log('keepalived ran with -P (VRRP only): its checker cannot run without IPVS, so its row carries no checker load.');
 }
 
-main().then(
-  () => cleanupAll(),
-  async (e) => {
-    console.error(e);
-    await cleanupAll();
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -362,3 +362,15 @@ export function lineTimes(d: VrrpDaemon, re: RegExp): { at: number; m: RegExpExe
   d.proc.stderr?.on('data', tap());
   return out;
 }
+
+/** Run a benchmark's main(): the namespaces and daemons it made are removed whether it succeeds or throws (exit 1). */
+export function runMain(main: () => Promise<void>): void {
+  main().then(
+    () => cleanupAll(),
+    async (e) => {
+      console.error(e);
+      await cleanupAll();
+      process.exit(1);
+    },
+  );
+}

@@ -10,7 +10,7 @@
  * process tree), resident memory (VmRSS summed at the end of the window), and the advert
  * interval jitter (per VRID inter-arrival of adverts captured by tcpdump minus advert_int).
  */
-import { Capture, cleanupAll, daemonPids, flags, fmt, lab, machine, quantile, sleep, startDaemon, sumStats, table, type Netns } from './lib';
+import { Capture, cleanupAll, daemonPids, flags, fmt, lab, machine, quantile, runMain, sleep, startDaemon, sumStats, table, type Netns } from './lib';
 
 type Impl = 'ours' | 'keepalived';
 
@@ -135,11 +135,4 @@ async function main(): Promise<void> {
   console.log('RSS = VmRSS summed over the processes (each counts its mapped executable and libraries again); anon = RssAnon, private memory only');
 }
 
-main().then(
-  () => cleanupAll(),
-  async (e) => {
-    console.error(e);
-    await cleanupAll();
-    process.exit(1);
-  },
-);
+runMain(main);
