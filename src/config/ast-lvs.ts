@@ -319,6 +319,11 @@ export interface LvsGlobalView {
   scriptUser?: string;
   /** Names of `track_file` blocks (FILE_CHECK references them). */
   trackFiles: ReadonlySet<string>;
+  /**
+   * Their `weight W [reverse]`: a FILE_CHECK without a weight (or with weight 0) takes its
+   * track_file's, as keepalived 2.2.7's file_end_handler (observed in the IPVS VM).
+   */
+  trackFileWeights?: ReadonlyMap<string, { weight: number; reverse: boolean }>;
   /** Names of `bfd_instance` blocks (BFD_CHECK references them). */
   bfdInstances: ReadonlySet<string>;
 }

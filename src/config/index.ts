@@ -107,6 +107,7 @@ export function checkTree(stmts: Parameters<typeof buildConfig>[0], sink: Diagno
       ...(config.global.smtpAlert !== undefined ? { smtpAlert: config.global.smtpAlert } : {}),
       ...(config.global.smtpAlertChecker !== undefined ? { smtpAlertChecker: config.global.smtpAlertChecker } : {}),
       trackFiles: new Set(config.trackFiles.map((t) => t.name)),
+      trackFileWeights: new Map(config.trackFiles.map((t) => [t.name, { weight: t.weight, reverse: t.weightReverse }])),
       bfdInstances: new Set(config.bfdInstances.map((b) => b.name)),
     },
     sink,

@@ -813,12 +813,14 @@ const fileTable: KeywordTable<CkTarget<FileCheck>> = {
       ctx.sink.error(tok, `weight for track file must be in [${-INT_MAX}..${INT_MAX}] inclusive. Ignoring...`, 'LVS_BAD_WEIGHT');
       return;
     }
-    t.chk.weight = v;
+    // as 2.2.7: an unknown option drops the whole line (weight included)
     const opt = st.args[1];
-    if (opt) {
-      if (opt.text === 'reverse') t.chk.reverse = true;
-      else ctx.sink.error(opt, `unknown track file weight option ${opt.text} - ignoring`, 'LVS_BAD_WEIGHT_OPTION');
+    if (opt && opt.text !== 'reverse' && opt.text !== 'noreverse') {
+      ctx.sink.error(opt, `unknown track file weight option ${opt.text} - ignoring`, 'LVS_BAD_WEIGHT_OPTION');
+      return;
     }
+    t.chk.weight = v;
+    t.chk.reverse = opt?.text === 'reverse';
   }),
 };
 
@@ -829,7 +831,8 @@ function readSignedInt(s: string): number | undefined {
 
 const fileKeyword = kw<{ vs: VirtualServer; rs: RealServer }>(
   (st, t, ctx) => {
-    const chk: FileCheck = { kind: 'FILE_CHECK', trackFile: '', weight: 1, reverse: false, pos: posOf(st.kw) };
+    // weight 0 = not given: the track_file's weight is taken when the name is resolved (lvs-validate)
+    const chk: FileCheck = { kind: 'FILE_CHECK', trackFile: '', weight: 0, reverse: false, pos: posOf(st.kw) };
     runChecker(st, t, ctx, chk, newRaw(1, 1_000_000), fileTable);
     checkerEndPos.set(chk, blockEnd(st, posOf(st.kw)));
     if (!chk.trackFile) {

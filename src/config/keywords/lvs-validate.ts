@@ -174,6 +174,12 @@ export function validateLvs(cfg: LvsConfig, global: LvsGlobalView, sink: Diagnos
             return false;
           }
           c.trackFile = found;
+          // no weight (or weight 0): the track_file's weight and reverse, as 2.2.7
+          const inherited = c.weight === 0 ? global.trackFileWeights?.get(found) : undefined;
+          if (inherited) {
+            c.weight = inherited.weight;
+            c.reverse = inherited.reverse;
+          }
         }
         if (c.kind === 'BFD_CHECK') {
           const name = resolveBfdName(c, rs, vs, bfdSeen);

@@ -153,3 +153,62 @@ test('FILE_CHECK: a file that says "down" at start keeps its real server out of 
   assert.ok(!port.calls.some((c) => /10\.0\.1\.[12]/.test(c)), `never added: ${port.calls.join(', ')}`);
   await eng.stop();
 });
+
+test('FILE_CHECK without a weight takes its track_file weight and reverse; "noreverse" is accepted (table as keepalived 2.2.7 built in the IPVS VM)', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kats-inotify-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'zero'), '1\n');
+  fs.writeFileSync(path.join(dir, 'w'), '2\n');
+  // keepalived 2.2.7 (ipvsadm -Ln in the VM, same file contents): 10.0.1.1 absent (weight 0
+  // inherited: non-zero means down), 10.0.1.2 weight 3 + 2×5 = 13, 10.0.1.3 weight 3 + 2×2 = 7
+  const text = `global_defs {
+  router_id kats
+}
+track_file tz {
+  file ${dir}/zero
+  weight 0
+}
+track_file tw {
+  file ${dir}/w
+  weight 5
+}
+virtual_server 10.0.0.1 80 {
+  delay_loop 1000
+  lb_algo wrr
+  lb_kind NAT
+  protocol TCP
+  real_server 10.0.1.1 8081 {
+    weight 3
+    FILE_CHECK {
+      track_file tz
+    }
+  }
+  real_server 10.0.1.2 8082 {
+    weight 3
+    FILE_CHECK {
+      track_file tw
+    }
+  }
+  real_server 10.0.1.3 8083 {
+    weight 3
+    FILE_CHECK {
+      track_file tw
+      weight 2 noreverse
+    }
+  }
+}
+`;
+  const clock = new ManualClock();
+  const port = new MemIpvsPort();
+  const { log } = captureLogger();
+  const eng = createEngine({ role: 'checker', log, settings: settings() }, { ipvs: port, clock, fileWatcher: new DirFileWatcher(), bootstrapDelayMs: 10 });
+  await eng.start(sliceOf(text));
+  clock.advance(10);
+  await ticks(8);
+  await new Promise((r) => setTimeout(r, 50));
+  clock.advance(0);
+  await ticks(8);
+  await eng.idle();
+  assert.equal(port.listing().join('|'), '-t 10.0.0.1:80 -s wrr|  -> 10.0.1.2:8082 -m -w 13|  -> 10.0.1.3:8083 -m -w 7');
+  await eng.stop();
+});

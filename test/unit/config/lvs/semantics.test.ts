@@ -160,6 +160,24 @@ test('FILE_CHECK / BFD_CHECK need their track_file / bfd_instance', () => {
   assert.deepEqual(good.cfg.virtualServers[0]!.realServers[0]!.checkers.map((c) => c.kind), ['FILE_CHECK', 'BFD_CHECK']);
 });
 
+test('FILE_CHECK weight: noreverse accepted; an unknown option drops the line; no weight = 0 (the track_file\'s is taken by loadConfig)', () => {
+  const tf = 'track_file TF {\n file /x\n}\n';
+  const one = (w: string): { c: Extract<Checker, { kind: 'FILE_CHECK' }>; lines: string[] } => {
+    const { vs, lines } = vsOf(`${tf}${HEAD} real_server 10.0.0.2 80 {\n FILE_CHECK {\n track_file TF\n${w} }\n }\n}\n`);
+    return { c: chk(vs.realServers[0]!, 'FILE_CHECK'), lines };
+  };
+  let r = one(' weight 2 noreverse\n');
+  assert.deepEqual(r.lines, []);
+  assert.deepEqual([r.c.weight, r.c.reverse], [2, false]);
+  r = one(' weight -3 reverse\n');
+  assert.deepEqual([r.c.weight, r.c.reverse], [-3, true]);
+  r = one(' weight 5 bogus\n');
+  assert.deepEqual(r.lines, ['(keepalived.conf: Line 11) unknown track file weight option bogus - ignoring']);
+  assert.deepEqual([r.c.weight, r.c.reverse], [0, false]);
+  r = one('');
+  assert.deepEqual([r.c.weight, r.c.reverse], [0, false]);
+});
+
 test('SMTP_CHECK host blocks become one checker each', () => {
   const { vs } = vsOf(`${HEAD} real_server 10.0.0.2 25 {\n SMTP_CHECK {\n helo_name h\n host {\n connect_ip 10.0.0.5\n }\n host {\n connect_ip 10.0.0.6\n connect_port 26\n }\n }\n }\n}\n`);
   const smtp = vs.realServers[0]!.checkers as SmtpCheck[];
