@@ -35,6 +35,15 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Temp dirs of daemons not stopped through stop() (a test that only SIGKILLs one, or fails
+ * before its cleanup): removed when the test process exits.
+ */
+const tempDirs = new Set<string>();
+process.on('exit', () => {
+  for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
 export class VrrpDaemon {
   out = '';
   exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -60,6 +69,7 @@ export class VrrpDaemon {
   /** Write `conf` to a temp dir and start the daemon in the foreground inside `ns`. */
   static start(impl: Impl, ns: Netns, conf: string, extraArgs: string[] = []): VrrpDaemon {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kats-${impl}-`));
+    tempDirs.add(dir);
     const file = path.join(dir, 'keepalived.conf');
     fs.writeFileSync(file, conf);
     const args = ['-n', '-l', '-D', '-f', file, '-p', path.join(dir, 'parent.pid'), '-r', path.join(dir, 'vrrp.pid'), '-c', path.join(dir, 'checker.pid'), ...extraArgs];
@@ -149,6 +159,7 @@ export class VrrpDaemon {
     }
     if (!this.exit) await Promise.race([this.exited, sleep(1000)]);
     fs.rmSync(this.dir, { recursive: true, force: true });
+    tempDirs.delete(this.dir);
   }
 }
 
