@@ -22,20 +22,14 @@
  */
 import type { IpvsDaemon } from '../sys/ipvs-codec';
 import { parseIp } from '../lib/ip';
+import type { GlobalDefs } from '../config/ast';
 
 /** IP_VS_STATE_MASTER / IP_VS_STATE_BACKUP (linux/ip_vs.h). */
 export const IPVS_SYNC_MASTER = 1;
 export const IPVS_SYNC_BACKUP = 2;
 
-export interface SyncdConfig {
-  interface: string;
-  instance?: string;
-  id?: number;
-  maxlen?: number;
-  port?: number;
-  ttl?: number;
-  group?: string;
-}
+/** global_defs lvs_sync_daemon, as the configuration reads it. */
+export type SyncdConfig = NonNullable<GlobalDefs['lvsSyncDaemon']>;
 
 /** The part of IpvsPort the sync daemon needs. */
 export interface SyncdPort {

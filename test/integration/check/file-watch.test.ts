@@ -128,27 +128,38 @@ test('FILE_CHECK: a write, a rename into place and a delete change the table at 
   await eng.stop();
 });
 
-test('FILE_CHECK: a file that says "down" at start keeps its real server out of the first table (read at load, as init_track_files)', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kats-inotify-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  fs.mkdirSync(path.join(dir, 'sub'));
-  fs.writeFileSync(path.join(dir, 'zero'), '1\n');
-  fs.writeFileSync(path.join(dir, 'sub', 'w'), '-30\n');
+/** The engine over `text` with the real watcher and a manual clock, before its start-up run. */
+async function startEngine(text: string): Promise<{ eng: ReturnType<typeof createEngine>; port: MemIpvsPort; clock: ManualClock }> {
   const clock = new ManualClock();
   const port = new MemIpvsPort();
   const { log } = captureLogger();
   const eng = createEngine({ role: 'checker', log, settings: settings() }, { ipvs: port, clock, fileWatcher: new DirFileWatcher(), bootstrapDelayMs: 10 });
-  await eng.start(sliceOf(conf(dir)));
-  await ticks(8);
-  await eng.idle();
-  // before any check has run: only the server without a (kept) FILE_CHECK
-  assert.equal(port.listing().join('|'), '-t 10.0.0.1:80 -s wrr|  -> 10.0.1.3:8083 -m -w 1');
+  await eng.start(sliceOf(text));
+  return { eng, port, clock };
+}
+
+/** Let the start-up run (10 ms on the manual clock) happen and settle. */
+async function startupRun(eng: ReturnType<typeof createEngine>, clock: ManualClock): Promise<void> {
   clock.advance(10);
   await ticks(8);
   await new Promise((r) => setTimeout(r, 50));
   clock.advance(0);
   await ticks(8);
   await eng.idle();
+}
+
+test('FILE_CHECK: a file that says "down" at start keeps its real server out of the first table (read at load, as init_track_files)', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kats-inotify-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.mkdirSync(path.join(dir, 'sub'));
+  fs.writeFileSync(path.join(dir, 'zero'), '1\n');
+  fs.writeFileSync(path.join(dir, 'sub', 'w'), '-30\n');
+  const { eng, port, clock } = await startEngine(conf(dir));
+  await ticks(8);
+  await eng.idle();
+  // before any check has run: only the server without a (kept) FILE_CHECK
+  assert.equal(port.listing().join('|'), '-t 10.0.0.1:80 -s wrr|  -> 10.0.1.3:8083 -m -w 1');
+  await startupRun(eng, clock);
   assert.equal(port.listing().join('|'), '-t 10.0.0.1:80 -s wrr|  -> 10.0.1.3:8083 -m -w 1');
   assert.ok(!port.calls.some((c) => /10\.0\.1\.[12]/.test(c)), `never added: ${port.calls.join(', ')}`);
   await eng.stop();
@@ -198,17 +209,8 @@ virtual_server 10.0.0.1 80 {
   }
 }
 `;
-  const clock = new ManualClock();
-  const port = new MemIpvsPort();
-  const { log } = captureLogger();
-  const eng = createEngine({ role: 'checker', log, settings: settings() }, { ipvs: port, clock, fileWatcher: new DirFileWatcher(), bootstrapDelayMs: 10 });
-  await eng.start(sliceOf(text));
-  clock.advance(10);
-  await ticks(8);
-  await new Promise((r) => setTimeout(r, 50));
-  clock.advance(0);
-  await ticks(8);
-  await eng.idle();
+  const { eng, port, clock } = await startEngine(text);
+  await startupRun(eng, clock);
   assert.equal(port.listing().join('|'), '-t 10.0.0.1:80 -s wrr|  -> 10.0.1.2:8082 -m -w 13|  -> 10.0.1.3:8083 -m -w 7');
   await eng.stop();
 });

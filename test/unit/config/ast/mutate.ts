@@ -5,18 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FIXTURES, ROOT } from './helpers';
-
-/** mulberry32: small seeded PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from '../../../helpers/prng';
+export { rng };
 
 export function bases(): string[] {
   const out: string[] = [];
