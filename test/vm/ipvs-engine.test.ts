@@ -17,7 +17,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { IpvsClient, type IpvsError } from '../../src/sys/ipvs';
+import { IpvsClient } from '../../src/sys/ipvs';
+import { openIpvsOrWhy } from './ipvs-open';
 import { checkerSlice, loadConfig } from '../../src/config/index';
 import { createEngine } from '../../src/check/engine';
 import { Logger } from '../../src/log/index';
@@ -50,16 +51,12 @@ const sh = (...a: string[]): string => execFileSync(a[0]!, a.slice(1), { encodin
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 before(async () => {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
-    why = 'needs root';
+  const o = await openIpvsOrWhy();
+  if ('why' in o) {
+    why = o.why;
     return;
   }
-  try {
-    client = await IpvsClient.open();
-  } catch (e) {
-    why = `no IPVS in this kernel (${(e as IpvsError).code}); run test/vm/run-ipvs-tests.sh`;
-    return;
-  }
+  client = o.client;
   sh('ip', 'link', 'set', 'lo', 'up');
   sh('ip', 'link', 'add', DUMMY, 'type', 'dummy');
   netUp = true;

@@ -7,21 +7,15 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { AF_INET, AF_INET6, IpvsClient, IpvsDaemonState, IpvsFwd, IpvsSvcFlag, formatIpvsVersion, type IpvsError } from '../../src/sys/ipvs';
+import { openIpvsOrWhy } from './ipvs-open';
 
 let client: IpvsClient | undefined;
 let why = '';
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 before(async () => {
-  if (!isRoot) {
-    why = 'needs root';
-    return;
-  }
-  try {
-    client = await IpvsClient.open();
-  } catch (e) {
-    why = `no IPVS in this kernel (${(e as IpvsError).code}); run test/vm/run-ipvs-tests.sh`;
-  }
+  const o = await openIpvsOrWhy();
+  if ('why' in o) why = o.why;
+  else client = o.client;
 });
 after(async () => {
   if (client) await client.flush().catch(() => undefined);

@@ -13,7 +13,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { IpvsClient, type IpvsError } from '../../src/sys/ipvs';
+import type { IpvsClient } from '../../src/sys/ipvs';
+import { openIpvsOrWhy } from './ipvs-open';
 import { LvsSyncd } from '../../src/check/lvs-syncd';
 import { checkerSlice, loadConfig } from '../../src/config/index';
 
@@ -44,16 +45,12 @@ vrrp_instance VI_1 {
 `;
 
 before(async () => {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
-    why = 'needs root';
+  const o = await openIpvsOrWhy();
+  if ('why' in o) {
+    why = o.why;
     return;
   }
-  try {
-    client = await IpvsClient.open();
-  } catch (e) {
-    why = `no IPVS in this kernel (${(e as IpvsError).code}); run test/vm/run-ipvs-tests.sh`;
-    return;
-  }
+  client = o.client;
   sh('ip', 'link', 'add', IF0, 'type', 'veth', 'peer', 'name', IF1);
   netUp = true;
   sh('ip', 'addr', 'add', '10.201.1.1/24', 'dev', IF0);
